@@ -1,0 +1,121 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace BackorderDashboard.Data;
+
+public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+{
+    public DbSet<Category> Categories => Set<Category>();
+    public DbSet<Supplier> Suppliers => Set<Supplier>();
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<PurchaseOrder> PurchaseOrders => Set<PurchaseOrder>();
+    public DbSet<PurchaseOrderLine> PurchaseOrderLines => Set<PurchaseOrderLine>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+    public DbSet<Shipment> Shipments => Set<Shipment>();
+    public DbSet<ShipmentLine> ShipmentLines => Set<ShipmentLine>();
+    public DbSet<StockLedgerEntry> StockLedger => Set<StockLedgerEntry>();
+    public DbSet<MerchantSettings> MerchantSettings => Set<MerchantSettings>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Times are stored as UTC; SQLite keeps no kind, so it is restored on the way out.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Category>().HasIndex(c => c.Name).IsUnique();
+        builder.Entity<Supplier>().HasIndex(s => s.Name).IsUnique();
+
+        builder.Entity<Product>(p =>
+        {
+            p.HasIndex(x => x.Sku).IsUnique();
+            p.HasIndex(x => x.Name);
+            p.HasIndex(x => x.CategoryId);
+            p.HasIndex(x => x.SupplierId);
+            p.HasOne(x => x.Category).WithMany().OnDelete(DeleteBehavior.Restrict);
+            p.HasOne(x => x.Supplier).WithMany().OnDelete(DeleteBehavior.Restrict);
+            p.ToTable(t =>
+            {
+                t.HasCheckConstraint("CK_Product_OnHand", "OnHand >= 0");
+                t.HasCheckConstraint("CK_Product_Allocated", "Allocated >= 0 AND Allocated <= OnHand");
+            });
+        });
+
+        builder.Entity<PurchaseOrder>(po =>
+        {
+            po.HasIndex(x => x.Number).IsUnique();
+            po.HasIndex(x => new { x.Status, x.ExpectedDate });
+            po.HasOne(x => x.Supplier).WithMany().OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<PurchaseOrderLine>(l =>
+        {
+            // The ETA walk reads a product's open inbound lines; this index serves it.
+            l.HasIndex(x => new { x.ProductId, x.PurchaseOrderId });
+            l.HasOne(x => x.Product).WithMany().OnDelete(DeleteBehavior.Restrict);
+            l.HasOne(x => x.PurchaseOrder).WithMany(x => x.Lines).OnDelete(DeleteBehavior.Cascade);
+            l.ToTable(t => t.HasCheckConstraint("CK_PurchaseOrderLine_Qty", "QtyOrdered > 0 AND QtyReceived >= 0"));
+        });
+
+        builder.Entity<Customer>(c =>
+        {
+            c.HasIndex(x => x.Email).IsUnique();
+            c.HasIndex(x => x.Name);
+            c.HasIndex(x => x.Phone);
+        });
+
+        builder.Entity<Order>(o =>
+        {
+            o.HasIndex(x => x.Number).IsUnique();
+            o.HasIndex(x => x.TrackingToken).IsUnique();
+            o.HasIndex(x => x.PlacedAt);
+            o.HasIndex(x => x.CustomerId);
+            o.HasOne(x => x.Customer).WithMany().OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<OrderLine>(l =>
+        {
+            l.Property(x => x.QtyUnfilled)
+                .HasComputedColumnSql("Qty - QtyAllocated - QtyShipped - QtyCancelled", stored: true);
+            // The backorder queue of a product in queue order, only over lines that still wait.
+            l.HasIndex(x => new { x.ProductId, x.Priority, x.QueuedAt, x.Id })
+                .HasDatabaseName("IX_OrderLines_Queue")
+                .IsDescending(false, true, false, false)
+                .HasFilter("QtyUnfilled > 0");
+            l.HasIndex(x => x.ProductId);
+            l.HasIndex(x => x.OrderId);
+            l.HasOne(x => x.Product).WithMany().OnDelete(DeleteBehavior.Restrict);
+            l.HasOne(x => x.Order).WithMany(x => x.Lines).OnDelete(DeleteBehavior.Cascade);
+            l.ToTable(t => t.HasCheckConstraint("CK_OrderLine_Quantities",
+                "Qty > 0 AND QtyAllocated >= 0 AND QtyShipped >= 0 AND QtyCancelled >= 0 AND QtyAllocated + QtyShipped + QtyCancelled <= Qty"));
+        });
+
+        builder.Entity<Shipment>(s =>
+        {
+            s.HasIndex(x => x.OrderId);
+            s.HasIndex(x => x.ShippedAt);
+        });
+
+        builder.Entity<ShipmentLine>(s =>
+        {
+            s.HasIndex(x => x.OrderLineId);
+            s.HasOne(x => x.OrderLine).WithMany().OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<StockLedgerEntry>(e =>
+        {
+            e.HasIndex(x => new { x.ProductId, x.At });
+            e.HasOne(x => x.Product).WithMany().OnDelete(DeleteBehavior.Restrict);
+        });
+    }
+}
+
+internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

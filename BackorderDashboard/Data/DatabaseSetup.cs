@@ -1,0 +1,135 @@
+using BackorderDashboard.Data.Demo;
+using BackorderDashboard.Domain;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackorderDashboard.Data;
+
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    /// <summary>Seed the demo store (products, orders, purchase orders) into an empty database.</summary>
+    public bool SeedData { get; set; } = true;
+
+    /// <summary>Create the four demo logins in a database without users.</summary>
+    public bool SeedUsers { get; set; } = true;
+
+    public const string Password = "Backorder-Demo-1";
+
+    public static readonly IReadOnlyList<(string Email, string Role)> Logins =
+    [
+        ("admin@example.com", Roles.Admin),
+        ("merchant@example.com", Roles.Merchant),
+        ("support@example.com", Roles.CustomerService),
+        ("manager@example.com", Roles.Manager),
+    ];
+}
+
+/// <summary>Brings the database to the current schema on start, and fills a new one with the demo store.</summary>
+public static class DatabaseSetup
+{
+    /// <summary>A relative SQLite data source is taken from the app's content root, not the shell's directory.</summary>
+    public static string ResolveConnectionString(string connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource is { Length: > 0 } source && source != ":memory:" && builder.Mode != SqliteOpenMode.Memory
+            && !Path.IsPathRooted(source))
+        {
+            builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, source));
+        }
+        return builder.ToString();
+    }
+
+    public static async Task InitializeAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup));
+        var options = sp.GetRequiredService<IConfiguration>().GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new DemoOptions();
+        var factory = sp.GetRequiredService<IDbContextFactory<AppDbContext>>();
+
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            var source = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            if (Path.GetDirectoryName(source) is { Length: > 0 } dir)
+            {
+                Directory.CreateDirectory(dir);
+            }
+            await db.Database.MigrateAsync(ct);
+            // WAL lets readers carry on while one writer commits; the setting lives in the file, so once is enough.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+
+            if (!await db.MerchantSettings.AnyAsync(ct))
+            {
+                db.MerchantSettings.Add(new MerchantSettings
+                {
+                    TimeZoneId = sp.GetRequiredService<IConfiguration>()["Merchant:TimeZone"] ?? "America/New_York",
+                    UpdatedAt = DateTime.UtcNow,
+                });
+                await db.SaveChangesAsync(ct);
+            }
+
+            if (options.SeedData && !await db.Products.AnyAsync(ct))
+            {
+                var settings = await db.MerchantSettings.AsNoTracking().SingleAsync(ct);
+                var clock = new MerchantClock(sp.GetRequiredService<TimeProvider>(), MerchantClock.FindZone(settings.TimeZoneId));
+                var started = System.Diagnostics.Stopwatch.StartNew();
+                var data = new DemoDataGenerator().Generate(clock, settings.DefaultHandlingDays);
+                await InsertAsync(db, data, ct);
+                logger.LogInformation("Seeded the demo store: {Products} products, {Orders} orders, {Lines} order lines in {Ms} ms",
+                    data.Products.Count, data.Orders.Count, data.OrderLines.Count, started.ElapsedMilliseconds);
+            }
+        }
+
+        var roleManager = sp.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in Roles.All)
+        {
+            if (!await roleManager.RoleExistsAsync(role))
+            {
+                await roleManager.CreateAsync(new IdentityRole(role));
+            }
+        }
+
+        var userManager = sp.GetRequiredService<UserManager<ApplicationUser>>();
+        if (options.SeedUsers && !await userManager.Users.AnyAsync(ct))
+        {
+            foreach (var (email, role) in DemoOptions.Logins)
+            {
+                var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = DateTime.UtcNow };
+                var result = await userManager.CreateAsync(user, DemoOptions.Password);
+                if (!result.Succeeded)
+                {
+                    throw new InvalidOperationException($"Could not create demo login {email}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+                }
+                await userManager.AddToRoleAsync(user, role);
+            }
+            logger.LogInformation("Created the demo logins ({Emails}), password {Password}",
+                string.Join(", ", DemoOptions.Logins.Select(l => l.Email)), DemoOptions.Password);
+        }
+    }
+
+    /// <summary>Inserts the demo store in one transaction: a half-seeded store would be worse than none.</summary>
+    public static async Task InsertAsync(AppDbContext db, DemoData data, CancellationToken ct = default)
+    {
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.AddRange(data.Categories);
+        db.AddRange(data.Suppliers);
+        db.AddRange(data.Products);
+        db.AddRange(data.Customers);
+        await db.SaveChangesAsync(ct);
+        db.AddRange(data.PurchaseOrders);
+        db.AddRange(data.PurchaseOrderLines);
+        db.AddRange(data.Orders);
+        db.AddRange(data.OrderLines);
+        await db.SaveChangesAsync(ct);
+        db.AddRange(data.Shipments);
+        db.AddRange(data.ShipmentLines);
+        db.AddRange(data.Ledger);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+}

@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BackorderDashboard.Data;
+
+public enum PurchaseOrderStatus
+{
+    Draft = 0,
+    Ordered = 1,
+    PartiallyReceived = 2,
+    Received = 3,
+    Cancelled = 4,
+}
+
+public class PurchaseOrder
+{
+    public int Id { get; set; }
+
+    [MaxLength(32)]
+    public required string Number { get; set; }
+
+    public int SupplierId { get; set; }
+    public Supplier Supplier { get; set; } = null!;
+
+    public PurchaseOrderStatus Status { get; set; }
+
+    public DateTime? OrderedAt { get; set; }
+
+    /// <summary>The merchant's calendar day the supplier says the goods arrive; the ETA walk uses it for open orders.</summary>
+    public DateOnly ExpectedDate { get; set; }
+
+    /// <summary>The expected date first agreed, kept to measure slips and supplier reliability.</summary>
+    public DateOnly? OriginalExpectedDate { get; set; }
+
+    public DateTime? ReceivedAt { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    [MaxLength(1000)]
+    public string? Notes { get; set; }
+
+    public List<PurchaseOrderLine> Lines { get; set; } = [];
+
+    [ConcurrencyCheck]
+    public int Version { get; set; }
+}
+
+public class PurchaseOrderLine
+{
+    public int Id { get; set; }
+
+    public int PurchaseOrderId { get; set; }
+    public PurchaseOrder PurchaseOrder { get; set; } = null!;
+
+    public int ProductId { get; set; }
+    public Product Product { get; set; } = null!;
+
+    public int QtyOrdered { get; set; }
+    public int QtyReceived { get; set; }
+    public long UnitCostCents { get; set; }
+}

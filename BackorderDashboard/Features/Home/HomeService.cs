@@ -1,0 +1,135 @@
+using BackorderDashboard.Data;
+using BackorderDashboard.Features.Settings;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackorderDashboard.Features.Home;
+
+public sealed record QueueSummary(int OpenLines, int LateLines, int UnitsWaiting, int ProductsWaiting, int OrdersReadyToShip,
+    IReadOnlyList<LongestQueue> LongestQueues, IReadOnlyList<NextReceipt> NextReceipts);
+
+public sealed record LongestQueue(string Sku, string Name, int Lines, int Units);
+
+public sealed record NextReceipt(string Number, string Supplier, DateOnly ExpectedDate, int Units, bool Overdue);
+
+public sealed record OrderHit(string Number, string CustomerName, string CustomerEmail, DateTime PlacedAt, int Lines, int LinesWaiting);
+
+public sealed record KpiSummary(int Orders, int BackorderedOrders, int PreviousOrders, int PreviousBackorderedOrders,
+    int OpenLines, int LateLines, long OpenValueCents, IReadOnlyList<WeekPoint> Weeks)
+{
+    public double? BackorderRate => Orders == 0 ? null : 100.0 * BackorderedOrders / Orders;
+    public double? PreviousBackorderRate => PreviousOrders == 0 ? null : 100.0 * PreviousBackorderedOrders / PreviousOrders;
+}
+
+public sealed record WeekPoint(DateOnly WeekStart, int Orders, int BackorderedOrders);
+
+/// <summary>The figures on each role's home page, all aggregated in SQL.</summary>
+public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings)
+{
+    public const int KpiDays = 30;
+    public const int ChartWeeks = 16;
+
+    public async Task<QueueSummary> GetQueueSummaryAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var waiting = db.OrderLines.Where(l => l.QtyUnfilled > 0);
+        var totals = await waiting.GroupBy(_ => 1).Select(g => new
+        {
+            Lines = g.Count(),
+            Late = g.Count(l => l.CurrentEta > l.PromisedShipDate),
+            Units = g.Sum(l => l.QtyUnfilled),
+            Products = g.Select(l => l.ProductId).Distinct().Count(),
+        }).FirstOrDefaultAsync(ct);
+
+        var ready = await db.Orders.CountAsync(o =>
+            o.Lines.Any(l => l.QtyAllocated > 0)
+            && (o.ShipPolicy == ShipPolicy.ShipAvailable || o.Lines.All(l => l.QtyUnfilled == 0)), ct);
+
+        var longest = await waiting.GroupBy(l => new { l.ProductId, l.Product.Sku, l.Product.Name })
+            .Select(g => new LongestQueue(g.Key.Sku, g.Key.Name, g.Count(), g.Sum(l => l.QtyUnfilled)))
+            .OrderByDescending(q => q.Units).ThenBy(q => q.Sku)
+            .Take(5).ToListAsync(ct);
+
+        var today = (await settings.GetClockAsync(ct)).Today;
+        var receipts = await db.PurchaseOrders
+            .Where(po => po.Status == PurchaseOrderStatus.Ordered || po.Status == PurchaseOrderStatus.PartiallyReceived)
+            .OrderBy(po => po.ExpectedDate).ThenBy(po => po.Number)
+            .Select(po => new NextReceipt(po.Number, po.Supplier.Name, po.ExpectedDate,
+                po.Lines.Sum(l => l.QtyOrdered - l.QtyReceived), po.ExpectedDate < today))
+            .Take(5).ToListAsync(ct);
+
+        return new QueueSummary(totals?.Lines ?? 0, totals?.Late ?? 0, totals?.Units ?? 0, totals?.Products ?? 0, ready, longest, receipts);
+    }
+
+    /// <summary>Orders whose number, customer e-mail, name or phone contains the text (SQLite LIKE ignores ASCII case).</summary>
+    public async Task<IReadOnlyList<OrderHit>> FindOrdersAsync(string? text, int take = 10, CancellationToken ct = default)
+    {
+        var q = text?.Trim();
+        if (string.IsNullOrEmpty(q) || q.Length < 2)
+        {
+            return [];
+        }
+        var pattern = $"%{q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Orders.AsNoTracking()
+            .Where(o => EF.Functions.Like(o.Number, pattern, "\\")
+                || EF.Functions.Like(o.Customer.Email, pattern, "\\")
+                || EF.Functions.Like(o.Customer.Name, pattern, "\\")
+                || (o.Customer.Phone != null && EF.Functions.Like(o.Customer.Phone, pattern, "\\")))
+            .OrderByDescending(o => o.PlacedAt)
+            .Take(take)
+            .Select(o => new OrderHit(o.Number, o.Customer.Name, o.Customer.Email, o.PlacedAt, o.Lines.Count,
+                o.Lines.Count(l => l.QtyUnfilled > 0)))
+            .ToListAsync(ct);
+    }
+
+    public async Task<KpiSummary> GetKpiSummaryAsync(CancellationToken ct = default)
+    {
+        var clock = await settings.GetClockAsync(ct);
+        var today = clock.Today;
+        var periodStart = clock.StartOfDayUtc(today.AddDays(1 - KpiDays));
+        var previousStart = clock.StartOfDayUtc(today.AddDays(1 - 2 * KpiDays));
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var periods = await db.Orders
+            .Where(o => o.PlacedAt >= previousStart)
+            .GroupBy(o => o.PlacedAt >= periodStart)
+            .Select(g => new { Current = g.Key, Orders = g.Count(), Backordered = g.Count(o => o.Lines.Any(l => l.QtyBackorderedAtPlacement > 0)) })
+            .ToListAsync(ct);
+        var current = periods.FirstOrDefault(p => p.Current);
+        var previous = periods.FirstOrDefault(p => !p.Current);
+
+        var open = await db.OrderLines.Where(l => l.QtyUnfilled > 0).GroupBy(_ => 1).Select(g => new
+        {
+            Lines = g.Count(),
+            Late = g.Count(l => l.CurrentEta > l.PromisedShipDate),
+            Value = g.Sum(l => l.UnitPriceCents * l.QtyUnfilled),
+        }).FirstOrDefaultAsync(ct);
+
+        // Weeks start on the merchant's Monday; julianday() buckets the rows in SQL so no order is loaded.
+        var firstWeek = today.AddDays(-(((int)today.DayOfWeek + 6) % 7) - 7 * (ChartWeeks - 1));
+        var chartStart = clock.StartOfDayUtc(firstWeek);
+        var weekRows = await db.Database.SqlQuery<WeekRow>($"""
+            SELECT CAST((julianday(o.PlacedAt) - julianday({chartStart})) / 7 AS INTEGER) AS Week,
+                   COUNT(*) AS Orders,
+                   SUM(EXISTS (SELECT 1 FROM OrderLines l WHERE l.OrderId = o.Id AND l.QtyBackorderedAtPlacement > 0)) AS Backordered
+            FROM Orders o
+            WHERE o.PlacedAt >= {chartStart}
+            GROUP BY Week
+            """).ToListAsync(ct);
+        var weeks = Enumerable.Range(0, ChartWeeks)
+            .Select(i => weekRows.FirstOrDefault(w => w.Week == i) is { } w
+                ? new WeekPoint(firstWeek.AddDays(7 * i), w.Orders, w.Backordered)
+                : new WeekPoint(firstWeek.AddDays(7 * i), 0, 0))
+            .ToList();
+
+        return new KpiSummary(current?.Orders ?? 0, current?.Backordered ?? 0, previous?.Orders ?? 0, previous?.Backordered ?? 0,
+            open?.Lines ?? 0, open?.Late ?? 0, open?.Value ?? 0, weeks);
+    }
+
+    internal sealed class WeekRow
+    {
+        public int Week { get; set; }
+        public int Orders { get; set; }
+        public int Backordered { get; set; }
+    }
+}
