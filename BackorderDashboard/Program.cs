@@ -9,13 +9,19 @@ using BackorderDashboard.Features.Settings;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using MudBlazor;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+builder.Services.AddMudServices(options =>
+{
+    // Bottom right keeps confirmations clear of the page's own buttons in the top bar.
+    options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+    options.SnackbarConfiguration.ShowCloseIcon = true;
+});
 
 builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddScoped<IdentityRedirectManager>();
@@ -40,7 +46,7 @@ builder.Services.AddDatabaseDeveloperPageExceptionFilter();
 builder.Services.AddIdentityCore<ApplicationUser>(options =>
     {
         options.SignIn.RequireConfirmedAccount = true;
-        options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+        options.Stores.SchemaVersion = AppDbContext.IdentitySchema;
         // Long passphrases beat composition rules (NIST SP 800-63B): length only.
         options.Password.RequiredLength = 12;
         options.Password.RequireDigit = false;
@@ -77,6 +83,12 @@ else
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+
+// Dates and numbers follow the browser's language where we support it; American English otherwise.
+app.UseRequestLocalization(options => options
+    .SetDefaultCulture("en-US")
+    .AddSupportedCultures("en-US", "en-GB", "en-CA", "en-AU", "de-DE", "fr-FR", "es-ES", "nl-NL")
+    .AddSupportedUICultures("en-US"));
 
 app.UseAntiforgery();
 

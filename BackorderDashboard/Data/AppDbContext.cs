@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -18,6 +19,12 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<ShipmentLine> ShipmentLines => Set<ShipmentLine>();
     public DbSet<StockLedgerEntry> StockLedger => Set<StockLedgerEntry>();
     public DbSet<MerchantSettings> MerchantSettings => Set<MerchantSettings>();
+
+    /// <summary>
+    /// Identity's table layout (version 3 has passkeys). Identity reads it from IdentityOptions, so anything that
+    /// builds this context outside the app (tests) must set the same version or it sees another model.
+    /// </summary>
+    public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

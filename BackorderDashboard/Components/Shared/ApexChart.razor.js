@@ -21,8 +21,11 @@ function loadLibrary(src) {
 
 function withTheme(json, height, dark) {
     const options = JSON.parse(json);
-    options.chart = { ...(options.chart ?? {}), height, background: 'transparent' };
+    // Text and grid colours are set outright: a theme switch through updateOptions alone leaves dark text on dark.
+    options.chart = { ...(options.chart ?? {}), height, background: 'transparent', foreColor: dark ? '#c9d1d9' : '#373d3f' };
     options.theme = { ...(options.theme ?? {}), mode: dark ? 'dark' : 'light' };
+    options.grid = { ...(options.grid ?? {}), borderColor: dark ? '#30363d' : '#e0e0e0' };
+    options.tooltip = { ...(options.tooltip ?? {}), theme: dark ? 'dark' : 'light' };
     return options;
 }
 

@@ -44,10 +44,14 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
             o.Lines.Any(l => l.QtyAllocated > 0)
             && (o.ShipPolicy == ShipPolicy.ShipAvailable || o.Lines.All(l => l.QtyUnfilled == 0)), ct);
 
-        var longest = await waiting.GroupBy(l => new { l.ProductId, l.Product.Sku, l.Product.Name })
-            .Select(g => new LongestQueue(g.Key.Sku, g.Key.Name, g.Count(), g.Sum(l => l.QtyUnfilled)))
+        var longest = (await waiting.GroupBy(l => l.ProductId)
+            .Select(g => new { ProductId = g.Key, Lines = g.Count(), Units = g.Sum(l => l.QtyUnfilled) })
+            .OrderByDescending(q => q.Units).ThenBy(q => q.ProductId)
+            .Take(5)
+            .Join(db.Products, q => q.ProductId, p => p.Id, (q, p) => new LongestQueue(p.Sku, p.Name, q.Lines, q.Units))
+            .ToListAsync(ct))
             .OrderByDescending(q => q.Units).ThenBy(q => q.Sku)
-            .Take(5).ToListAsync(ct);
+            .ToList();
 
         var today = (await settings.GetClockAsync(ct)).Today;
         var receipts = await db.PurchaseOrders

@@ -1,0 +1,70 @@
+using BackorderDashboard.Tests.TestSupport;
+using Microsoft.Playwright;
+
+namespace BackorderDashboard.Tests.Browser;
+
+/// <summary>The admin's pages, used as an admin would: create a person, give them a role, change the settings.</summary>
+[Collection(AppCollection.Name)]
+public class AdminBrowserTests(AppFactory app, BrowserFixture browser)
+{
+    [Fact]
+    public async Task Users_AdminCreatesUser_WhoCanThenSignInWithThatRole()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await BrowserFixture.LoginAsync(page, "admin@example.com");
+        await page.GotoAsync("/admin/users");
+        await BrowserFixture.WaitForCircuitAsync(page);
+
+        await page.ClickAsync("[data-testid=new-user]");
+        await page.FillAsync("input[data-testid=new-user-email]", "new.agent@example.com");
+        await page.FillAsync("input[data-testid=new-user-password]", "short");
+        await page.ClickAsync("[data-testid=create-user]");
+        await Assertions.Expect(page.GetByText("at least 12 characters long")).ToBeVisibleAsync();
+
+        await page.FillAsync("input[data-testid=new-user-password]", "a fine long passphrase");
+        await page.Locator(".mud-dialog").GetByLabel("Customer service", new() { Exact = true }).CheckAsync();
+        await page.ClickAsync("[data-testid=create-user]");
+        await Assertions.Expect(page.GetByText("new.agent@example.com can now sign in.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("input[data-testid='role-CustomerService-new.agent@example.com']")).ToBeCheckedAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "admin-users.png"), FullPage = true });
+
+        var agent = await browser.NewPageAsync(app.BaseUrl);
+        await BrowserFixture.LoginAsync(agent, "new.agent@example.com", "a fine long passphrase");
+        await Assertions.Expect(agent.Locator("[data-testid=support-home]")).ToBeVisibleAsync();
+        await Assertions.Expect(agent.Locator("[data-testid=merchant-home]")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+        await agent.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Settings_BadValueIsRefusedAtTheField_GoodValueIsSaved()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await BrowserFixture.LoginAsync(page, "admin@example.com");
+        await page.GotoAsync("/admin/settings");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        var handling = page.Locator("input[data-testid=handling-days]");
+
+        await handling.FillAsync("-4");
+        await handling.BlurAsync();
+        await page.ClickAsync("[data-testid=save-settings]");
+        await Assertions.Expect(page.GetByText("Handling days must be between 0 and 60.")).ToBeVisibleAsync();
+
+        await handling.FillAsync("2");
+        await handling.BlurAsync();
+        await page.ClickAsync("[data-testid=save-settings]");
+        await Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "admin-settings.png"), FullPage = true });
+
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("input[data-testid=handling-days]")).ToHaveValueAsync("2");
+
+        // Put the default back for the other tests sharing this app.
+        await page.Locator("input[data-testid=handling-days]").FillAsync("1");
+        await page.Locator("input[data-testid=handling-days]").BlurAsync();
+        await page.ClickAsync("[data-testid=save-settings]");
+        await Assertions.Expect(page.GetByText("Settings saved.").First).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+}

@@ -1,0 +1,123 @@
+using BackorderDashboard.Tests.TestSupport;
+using Microsoft.Playwright;
+
+namespace BackorderDashboard.Tests.Browser;
+
+/// <summary>Each demo user signs in through the real form in Chromium and lands on their role's home.</summary>
+[Collection(AppCollection.Name)]
+public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
+{
+    public static TheoryData<string, string, string[], string[]> Homes => new()
+    {
+        { "admin@example.com", "admin", ["merchant-home", "support-home", "manager-home"], ["Home", "Users & roles", "Settings"] },
+        { "merchant@example.com", "merchant", ["merchant-home"], ["Home"] },
+        { "support@example.com", "support", ["support-home"], ["Home"] },
+        { "manager@example.com", "manager", ["manager-home"], ["Home"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Homes))]
+    public async Task Login_DemoUser_SeesTheirHomeAndNavigation(string email, string name, string[] sections, string[] nav)
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+
+        await BrowserFixture.LoginAsync(page, email);
+
+        foreach (var section in new[] { "merchant-home", "support-home", "manager-home" })
+        {
+            var visible = await page.Locator($"[data-testid={section}]").IsVisibleAsync();
+            Assert.True(visible == sections.Contains(section), $"{email}: section {section} visible={visible}");
+        }
+        var links = await page.Locator("nav a.mud-nav-link, .mud-navmenu a.mud-nav-link").AllInnerTextsAsync();
+        Assert.Equal(nav, links.Select(l => l.Trim()).ToArray());
+        Assert.Contains(email, await page.Locator("[data-testid=user-menu]").InnerTextAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"home-{name}.png"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task MerchantHome_ShowsTheDemoQueue()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await BrowserFixture.LoginAsync(page, "merchant@example.com");
+
+        var openLines = await page.Locator("[data-testid=open-lines] .kpi-figure").InnerTextAsync();
+
+        Assert.True(int.Parse(openLines.Replace(",", "")) > 0, $"open lines: {openLines}");
+        Assert.True(await page.Locator("text=Longest queues").IsVisibleAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ManagerHome_DrawsTheOrdersPerWeekChart()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await BrowserFixture.LoginAsync(page, "manager@example.com");
+
+        // ApexCharts draws SVG bars once the library has loaded from wwwroot/lib.
+        var bars = page.Locator("[data-testid=orders-per-week-chart] path.apexcharts-bar-area");
+        await bars.First.WaitForAsync();
+
+        Assert.True(await bars.CountAsync() >= 16);
+        Assert.Matches(@"^\d+(\.\d)?%$", (await page.Locator("[data-testid=backorder-rate] .kpi-figure").InnerTextAsync()).Trim());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task SupportHome_FindsOrdersByPartialEmailAsYouType()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await BrowserFixture.LoginAsync(page, "support@example.com");
+
+        await page.Locator("input[data-testid=order-search]").PressSequentiallyAsync("OLIVIA.", new() { Delay = 30 });
+        var rows = page.Locator("[data-testid=order-hits] tbody tr");
+        await rows.First.WaitForAsync();
+
+        Assert.InRange(await rows.CountAsync(), 1, 10);
+        foreach (var text in await rows.AllInnerTextsAsync())
+        {
+            Assert.Contains("olivia.", text, StringComparison.OrdinalIgnoreCase);
+        }
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task DarkMode_Toggle_IsRememberedForTheUser()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await BrowserFixture.LoginAsync(page, "admin@example.com");
+        var before = await BackgroundAsync(page);
+
+        await page.ClickAsync("[data-testid=dark-mode-toggle]");
+        await page.WaitForFunctionAsync("b => getComputedStyle(document.body).backgroundColor !== b", before);
+        var dark = await BackgroundAsync(page);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "home-admin-dark.png"), FullPage = true });
+
+        // A new browser (no local state) shows the same choice: it is stored with the user.
+        var other = await browser.NewPageAsync(app.BaseUrl);
+        await BrowserFixture.LoginAsync(other, "admin@example.com");
+        Assert.Equal(dark, await BackgroundAsync(other));
+
+        await other.ClickAsync("[data-testid=dark-mode-toggle]");
+        await other.WaitForFunctionAsync("b => getComputedStyle(document.body).backgroundColor !== b", dark);
+        Assert.Equal(before, await BackgroundAsync(other));
+        await page.Context.CloseAsync();
+        await other.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Home_PhoneWidth_KeepsMenuAndUserControlsReachable()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl, width: 390, height: 844);
+        await BrowserFixture.LoginAsync(page, "merchant@example.com");
+
+        Assert.True(await page.Locator("[data-testid=dark-mode-toggle]").IsVisibleAsync());
+        Assert.True(await page.Locator("[data-testid=user-menu]").IsVisibleAsync());
+        var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"page scrolls sideways: {width}px");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "home-merchant-phone.png"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
+    private static Task<string> BackgroundAsync(IPage page) => page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
+}

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Reflection;
+using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
+using BackorderDashboard.Tests.TestSupport;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackorderDashboard.Tests.Integration;
+
+/// <summary>Who may open what, through the real HTTP pipeline, cookies and login form.</summary>
+[Collection(AppCollection.Name)]
+public class AccessTests(AppFactory app)
+{
+    private HttpClient Anonymous() => app.CreateHttpClient();
+
+    private static string PathOf(Uri location) =>
+        location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString.Split('?')[0];
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/admin/users")]
+    [InlineData("/admin/settings")]
+    public async Task Page_Anonymous_RedirectsToLogin(string path)
+    {
+        var response = await Anonymous().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Account/Login", PathOf(response.Headers.Location!));
+    }
+
+    [Fact]
+    public async Task LoginPage_Development_ListsTheDemoLogins()
+    {
+        var html = await Anonymous().GetStringAsync("/Account/Login");
+
+        Assert.Contains("data-testid=\"demo-logins\"", html);
+        foreach (var (email, _) in DemoOptions.Logins)
+        {
+            Assert.Contains(email, html);
+        }
+        Assert.Contains(DemoOptions.Password, html);
+        Assert.DoesNotContain("Register as a new user", html);
+    }
+
+    [Theory]
+    [InlineData("admin@example.com", "/admin/users", HttpStatusCode.OK)]
+    [InlineData("admin@example.com", "/admin/settings", HttpStatusCode.OK)]
+    [InlineData("merchant@example.com", "/admin/users", HttpStatusCode.Redirect)]
+    [InlineData("support@example.com", "/admin/settings", HttpStatusCode.Redirect)]
+    [InlineData("manager@example.com", "/admin/users", HttpStatusCode.Redirect)]
+    public async Task AdminPages_OnlyAdminsGetIn(string email, string path, HttpStatusCode expected)
+    {
+        var client = await app.CreateSignedInClientAsync(email);
+
+        var response = await client.GetAsync(path);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Redirect)
+        {
+            Assert.Equal("/Account/AccessDenied", PathOf(response.Headers.Location!));
+        }
+    }
+
+    [Theory]
+    [InlineData("merchant@example.com", "merchant-home")]
+    [InlineData("support@example.com", "support-home")]
+    [InlineData("manager@example.com", "manager-home")]
+    public async Task Home_EachRole_GetsItsOwnSection(string email, string section)
+    {
+        var client = await app.CreateSignedInClientAsync(email);
+
+        var html = await client.GetStringAsync("/");
+
+        string[] sections = ["merchant-home", "support-home", "manager-home"];
+        Assert.Contains($"data-testid=\"{section}\"", html);
+        Assert.All(sections.Where(s => s != section), other => Assert.DoesNotContain($"data-testid=\"{other}\"", html));
+    }
+
+    [Fact]
+    public async Task Login_FiveWrongPasswords_LocksTheAccount()
+    {
+        const string email = "lockout-test@example.com";
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var created = await users.CreateAsync(
+                new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true }, "a long enough passphrase");
+            Assert.True(created.Succeeded);
+            await users.AddToRoleAsync((await users.FindByEmailAsync(email))!, Roles.Merchant);
+        }
+        var client = app.CreateHttpClient();
+
+        for (var i = 0; i < 4; i++)
+        {
+            var wrong = await AppFactory.PostLoginAsync(client, email, "not the password at all");
+            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+            Assert.Contains("Invalid e-mail or password", await wrong.Content.ReadAsStringAsync());
+        }
+        var fifth = await AppFactory.PostLoginAsync(client, email, "not the password at all");
+        var right = await AppFactory.PostLoginAsync(client, email, "a long enough passphrase");
+
+        Assert.Equal("/Account/Lockout", PathOf(fifth.Headers.Location!));
+        Assert.Equal("/Account/Lockout", PathOf(right.Headers.Location!));
+    }
+
+    [Fact]
+    public async Task Register_SelfRegistrationOff_ShowsNoticeAndCreatesNoUser()
+    {
+        var client = Anonymous();
+        var html = await client.GetStringAsync("/Account/Register");
+
+        Assert.Contains("data-testid=\"registration-closed\"", html);
+        Assert.DoesNotContain("Input.ConfirmPassword", html);
+    }
+
+    [Fact]
+    public async Task ApexCharts_ComesFromNpmThroughTheBuild()
+    {
+        var response = await Anonymous().GetAsync("/lib/apexcharts/apexcharts.min.js");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("ApexCharts", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public void EveryPage_DeclaresWhoMayOpenIt()
+    {
+        var pages = typeof(Program).Assembly.GetTypes()
+            .Where(t => t.GetCustomAttributes<RouteAttribute>().Any())
+            .ToList();
+
+        Assert.NotEmpty(pages);
+        var undeclared = pages.Where(t => t.GetCustomAttribute<AuthorizeAttribute>() is null && t.GetCustomAttribute<AllowAnonymousAttribute>() is null);
+        Assert.Empty(undeclared.Select(t => t.FullName));
+        // Anonymous pages are the sign-in flows and error pages only.
+        var anonymous = pages.Where(t => t.GetCustomAttribute<AllowAnonymousAttribute>() is not null)
+            .Where(t => !t.Namespace!.EndsWith(".Account.Pages") && t.Name is not ("Error" or "NotFound"));
+        Assert.Empty(anonymous.Select(t => t.FullName));
+        // App pages name one of the role policies, never a bare [Authorize].
+        var appPages = pages.Where(t => t.Namespace!.StartsWith("BackorderDashboard.Features"));
+        Assert.All(appPages, t => Assert.Contains(t.GetCustomAttribute<AuthorizeAttribute>()?.Policy, Policies.RolesByPolicy.Keys));
+    }
+}

@@ -1,0 +1,55 @@
+using BackorderDashboard.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackorderDashboard.Tests.TestSupport;
+
+/// <summary>
+/// A real SQLite database file, migrated like the app's, for service tests. Each test gets its own file,
+/// deleted afterwards; services get a context factory exactly as the app registers it.
+/// </summary>
+public sealed class SqliteTestDatabase : IDbContextFactory<AppDbContext>, IAsyncDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"backorders-test-{Guid.NewGuid():N}.db");
+    private readonly DbContextOptions<AppDbContext> _options;
+
+    private SqliteTestDatabase()
+    {
+        ConnectionString = new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString();
+        _options = new DbContextOptionsBuilder<AppDbContext>()
+            .UseSqlite(ConnectionString)
+            .AddInterceptors(new SqlitePragmas())
+            .UseApplicationServiceProvider(IdentityStoreSettings)
+            .Options;
+    }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Identity builds its tables from IdentityOptions; without the app's version the model differs.</summary>
+    private static readonly IServiceProvider IdentityStoreSettings = new ServiceCollection()
+        .Configure<IdentityOptions>(o => o.Stores.SchemaVersion = AppDbContext.IdentitySchema)
+        .BuildServiceProvider();
+
+    public static async Task<SqliteTestDatabase> CreateAsync()
+    {
+        var db = new SqliteTestDatabase();
+        await using var context = db.CreateDbContext();
+        await context.Database.MigrateAsync();
+        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        return db;
+    }
+
+    public AppDbContext CreateDbContext() => new(_options);
+
+    public ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(file);
+        }
+        return ValueTask.CompletedTask;
+    }
+}
