@@ -68,3 +68,40 @@ public class AdminBrowserTests(AppFactory app, BrowserFixture browser)
         await page.Context.CloseAsync();
     }
 }
+
+/// <summary>Leaving, and being turned away, as a person sees it.</summary>
+[Collection(AppCollection.Name)]
+public class SessionBrowserTests(AppFactory app, BrowserFixture browser)
+{
+    [Fact]
+    public async Task Logout_FromTheUserMenu_EndsTheSession()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await BrowserFixture.LoginAsync(page, "manager@example.com");
+
+        await page.ClickAsync("[data-testid=user-menu] button");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "user-menu.png") });
+        await page.ClickAsync("[data-testid=logout]");
+        await page.WaitForURLAsync("**/Account/Login**");
+
+        // The old session is gone: home sends us back to the login form.
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/Account/Login**");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AdminPage_OpenedByMerchant_ExplainsWhyAndLinksHome()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await BrowserFixture.LoginAsync(page, "merchant@example.com");
+
+        await page.GotoAsync("/admin/users");
+
+        await Assertions.Expect(page.Locator("[data-testid=access-denied]")).ToContainTextAsync("whose role does not open this page");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "access-denied.png") });
+        await page.ClickAsync("text=Go to your home page");
+        await Assertions.Expect(page.Locator("[data-testid=merchant-home]")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+}

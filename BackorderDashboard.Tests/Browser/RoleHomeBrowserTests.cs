@@ -78,6 +78,7 @@ public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
         {
             Assert.Contains("olivia.", text, StringComparison.OrdinalIgnoreCase);
         }
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "support-search.png"), FullPage = true });
         await page.Context.CloseAsync();
     }
 
