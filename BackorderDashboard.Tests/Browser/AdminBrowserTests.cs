@@ -10,8 +10,7 @@ public class AdminBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task Users_AdminCreatesUser_WhoCanThenSignInWithThatRole()
     {
-        var page = await browser.NewPageAsync(app.BaseUrl);
-        await BrowserFixture.LoginAsync(page, "admin@example.com");
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "admin@example.com");
         await page.GotoAsync("/admin/users");
         await BrowserFixture.WaitForCircuitAsync(page);
 
@@ -26,7 +25,7 @@ public class AdminBrowserTests(AppFactory app, BrowserFixture browser)
         await page.ClickAsync("[data-testid=create-user]");
         await Assertions.Expect(page.GetByText("new.agent@example.com can now sign in.")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("input[data-testid='role-CustomerService-new.agent@example.com']")).ToBeCheckedAsync();
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "admin-users.png"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "admin-users");
 
         var agent = await browser.NewPageAsync(app.BaseUrl);
         await BrowserFixture.LoginAsync(agent, "new.agent@example.com", "a fine long passphrase");
@@ -39,8 +38,7 @@ public class AdminBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task Settings_BadValueIsRefusedAtTheField_GoodValueIsSaved()
     {
-        var page = await browser.NewPageAsync(app.BaseUrl);
-        await BrowserFixture.LoginAsync(page, "admin@example.com");
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "admin@example.com");
         await page.GotoAsync("/admin/settings");
         await BrowserFixture.WaitForCircuitAsync(page);
         var handling = page.Locator("input[data-testid=handling-days]");
@@ -54,7 +52,7 @@ public class AdminBrowserTests(AppFactory app, BrowserFixture browser)
         await handling.BlurAsync();
         await page.ClickAsync("[data-testid=save-settings]");
         await Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "admin-settings.png"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "admin-settings");
 
         await page.ReloadAsync();
         await BrowserFixture.WaitForCircuitAsync(page);
@@ -76,11 +74,10 @@ public class SessionBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task Logout_FromTheUserMenu_EndsTheSession()
     {
-        var page = await browser.NewPageAsync(app.BaseUrl);
-        await BrowserFixture.LoginAsync(page, "manager@example.com");
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "manager@example.com");
 
         await page.ClickAsync("[data-testid=user-menu] button");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "user-menu.png") });
+        await BrowserFixture.ScreenshotAsync(page, "user-menu", fullPage: false);
         await page.ClickAsync("[data-testid=logout]");
         await page.WaitForURLAsync("**/Account/Login**");
 
@@ -93,13 +90,12 @@ public class SessionBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task AdminPage_OpenedByMerchant_ExplainsWhyAndLinksHome()
     {
-        var page = await browser.NewPageAsync(app.BaseUrl);
-        await BrowserFixture.LoginAsync(page, "merchant@example.com");
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com");
 
         await page.GotoAsync("/admin/users");
 
         await Assertions.Expect(page.Locator("[data-testid=access-denied]")).ToContainTextAsync("whose role does not open this page");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "access-denied.png") });
+        await BrowserFixture.ScreenshotAsync(page, "access-denied", fullPage: false);
         await page.ClickAsync("text=Go to your home page");
         await Assertions.Expect(page.Locator("[data-testid=merchant-home]")).ToBeVisibleAsync();
         await page.Context.CloseAsync();

@@ -19,9 +19,7 @@ public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
     [MemberData(nameof(Homes))]
     public async Task Login_DemoUser_SeesTheirHomeAndNavigation(string email, string name, string[] sections, string[] nav)
     {
-        var page = await browser.NewPageAsync(app.BaseUrl);
-
-        await BrowserFixture.LoginAsync(page, email);
+        var page = await browser.SignedInPageAsync(app.BaseUrl, email);
 
         foreach (var section in new[] { "merchant-home", "support-home", "manager-home" })
         {
@@ -31,15 +29,14 @@ public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
         var links = await page.Locator("nav a.mud-nav-link, .mud-navmenu a.mud-nav-link").AllInnerTextsAsync();
         Assert.Equal(nav, links.Select(l => l.Trim()).ToArray());
         Assert.Contains(email, await page.Locator("[data-testid=user-menu]").InnerTextAsync());
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"home-{name}.png"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, $"home-{name}");
         await page.Context.CloseAsync();
     }
 
     [Fact]
     public async Task MerchantHome_ShowsTheDemoQueue()
     {
-        var page = await browser.NewPageAsync(app.BaseUrl);
-        await BrowserFixture.LoginAsync(page, "merchant@example.com");
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com");
 
         var openLines = await page.Locator("[data-testid=open-lines] .kpi-figure").InnerTextAsync();
 
@@ -51,8 +48,7 @@ public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task ManagerHome_DrawsTheOrdersPerWeekChart()
     {
-        var page = await browser.NewPageAsync(app.BaseUrl);
-        await BrowserFixture.LoginAsync(page, "manager@example.com");
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "manager@example.com");
 
         // ApexCharts draws SVG bars once the library has loaded from wwwroot/lib.
         var bars = page.Locator("[data-testid=orders-per-week-chart] path.apexcharts-bar-area");
@@ -66,8 +62,7 @@ public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task SupportHome_FindsOrdersByPartialEmailAsYouType()
     {
-        var page = await browser.NewPageAsync(app.BaseUrl);
-        await BrowserFixture.LoginAsync(page, "support@example.com");
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "support@example.com");
 
         await page.Locator("input[data-testid=order-search]").PressSequentiallyAsync("OLIVIA.", new() { Delay = 30 });
         var rows = page.Locator("[data-testid=order-hits] tbody tr");
@@ -78,25 +73,23 @@ public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
         {
             Assert.Contains("olivia.", text, StringComparison.OrdinalIgnoreCase);
         }
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "support-search.png"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "support-search");
         await page.Context.CloseAsync();
     }
 
     [Fact]
     public async Task DarkMode_Toggle_IsRememberedForTheUser()
     {
-        var page = await browser.NewPageAsync(app.BaseUrl);
-        await BrowserFixture.LoginAsync(page, "admin@example.com");
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "admin@example.com");
         var before = await BackgroundAsync(page);
 
         await page.ClickAsync("[data-testid=dark-mode-toggle]");
         await page.WaitForFunctionAsync("b => getComputedStyle(document.body).backgroundColor !== b", before);
         var dark = await BackgroundAsync(page);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "home-admin-dark.png"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "home-admin-dark");
 
         // A new browser (no local state) shows the same choice: it is stored with the user.
-        var other = await browser.NewPageAsync(app.BaseUrl);
-        await BrowserFixture.LoginAsync(other, "admin@example.com");
+        var other = await browser.SignedInPageAsync(app.BaseUrl, "admin@example.com");
         Assert.Equal(dark, await BackgroundAsync(other));
 
         await other.ClickAsync("[data-testid=dark-mode-toggle]");
@@ -109,14 +102,13 @@ public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task Home_PhoneWidth_KeepsMenuAndUserControlsReachable()
     {
-        var page = await browser.NewPageAsync(app.BaseUrl, width: 390, height: 844);
-        await BrowserFixture.LoginAsync(page, "merchant@example.com");
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com", width: 390, height: 844);
 
         Assert.True(await page.Locator("[data-testid=dark-mode-toggle]").IsVisibleAsync());
         Assert.True(await page.Locator("[data-testid=user-menu]").IsVisibleAsync());
         var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(width <= 390, $"page scrolls sideways: {width}px");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "home-merchant-phone.png"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "home-merchant-phone");
         await page.Context.CloseAsync();
     }
 

@@ -41,6 +41,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A fresh browser context signed in as the given user, its circuit live.</summary>
+    public async Task<IPage> SignedInPageAsync(string baseUrl, string email, int width = 1280, int height = 900)
+    {
+        var page = await NewPageAsync(baseUrl, width, height);
+        await LoginAsync(page, email);
+        return page;
+    }
+
+    /// <summary>Keeps a picture of the page for people to look at after the run.</summary>
+    public static Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, $"{name}.png"), FullPage = fullPage });
+
     /// <summary>Signs in through the real login form and waits until the page's circuit is live.</summary>
     public static async Task LoginAsync(IPage page, string email, string password = BackorderDashboard.Data.DemoOptions.Password)
     {
