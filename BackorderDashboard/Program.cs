@@ -5,7 +5,7 @@ using BackorderDashboard.Domain;
 using BackorderDashboard.Components.Layout;
 using BackorderDashboard.Features.Admin;
 using BackorderDashboard.Features.Home;
-using BackorderDashboard.Features.Settings;
+using BackorderDashboard.Features.Products;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -68,9 +68,12 @@ builder.Services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSe
 builder.Services.AddSingleton(TimeProvider.System);
 
 builder.Services.AddSingleton<SettingsService>();
+builder.Services.AddSingleton<SupplierLeadTimes>();
+builder.Services.AddSingleton<AvailabilityService>();
 builder.Services.AddScoped<UserAdminService>();
 builder.Services.AddScoped<UserPreferencesService>();
 builder.Services.AddScoped<HomeService>();
+builder.Services.AddScoped<ProductService>();
 
 var app = builder.Build();
 

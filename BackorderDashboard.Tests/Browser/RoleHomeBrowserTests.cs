@@ -9,10 +9,10 @@ public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
 {
     public static TheoryData<string, string, string[], string[]> Homes => new()
     {
-        { "admin@example.com", "admin", ["merchant-home", "support-home", "manager-home"], ["Home", "Users & roles", "Settings"] },
-        { "merchant@example.com", "merchant", ["merchant-home"], ["Home"] },
-        { "support@example.com", "support", ["support-home"], ["Home"] },
-        { "manager@example.com", "manager", ["manager-home"], ["Home"] },
+        { "admin@example.com", "admin", ["merchant-home", "support-home", "manager-home"], ["Home", "Products", "Users & roles", "Settings"] },
+        { "merchant@example.com", "merchant", ["merchant-home"], ["Home", "Products"] },
+        { "support@example.com", "support", ["support-home"], ["Home", "Products"] },
+        { "manager@example.com", "manager", ["manager-home"], ["Home", "Products"] },
     };
 
     [Theory]

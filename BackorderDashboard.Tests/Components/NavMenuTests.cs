@@ -40,7 +40,7 @@ public class NavMenuTests : BunitTestContext
     {
         var menu = RenderFor(Roles.Admin);
 
-        Assert.Equal(["/", "/admin/users", "/admin/settings"], Links(menu));
+        Assert.Equal(["/", "/products", "/admin/users", "/admin/settings"], Links(menu));
         Assert.Contains("Administration", menu.Markup);
     }
 
@@ -52,7 +52,7 @@ public class NavMenuTests : BunitTestContext
     {
         var menu = RenderFor(role);
 
-        Assert.Equal(["/"], Links(menu));
+        Assert.Equal(["/", "/products"], Links(menu));
         Assert.DoesNotContain("Administration", menu.Markup);
     }
 

@@ -38,7 +38,7 @@ public class EtaWalkTests
         var etas = EtaWalk.ForQueue([3, 2, 4, 10], [new(Dec10, 6), new(Dec1, 4)], Today, handlingDays: 0, dailyCapacity: null);
 
         // Cumulative need 3, 5, 9, 19 against cumulative inbound 4 (Dec 1), 10 (Dec 10).
-        Assert.Equal([Dec1, Dec10, Dec10, null], etas);
+        Assert.Equal(new DateOnly?[] { Dec1, Dec10, Dec10, null }, etas);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class EtaWalkTests
         // 10 units a day: units 1-10 ship on day 0, 11-20 on day 1, 21-25 on day 2.
         var etas = EtaWalk.ForQueue([10, 10, 5], [new(Dec1, 100)], Today, handlingDays: 0, dailyCapacity: 10);
 
-        Assert.Equal([Dec1, Dec1.AddDays(1), Dec1.AddDays(2)], etas);
+        Assert.Equal(new DateOnly?[] { Dec1, Dec1.AddDays(1), Dec1.AddDays(2) }, etas);
     }
 
     [Fact]

@@ -43,6 +43,15 @@ public sealed class SqliteTestDatabase : IDbContextFactory<AppDbContext>, IAsync
 
     public AppDbContext CreateDbContext() => new(_options);
 
+    /// <summary>A factory whose contexts also run the given interceptors (for counting round trips, say).</summary>
+    public IDbContextFactory<AppDbContext> WithInterceptors(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors) =>
+        new InterceptedFactory(new DbContextOptionsBuilder<AppDbContext>(_options).AddInterceptors(interceptors).Options);
+
+    private sealed class InterceptedFactory(DbContextOptions<AppDbContext> options) : IDbContextFactory<AppDbContext>
+    {
+        public AppDbContext CreateDbContext() => new(options);
+    }
+
     public ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();

@@ -1,6 +1,6 @@
 using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Home;
-using BackorderDashboard.Features.Settings;
 using BackorderDashboard.Tests.TestSupport;
 
 namespace BackorderDashboard.Tests.Features.Home;

@@ -370,17 +370,33 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         product.Queue.Sort((a, b) => b.Priority != a.Priority ? b.Priority.CompareTo(a.Priority)
             : a.QueuedAt != b.QueuedAt ? Nullable.Compare(a.QueuedAt, b.QueuedAt) : a.Id.CompareTo(b.Id));
 
+    /// <summary>The line's ETA by the app's own rule, from what the merchant knew that day.</summary>
     private DateOnly EtaOf(SimProduct product, OrderLine line, DateOnly day)
     {
         var queue = product.Queue.Where(l => Unfilled(l) > 0).ToList();
-        var etas = EtaWalk.ForQueue(queue.Select(Unfilled).ToList(), InboundAsKnownOn(product, day), day, HandlingDays(product), null);
-        var index = queue.IndexOf(line);
-        return etas[index] ?? EstimatedDate(product, day, queue.Take(index + 1).Sum(Unfilled));
+        var etas = AvailabilityRule.QueueEtas(FactsOn(product, day), queue.Select(Unfilled).ToList(), day, null);
+        return etas[queue.IndexOf(line)] ?? day.AddDays(product.LeadTime);
     }
 
-    /// <summary>No purchase order covers the line: the supplier's lead time from today, later for a longer queue.</summary>
-    private DateOnly EstimatedDate(SimProduct product, DateOnly day, int unitsAhead) =>
-        day.AddDays(product.LeadTime + HandlingDays(product) + Math.Min(14, unitsAhead / Math.Max(1, (int)Math.Ceiling(product.DailyDemand * 30))));
+    private ProductStockFacts FactsOn(SimProduct product, DateOnly day)
+    {
+        var p = product.Entity;
+        var history = SupplierHistoryOn(p.SupplierId, day);
+        var lead = p.LeadTimeDays is { } own ? LeadTimeRange.FromQuote(own) : history ?? LeadTimeRange.FromQuote(product.Supplier.LeadTimeDays);
+        return new ProductStockFacts(p.Id, p.OnHand, p.Allocated, p.BackorderPolicy, p.BackorderCap, 0, HandlingDays(product), lead,
+            p.PreorderReleaseDate, p.Discontinued, product.QueuedUnits, InboundAsKnownOn(product, day));
+    }
+
+    /// <summary>The supplier's receipt history up to a day, as the app reads it (see <see cref="SupplierLeadTimes"/>).</summary>
+    private LeadTimeRange? SupplierHistoryOn(int supplierId, DateOnly day)
+    {
+        var end = _clock.StartOfDayUtc(day.AddDays(1));
+        var days = _pos.Where(po => po.Entity.SupplierId == supplierId && po.Entity.Status == PurchaseOrderStatus.Received
+                && po.Entity.ReceivedAt < end)
+            .Select(po => (po.Entity.ReceivedAt!.Value - po.Entity.OrderedAt!.Value).TotalDays)
+            .ToList();
+        return days.Count >= SupplierLeadTimes.MinimumReceipts ? SupplierLeadTimes.FromDays(days) : null;
+    }
 
     private int HandlingDays(SimProduct product) => product.Entity.HandlingDays ?? _handlingDays;
 
@@ -655,20 +671,16 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         }
     }
 
-    /// <summary>Today's ETA of every waiting line, by the same walk that made its promise.</summary>
+    /// <summary>Today's ETA of every waiting line, by the same rule that made its promise.</summary>
     private void RecomputeEtas(DateOnly today)
     {
         foreach (var product in _products)
         {
             var queue = product.Queue.Where(l => Unfilled(l) > 0).ToList();
-            var etas = EtaWalk.ForQueue(queue.Select(Unfilled).ToList(), InboundAsKnownOn(product, today), today, HandlingDays(product), null);
-            var unitsAhead = 0;
+            var etas = AvailabilityRule.QueueEtas(FactsOn(product, today), queue.Select(Unfilled).ToList(), today, null);
             for (var i = 0; i < queue.Count; i++)
             {
-                unitsAhead += Unfilled(queue[i]);
-                var estimate = EstimatedDate(product, today, unitsAhead);
-                // An uncovered line keeps its estimate unless time has overtaken it.
-                queue[i].CurrentEta = etas[i] ?? (queue[i].PromisedShipDate is { } promised && promised >= today ? promised : estimate);
+                queue[i].CurrentEta = etas[i];
             }
         }
     }

@@ -1,5 +1,5 @@
 using BackorderDashboard.Data;
-using BackorderDashboard.Features.Settings;
+using BackorderDashboard.Domain;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Home;

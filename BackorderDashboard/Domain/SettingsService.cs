@@ -1,9 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using BackorderDashboard.Data;
-using BackorderDashboard.Domain;
 using Microsoft.EntityFrameworkCore;
 
-namespace BackorderDashboard.Features.Settings;
+namespace BackorderDashboard.Domain;
 
 /// <summary>The merchant's settings as every feature reads them, with the clock of the merchant's time zone.</summary>
 public sealed record MerchantSettingsView(

@@ -1,8 +1,8 @@
-using BackorderDashboard.Features.Settings;
+using BackorderDashboard.Domain;
 using BackorderDashboard.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
-namespace BackorderDashboard.Tests.Features.Settings;
+namespace BackorderDashboard.Tests.Domain;
 
 public class SettingsServiceTests : IAsyncLifetime
 {

@@ -1,0 +1,36 @@
+using BackorderDashboard.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackorderDashboard.Domain;
+
+/// <summary>
+/// Applies the badge rule to products read from the database: for a page of rows it costs one round trip (the open
+/// purchase order lines of those products); settings and supplier lead-time history come from memory.
+/// </summary>
+public sealed class AvailabilityService(SettingsService settings, SupplierLeadTimes leadTimes)
+{
+    public sealed record Context(MerchantSettingsView Settings, DateOnly Today, IReadOnlyDictionary<int, LeadTimeRange> LeadTimes);
+
+    public async Task<Context> GetContextAsync(CancellationToken ct = default)
+    {
+        var view = await settings.GetAsync(ct);
+        return new Context(view, view.Clock.Today, await leadTimes.GetAsync(ct));
+    }
+
+    public IQueryable<ProductStockRow> Rows(AppDbContext db, Context context) =>
+        ProductStock.Rows(db, context.Settings.DefaultLowStockThreshold, context.Settings.DefaultHandlingDays);
+
+    /// <summary>Facts and availability for each row, keyed by product id.</summary>
+    public async Task<IReadOnlyDictionary<int, (ProductStockFacts Facts, Availability Availability)>> EvaluateAsync(
+        AppDbContext db, IReadOnlyList<ProductStockRow> rows, Context context, CancellationToken ct = default)
+    {
+        var inbound = await ProductStock.InboundAsync(db, rows.Select(r => r.ProductId).ToList(), ct);
+        return rows.ToDictionary(r => r.ProductId, r =>
+        {
+            // A supplier without enough receipts has no entry: its quote applies (not an empty 0-day history).
+            LeadTimeRange? history = context.LeadTimes.TryGetValue(r.SupplierId, out var h) ? h : null;
+            var facts = ProductStock.ToFacts(r, inbound[r.ProductId].ToList(), history);
+            return (facts, AvailabilityRule.Evaluate(facts, context.Today, context.Settings.DailyFulfilmentCapacity));
+        });
+    }
+}

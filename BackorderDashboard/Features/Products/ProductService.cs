@@ -1,0 +1,309 @@
+using System.ComponentModel.DataAnnotations;
+using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackorderDashboard.Features.Products;
+
+public enum ProductFilter
+{
+    All = 0,
+    InStock,
+    LowStock,
+    Backordered,
+    BackorderedEstimated,
+    Late,
+    OutOfStock,
+    PreOrder,
+    Discontinued,
+}
+
+public enum ProductSort
+{
+    Sku = 0,
+    Name,
+    Category,
+    Available,
+    OnHand,
+    Allocated,
+    Inbound,
+    Backordered,
+}
+
+public sealed record ProductQuery(
+    string? Search = null,
+    ProductFilter Filter = ProductFilter.All,
+    int? CategoryId = null,
+    int? SupplierId = null,
+    ProductSort Sort = ProductSort.Sku,
+    bool Descending = false,
+    int Page = 0,
+    int PageSize = 50);
+
+public sealed record ProductListRow(
+    int Id, string Sku, string Name, string Category, string Supplier,
+    int Available, int OnHand, int Allocated, int Inbound, int BackorderedUnits, int QueuedLines, bool HasLateLines,
+    Availability Availability);
+
+public sealed record ProductPage(IReadOnlyList<ProductListRow> Rows, int Total);
+
+public sealed record NamedItem(int Id, string Name);
+
+public sealed record QueuedLineRow(
+    int Position, int OrderLineId, string OrderNumber, string Customer, CustomerTier Tier, int Unfilled, int UnitsAhead,
+    DateTime QueuedAt, int Priority, DateOnly? PromisedShipDate, DateOnly? Eta, bool Late);
+
+public sealed record InboundRow(string Number, string Supplier, PurchaseOrderStatus Status, DateOnly ExpectedDate, int Ordered, int Received, bool Overdue);
+
+public sealed record LedgerRow(DateTime At, StockReason Reason, int OnHandDelta, int AllocatedDelta, string? Reference, string? UserName);
+
+public sealed record ProductDetail(
+    ProductStockRow Stock, Availability Availability, string? Description, int? OwnLowStockThreshold, int? OwnHandlingDays,
+    int? OwnLeadTimeDays, int SupplierLeadTimeDays, LeadTimeRange? LeadTimeUsed,
+    IReadOnlyList<QueuedLineRow> Queue, IReadOnlyList<InboundRow> Inbound, IReadOnlyList<LedgerRow> Ledger, int LedgerTotal);
+
+/// <summary>The backorder settings of one product, as the merchant edits them.</summary>
+public sealed class ProductPolicyInput : IValidatableObject
+{
+    public BackorderPolicy BackorderPolicy { get; set; }
+
+    [Range(0, 1_000_000, ErrorMessage = "The cap can't be negative.")]
+    public int? BackorderCap { get; set; }
+
+    [Range(0, 1_000_000, ErrorMessage = "The low-stock threshold can't be negative.")]
+    public int? LowStockThreshold { get; set; }
+
+    [Range(0, 365, ErrorMessage = "Handling days must be between 0 and 365.")]
+    public int? HandlingDays { get; set; }
+
+    [Range(1, 730, ErrorMessage = "Lead time must be between 1 and 730 days, or empty to use the supplier's.")]
+    public int? LeadTimeDays { get; set; }
+
+    public bool IsPreorder { get; set; }
+
+    public DateTime? PreorderReleaseDate { get; set; }
+
+    public bool Discontinued { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (IsPreorder && PreorderReleaseDate is null)
+        {
+            yield return new ValidationResult("A pre-order needs its release date.", [nameof(PreorderReleaseDate)]);
+        }
+    }
+}
+
+/// <summary>Products with their badges: the list, one product's detail, and its backorder settings.</summary>
+public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, AvailabilityService availability)
+{
+    public const int LedgerPageSize = 50;
+
+    /// <summary>
+    /// One page of products with their badges: a count, the page of rows (stock figures as subqueries) and the open
+    /// purchase order lines of those rows — three round trips whatever the page size.
+    /// </summary>
+    public async Task<ProductPage> GetPageAsync(ProductQuery query, CancellationToken ct = default)
+    {
+        var context = await availability.GetContextAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = Filter(availability.Rows(db, context), query, context.Today);
+
+        var total = await rows.CountAsync(ct);
+        var page = await Sort(rows, query.Sort, query.Descending)
+            .Skip(Math.Max(0, query.Page) * query.PageSize)
+            .Take(query.PageSize)
+            .ToListAsync(ct);
+        var evaluated = await availability.EvaluateAsync(db, page, context, ct);
+
+        return new ProductPage(page.Select(r => new ProductListRow(
+            r.ProductId, r.Sku, r.Name, r.Category, r.Supplier, r.Available, r.OnHand, r.Allocated, r.InboundUnits, r.QueuedUnits,
+            r.QueuedLines, r.HasLateLines, evaluated[r.ProductId].Availability)).ToList(), total);
+    }
+
+    private static IQueryable<ProductStockRow> Filter(IQueryable<ProductStockRow> rows, ProductQuery query, DateOnly today)
+    {
+        if (query.Search?.Trim() is { Length: > 0 } search)
+        {
+            var pattern = $"%{search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
+            rows = rows.Where(r => EF.Functions.Like(r.Sku, pattern, "\\") || EF.Functions.Like(r.Name, pattern, "\\"));
+        }
+        if (query.CategoryId is { } category)
+        {
+            rows = rows.Where(r => r.CategoryId == category);
+        }
+        if (query.SupplierId is { } supplier)
+        {
+            rows = rows.Where(r => r.SupplierId == supplier);
+        }
+        return query.Filter switch
+        {
+            ProductFilter.All => rows,
+            ProductFilter.Late => rows.Where(r => r.HasLateLines),
+            ProductFilter.InStock => rows.WhereStatus(AvailabilityStatus.InStock, today),
+            ProductFilter.LowStock => rows.WhereStatus(AvailabilityStatus.LowStock, today),
+            ProductFilter.Backordered => rows.WhereBackordered(today),
+            ProductFilter.BackorderedEstimated => rows.WhereStatus(AvailabilityStatus.BackorderedEstimated, today),
+            ProductFilter.OutOfStock => rows.WhereStatus(AvailabilityStatus.OutOfStock, today),
+            ProductFilter.PreOrder => rows.WhereStatus(AvailabilityStatus.PreOrder, today),
+            ProductFilter.Discontinued => rows.WhereStatus(AvailabilityStatus.Discontinued, today),
+            _ => rows,
+        };
+    }
+
+    private static IQueryable<ProductStockRow> Sort(IQueryable<ProductStockRow> rows, ProductSort sort, bool descending)
+    {
+        IOrderedQueryable<ProductStockRow> ordered = (sort, descending) switch
+        {
+            (ProductSort.Name, false) => rows.OrderBy(r => r.Name),
+            (ProductSort.Name, true) => rows.OrderByDescending(r => r.Name),
+            (ProductSort.Category, false) => rows.OrderBy(r => r.Category),
+            (ProductSort.Category, true) => rows.OrderByDescending(r => r.Category),
+            (ProductSort.Available, false) => rows.OrderBy(r => r.Available),
+            (ProductSort.Available, true) => rows.OrderByDescending(r => r.Available),
+            (ProductSort.OnHand, false) => rows.OrderBy(r => r.OnHand),
+            (ProductSort.OnHand, true) => rows.OrderByDescending(r => r.OnHand),
+            (ProductSort.Allocated, false) => rows.OrderBy(r => r.Allocated),
+            (ProductSort.Allocated, true) => rows.OrderByDescending(r => r.Allocated),
+            (ProductSort.Inbound, false) => rows.OrderBy(r => r.InboundUnits),
+            (ProductSort.Inbound, true) => rows.OrderByDescending(r => r.InboundUnits),
+            (ProductSort.Backordered, false) => rows.OrderBy(r => r.QueuedUnits),
+            (ProductSort.Backordered, true) => rows.OrderByDescending(r => r.QueuedUnits),
+            (_, true) => rows.OrderByDescending(r => r.Sku),
+            _ => rows.OrderBy(r => r.Sku),
+        };
+        // SKU is unique: a stable tiebreak keeps pages from overlapping.
+        return sort == ProductSort.Sku ? ordered : ordered.ThenBy(r => r.Sku);
+    }
+
+    public async Task<(IReadOnlyList<NamedItem> Categories, IReadOnlyList<NamedItem> Suppliers)> GetFilterChoicesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var categories = await db.Categories.OrderBy(c => c.Name).Select(c => new NamedItem(c.Id, c.Name)).ToListAsync(ct);
+        var suppliers = await db.Suppliers.OrderBy(s => s.Name).Select(s => new NamedItem(s.Id, s.Name)).ToListAsync(ct);
+        return (categories, suppliers);
+    }
+
+    /// <summary>One product: badge, figures, its queue in queue order with each line's ETA, inbound orders and ledger.</summary>
+    public async Task<ProductDetail?> GetDetailAsync(string sku, int ledgerPage = 0, CancellationToken ct = default)
+    {
+        var context = await availability.GetContextAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var stock = await availability.Rows(db, context).FirstOrDefaultAsync(r => r.Sku == sku, ct);
+        if (stock is null)
+        {
+            return null;
+        }
+        var (facts, badge) = (await availability.EvaluateAsync(db, [stock], context, ct))[stock.ProductId];
+        var own = await db.Products.AsNoTracking().Where(p => p.Id == stock.ProductId)
+            .Select(p => new { p.LowStockThreshold, p.HandlingDays, p.LeadTimeDays, p.Supplier.DefaultLeadTimeDays })
+            .SingleAsync(ct);
+
+        var queue = await QueueAsync(db, stock.ProductId, ct);
+        var etas = AvailabilityRule.QueueEtas(facts, queue.Select(q => q.Unfilled).ToList(), context.Today, context.Settings.DailyFulfilmentCapacity);
+        var unitsAhead = 0;
+        var queueRows = queue.Select((q, i) =>
+        {
+            var row = new QueuedLineRow(i + 1, q.Id, q.Number, q.Customer, q.Tier, q.Unfilled, unitsAhead, q.QueuedAt ?? q.PlacedAt,
+                q.Priority, q.Promised, etas[i], etas[i] > q.Promised);
+            unitsAhead += q.Unfilled;
+            return row;
+        }).ToList();
+
+        var inbound = await db.PurchaseOrderLines.AsNoTracking()
+            .Where(l => l.ProductId == stock.ProductId
+                && (l.PurchaseOrder.Status == PurchaseOrderStatus.Ordered || l.PurchaseOrder.Status == PurchaseOrderStatus.PartiallyReceived
+                    || l.PurchaseOrder.Status == PurchaseOrderStatus.Draft))
+            .OrderBy(l => l.PurchaseOrder.ExpectedDate).ThenBy(l => l.PurchaseOrder.Number)
+            .Select(l => new InboundRow(l.PurchaseOrder.Number, l.PurchaseOrder.Supplier.Name, l.PurchaseOrder.Status,
+                l.PurchaseOrder.ExpectedDate, l.QtyOrdered, l.QtyReceived,
+                l.PurchaseOrder.Status != PurchaseOrderStatus.Draft && l.PurchaseOrder.ExpectedDate < context.Today))
+            .ToListAsync(ct);
+
+        var ledgerQuery = db.StockLedger.AsNoTracking().Where(e => e.ProductId == stock.ProductId);
+        var ledgerTotal = await ledgerQuery.CountAsync(ct);
+        var ledger = await ledgerQuery.OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
+            .Skip(Math.Max(0, ledgerPage) * LedgerPageSize).Take(LedgerPageSize)
+            .Select(e => new LedgerRow(e.At, e.Reason, e.OnHandDelta, e.AllocatedDelta, e.Reference, e.UserName))
+            .ToListAsync(ct);
+
+        return new ProductDetail(stock, badge, null, own.LowStockThreshold, own.HandlingDays, own.LeadTimeDays, own.DefaultLeadTimeDays,
+            facts.LeadTime, queueRows, inbound, ledger, ledgerTotal);
+    }
+
+    private sealed record QueueLine(int Id, string Number, string Customer, CustomerTier Tier, int Unfilled, DateTime? QueuedAt,
+        DateTime PlacedAt, int Priority, DateOnly? Promised);
+
+    /// <summary>The product's backordered lines in queue order: priority, then time queued, then line id.</summary>
+    private static Task<List<QueueLine>> QueueAsync(AppDbContext db, int productId, CancellationToken ct) =>
+        db.OrderLines.AsNoTracking()
+            .Where(l => l.ProductId == productId && l.QtyUnfilled > 0)
+            .OrderByDescending(l => l.Priority).ThenBy(l => l.QueuedAt).ThenBy(l => l.Id)
+            .Select(l => new QueueLine(l.Id, l.Order.Number, l.Order.Customer.Name, l.Order.Customer.Tier, l.QtyUnfilled, l.QueuedAt,
+                l.Order.PlacedAt, l.Priority, l.PromisedShipDate))
+            .ToListAsync(ct);
+
+    /// <summary>A further page of the product's stock ledger, newest first.</summary>
+    public async Task<IReadOnlyList<LedgerRow>> GetLedgerAsync(string sku, int page, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.StockLedger.AsNoTracking().Where(e => e.Product.Sku == sku)
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
+            .Skip(Math.Max(0, page) * LedgerPageSize).Take(LedgerPageSize)
+            .Select(e => new LedgerRow(e.At, e.Reason, e.OnHandDelta, e.AllocatedDelta, e.Reference, e.UserName))
+            .ToListAsync(ct);
+    }
+
+    public static ProductPolicyInput ToInput(ProductDetail detail) => new()
+    {
+        BackorderPolicy = detail.Stock.Policy,
+        BackorderCap = detail.Stock.BackorderCap,
+        LowStockThreshold = detail.OwnLowStockThreshold,
+        HandlingDays = detail.OwnHandlingDays,
+        LeadTimeDays = detail.OwnLeadTimeDays,
+        IsPreorder = detail.Stock.PreorderReleaseDate is not null,
+        PreorderReleaseDate = detail.Stock.PreorderReleaseDate?.ToDateTime(TimeOnly.MinValue),
+        Discontinued = detail.Stock.Discontinued,
+    };
+
+    /// <summary>
+    /// Saves a product's backorder settings. Only the product row changes: orders already taken keep their lines,
+    /// allocations and promised dates, whatever the new policy says.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> UpdatePolicyAsync(string sku, ProductPolicyInput input, CancellationToken ct = default)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(input, new ValidationContext(input), results, validateAllProperties: true);
+        var errors = results.SelectMany(r => r.MemberNames.Select(m => (m, r.ErrorMessage ?? "Invalid value.")))
+            .GroupBy(e => e.m).ToDictionary(g => g.Key, g => g.First().Item2);
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var product = await db.Products.SingleOrDefaultAsync(p => p.Sku == sku, ct);
+        if (product is null)
+        {
+            return new Dictionary<string, string> { [""] = $"There is no product {sku} any more." };
+        }
+        product.BackorderPolicy = input.BackorderPolicy;
+        product.BackorderCap = input.BackorderCap;
+        product.LowStockThreshold = input.LowStockThreshold;
+        product.HandlingDays = input.HandlingDays;
+        product.LeadTimeDays = input.LeadTimeDays;
+        product.PreorderReleaseDate = input.IsPreorder && input.PreorderReleaseDate is { } release ? DateOnly.FromDateTime(release) : null;
+        product.Discontinued = input.Discontinued;
+        product.Version++;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new Dictionary<string, string> { [""] = "Someone else changed this product meanwhile. Reload to see their change." };
+        }
+        return errors;
+    }
+}
+
+public sealed record ProductFilterValues(string? Search, ProductFilter Filter, int? CategoryId, int? SupplierId);
