@@ -12,6 +12,11 @@ using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 using MudBlazor.Services;
 
+if (BackorderDashboard.Data.Large.Commands.IsCommand(args))
+{
+    return await BackorderDashboard.Data.Large.Commands.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddRazorComponents()
@@ -104,6 +109,7 @@ app.MapAdditionalIdentityEndpoints();
 await DatabaseSetup.InitializeAsync(app.Services);
 
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

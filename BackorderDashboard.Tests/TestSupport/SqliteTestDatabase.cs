@@ -1,8 +1,7 @@
 using BackorderDashboard.Data;
+
 using Microsoft.Data.Sqlite;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BackorderDashboard.Tests.TestSupport;
 
@@ -21,16 +20,11 @@ public sealed class SqliteTestDatabase : IDbContextFactory<AppDbContext>, IAsync
         _options = new DbContextOptionsBuilder<AppDbContext>()
             .UseSqlite(ConnectionString)
             .AddInterceptors(new SqlitePragmas())
-            .UseApplicationServiceProvider(IdentityStoreSettings)
+            .UseApplicationServiceProvider(IdentitySchemaSettings.Provider)
             .Options;
     }
 
     public string ConnectionString { get; }
-
-    /// <summary>Identity builds its tables from IdentityOptions; without the app's version the model differs.</summary>
-    private static readonly IServiceProvider IdentityStoreSettings = new ServiceCollection()
-        .Configure<IdentityOptions>(o => o.Stores.SchemaVersion = AppDbContext.IdentitySchema)
-        .BuildServiceProvider();
 
     public static async Task<SqliteTestDatabase> CreateAsync()
     {

@@ -40,7 +40,10 @@ public static class ProductStock
     public static bool IsOpen(PurchaseOrderStatus status) =>
         status is PurchaseOrderStatus.Ordered or PurchaseOrderStatus.PartiallyReceived;
 
-    /// <summary>Every product as a stock row; the merchant's defaults fill what a product leaves unset.</summary>
+    /// <summary>
+    /// Every product as a stock row; the merchant's defaults fill what a product leaves unset. Supplier and category
+    /// come in as scalar subqueries, not joins, so a filtered count scans the products table alone.
+    /// </summary>
     public static IQueryable<ProductStockRow> Rows(AppDbContext db, int defaultLowStockThreshold, int defaultHandlingDays) =>
         db.Products.AsNoTracking().Select(p => new ProductStockRow
         {
@@ -48,9 +51,9 @@ public static class ProductStock
             Sku = p.Sku,
             Name = p.Name,
             CategoryId = p.CategoryId,
-            Category = p.Category.Name,
+            Category = db.Categories.Where(c => c.Id == p.CategoryId).Select(c => c.Name).First(),
             SupplierId = p.SupplierId,
-            Supplier = p.Supplier.Name,
+            Supplier = db.Suppliers.Where(s => s.Id == p.SupplierId).Select(s => s.Name).First(),
             PriceCents = p.PriceCents,
             OnHand = p.OnHand,
             Allocated = p.Allocated,
@@ -59,7 +62,7 @@ public static class ProductStock
             BackorderCap = p.BackorderCap,
             LowStockThreshold = p.LowStockThreshold ?? defaultLowStockThreshold,
             HandlingDays = p.HandlingDays ?? defaultHandlingDays,
-            QuotedLeadTimeDays = p.LeadTimeDays ?? p.Supplier.DefaultLeadTimeDays,
+            QuotedLeadTimeDays = p.LeadTimeDays ?? db.Suppliers.Where(s => s.Id == p.SupplierId).Select(s => s.DefaultLeadTimeDays).First(),
             LeadTimeIsProducts = p.LeadTimeDays != null,
             PreorderReleaseDate = p.PreorderReleaseDate,
             Discontinued = p.Discontinued,
@@ -71,6 +74,19 @@ public static class ProductStock
                 .Sum(l => l.QtyOrdered - l.QtyReceived),
             HasLateLines = db.OrderLines.Any(l => l.ProductId == p.Id && l.QtyUnfilled > 0 && l.CurrentEta > l.PromisedShipDate),
         });
+
+    /// <summary>
+    /// The figures the badge rule needs and nothing more: EF drops the subqueries a list needs but one product's
+    /// page does not (line count, late lines), which matters for a product with thousands of queued lines.
+    /// </summary>
+    public static IQueryable<ProductStockRow> ForRule(this IQueryable<ProductStockRow> rows) => rows.Select(r => new ProductStockRow
+    {
+        ProductId = r.ProductId, Sku = r.Sku, Name = r.Name, CategoryId = r.CategoryId, Category = r.Category, SupplierId = r.SupplierId,
+        Supplier = r.Supplier, PriceCents = r.PriceCents, OnHand = r.OnHand, Allocated = r.Allocated, Available = r.Available,
+        Policy = r.Policy, BackorderCap = r.BackorderCap, LowStockThreshold = r.LowStockThreshold, HandlingDays = r.HandlingDays,
+        QuotedLeadTimeDays = r.QuotedLeadTimeDays, LeadTimeIsProducts = r.LeadTimeIsProducts, PreorderReleaseDate = r.PreorderReleaseDate,
+        Discontinued = r.Discontinued, QueuedUnits = r.QueuedUnits, InboundUnits = r.InboundUnits,
+    });
 
     /// <summary>
     /// The badge rule's status as a SQL filter, for paging by status. It mirrors <see cref="AvailabilityRule.Evaluate"/>
@@ -107,7 +123,8 @@ public static class ProductStock
         rows.Where(r => !r.Discontinued && !(r.PreorderReleaseDate > today)
             && r.Available <= 0 && r.Policy != BackorderPolicy.NotAllowed
             && !(r.BackorderCap != null && r.QueuedUnits >= r.BackorderCap)
-            && (r.InboundUnits >= r.QueuedUnits + 1 || r.QuotedLeadTimeDays > 0));
+            // The cheap test first: SQLite stops at a known lead time without summing the queue and the inbound.
+            && (r.QuotedLeadTimeDays > 0 || r.InboundUnits >= r.QueuedUnits + 1));
 
     public static ProductStockFacts ToFacts(ProductStockRow row, IReadOnlyList<InboundSupply> inbound, LeadTimeRange? supplierHistory) => new(
         row.ProductId,

@@ -296,8 +296,8 @@ namespace BackorderDashboard.Data.Migrations
 
                     b.HasIndex("ProductId");
 
-                    b.HasIndex("ProductId", "Priority", "QueuedAt", "Id")
-                        .IsDescending(false, true, false, false)
+                    b.HasIndex("ProductId", "Priority", "QueuedAt", "Id", "QtyUnfilled")
+                        .IsDescending(false, true, false, false, false)
                         .HasDatabaseName("IX_OrderLines_Queue")
                         .HasFilter("QtyUnfilled > 0");
 

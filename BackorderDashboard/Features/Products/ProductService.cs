@@ -199,16 +199,7 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
             .Select(p => new { p.LowStockThreshold, p.HandlingDays, p.LeadTimeDays, p.Supplier.DefaultLeadTimeDays })
             .SingleAsync(ct);
 
-        var queue = await QueueAsync(db, stock.ProductId, ct);
-        var etas = AvailabilityRule.QueueEtas(facts, queue.Select(q => q.Unfilled).ToList(), context.Today, context.Settings.DailyFulfilmentCapacity);
-        var unitsAhead = 0;
-        var queueRows = queue.Select((q, i) =>
-        {
-            var row = new QueuedLineRow(i + 1, q.Id, q.Number, q.Customer, q.Tier, q.Unfilled, unitsAhead, q.QueuedAt ?? q.PlacedAt,
-                q.Priority, q.Promised, etas[i], etas[i] > q.Promised);
-            unitsAhead += q.Unfilled;
-            return row;
-        }).ToList();
+        var queueRows = await QueueRowsAsync(db, stock.ProductId, facts, context, ct);
 
         var inbound = await db.PurchaseOrderLines.AsNoTracking()
             .Where(l => l.ProductId == stock.ProductId
@@ -229,6 +220,35 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
 
         return new ProductDetail(stock, badge, null, own.LowStockThreshold, own.HandlingDays, own.LeadTimeDays, own.DefaultLeadTimeDays,
             facts.LeadTime, queueRows, inbound, ledger, ledgerTotal);
+    }
+
+    /// <summary>One product's backorder queue with each line's ETA (three round trips: figures, inbound, lines).</summary>
+    public async Task<IReadOnlyList<QueuedLineRow>?> GetQueueAsync(string sku, CancellationToken ct = default)
+    {
+        var context = await availability.GetContextAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var stock = await availability.Rows(db, context).Where(r => r.Sku == sku).ForRule().FirstOrDefaultAsync(ct);
+        if (stock is null)
+        {
+            return null;
+        }
+        var (facts, _) = (await availability.EvaluateAsync(db, [stock], context, ct))[stock.ProductId];
+        return await QueueRowsAsync(db, stock.ProductId, facts, context, ct);
+    }
+
+    private static async Task<List<QueuedLineRow>> QueueRowsAsync(AppDbContext db, int productId, ProductStockFacts facts,
+        AvailabilityService.Context context, CancellationToken ct)
+    {
+        var queue = await QueueAsync(db, productId, ct);
+        var etas = AvailabilityRule.QueueEtas(facts, queue.Select(q => q.Unfilled).ToList(), context.Today, context.Settings.DailyFulfilmentCapacity);
+        var unitsAhead = 0;
+        return queue.Select((q, i) =>
+        {
+            var row = new QueuedLineRow(i + 1, q.Id, q.Number, q.Customer, q.Tier, q.Unfilled, unitsAhead, q.QueuedAt ?? q.PlacedAt,
+                q.Priority, q.Promised, etas[i], etas[i] > q.Promised);
+            unitsAhead += q.Unfilled;
+            return row;
+        }).ToList();
     }
 
     private sealed record QueueLine(int Id, string Number, string Customer, CustomerTier Tier, int Unfilled, DateTime? QueuedAt,

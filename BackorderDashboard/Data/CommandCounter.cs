@@ -1,9 +1,9 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace BackorderDashboard.Tests.TestSupport;
+namespace BackorderDashboard.Data;
 
-/// <summary>Counts the SQL commands EF sends: each one is a round trip to the database.</summary>
+/// <summary>Counts the SQL commands EF sends: each one is a round trip to the database (benchmarks, tests).</summary>
 public sealed class CommandCounter : DbCommandInterceptor
 {
     private int _count;

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using BackorderDashboard.Domain;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackorderDashboard.Data.Large;
+
+/// <summary>Sizes of the large store the benchmarks run on.</summary>
+public sealed record LargeDatabaseSize(int Products = 50_000, int OrderLines = 1_000_000, int OpenBackorderLines = 100_000, int PurchaseOrders = 5_000)
+{
+    public int Categories => 12;
+    public int Suppliers => 40;
+    public int Customers => Math.Max(1, OrderLines / 10);
+}
+
+/// <summary>
+/// Builds a large store deterministically (fixed seed) with plain prepared inserts in one transaction: the schema
+/// comes from the app's own migrations, so the benchmark measures the queries the app really runs.
+/// Open backorders are spread unevenly (a few products have very long queues), like real demand.
+/// </summary>
+public static class LargeDatabase
+{
+    public const int Seed = 4242;
+
+    public static async Task<string> CreateAsync(string path, LargeDatabaseSize size, TextWriter log, CancellationToken ct = default)
+    {
+        var watch = Stopwatch.StartNew();
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(file);
+        }
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir)
+        {
+            Directory.CreateDirectory(dir);
+        }
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
+        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(connectionString)
+            .UseApplicationServiceProvider(IdentitySchemaSettings.Provider).Options;
+        await using (var db = new AppDbContext(options))
+        {
+            await db.Database.MigrateAsync(ct);
+        }
+
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await Exec(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-200000;");
+        await using (var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct))
+        {
+            Fill(connection, tx, size, DateTime.UtcNow);
+            await tx.CommitAsync(ct);
+        }
+        await Exec(connection, "PRAGMA synchronous=NORMAL; ANALYZE;");
+        log.WriteLine($"Built {path}: {size.Products:N0} products, {size.OrderLines:N0} order lines " +
+            $"({size.OpenBackorderLines:N0} open backorders), {size.PurchaseOrders:N0} purchase orders in {watch.Elapsed.TotalSeconds:N1} s");
+        return connectionString;
+    }
+
+    private static async Task Exec(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private sealed class Insert(SqliteConnection connection, SqliteTransaction tx, string table, params string[] columns) : IDisposable
+    {
+        private readonly SqliteCommand _command = Create(connection, tx, table, columns);
+
+        private static SqliteCommand Create(SqliteConnection connection, SqliteTransaction tx, string table, string[] columns)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "$" + c))})";
+            foreach (var c in columns)
+            {
+                command.Parameters.Add(new SqliteParameter("$" + c, null));
+            }
+            command.Prepare();
+            return command;
+        }
+
+        public void Row(params object?[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                _command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+            _command.ExecuteNonQuery();
+        }
+
+        public void Dispose() => _command.Dispose();
+    }
+
+    private static void Fill(SqliteConnection connection, SqliteTransaction tx, LargeDatabaseSize size, DateTime now)
+    {
+        var rng = new Random(Seed);
+        var today = DateOnly.FromDateTime(now);
+        string Stamp(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF");
+        string Day(DateOnly d) => d.ToString("yyyy-MM-dd");
+
+        using (var settings = new Insert(connection, tx, "MerchantSettings", "Id", "TimeZoneId", "DefaultHandlingDays", "DefaultLowStockThreshold", "VipFirstInQueue", "UpdatedAt"))
+        {
+            settings.Row(1, "UTC", 1, 5, 0, Stamp(now));
+        }
+        using (var categories = new Insert(connection, tx, "Categories", "Id", "Name"))
+        {
+            for (var i = 1; i <= size.Categories; i++)
+            {
+                categories.Row(i, $"Category {i:00}");
+            }
+        }
+        var leadTimes = new int[size.Suppliers + 1];
+        using (var suppliers = new Insert(connection, tx, "Suppliers", "Id", "Name", "DefaultLeadTimeDays"))
+        {
+            for (var i = 1; i <= size.Suppliers; i++)
+            {
+                leadTimes[i] = rng.Next(7, 45);
+                suppliers.Row(i, $"Supplier {i:00}", leadTimes[i]);
+            }
+        }
+
+        // A third of the products are sold out; the open backorders go to them, most to a few (Zipf-like).
+        var soldOut = new List<int>();
+        var productSupplier = new int[size.Products + 1];
+        using (var products = new Insert(connection, tx, "Products", "Id", "Sku", "Name", "CategoryId", "SupplierId", "PriceCents", "OnHand",
+                   "Allocated", "BackorderPolicy", "Discontinued", "CreatedAt", "Version"))
+        using (var ledger = new Insert(connection, tx, "StockLedger", "ProductId", "OnHandDelta", "AllocatedDelta", "Reason", "Reference", "At"))
+        {
+            for (var i = 1; i <= size.Products; i++)
+            {
+                var out_ = rng.NextDouble() < 0.33;
+                var onHand = out_ ? 0 : rng.Next(1, 400);
+                productSupplier[i] = rng.Next(1, size.Suppliers + 1);
+                var policy = out_ ? (int)BackorderPolicy.Allowed : rng.NextDouble() < 0.15 ? (int)BackorderPolicy.NotAllowed : (int)BackorderPolicy.Allowed;
+                products.Row(i, $"P-{i:000000}", $"Product {i:000000}", rng.Next(1, size.Categories + 1), productSupplier[i],
+                    rng.Next(500, 50_000), onHand, 0, policy, 0, Stamp(now.AddDays(-400)), 0);
+                if (onHand > 0)
+                {
+                    ledger.Row(i, onHand, 0, (int)StockReason.Import, "Opening stock", Stamp(now.AddDays(-400)));
+                }
+                if (out_)
+                {
+                    soldOut.Add(i);
+                }
+            }
+        }
+
+        using (var customers = new Insert(connection, tx, "Customers", "Id", "Name", "Email", "Tier", "CreatedAt"))
+        {
+            for (var i = 1; i <= size.Customers; i++)
+            {
+                customers.Row(i, $"Customer {i}", $"customer{i}@example.com", rng.NextDouble() < 0.1 ? 1 : 0, Stamp(now.AddDays(-500)));
+            }
+        }
+
+        // Purchase orders: the open ones cover the sold-out products, so their queues get real dates.
+        var poLine = 0;
+        using (var pos = new Insert(connection, tx, "PurchaseOrders", "Id", "Number", "SupplierId", "Status", "OrderedAt", "ExpectedDate",
+                   "ReceivedAt", "CreatedAt", "Version"))
+        using (var poLines = new Insert(connection, tx, "PurchaseOrderLines", "Id", "PurchaseOrderId", "ProductId", "QtyOrdered", "QtyReceived", "UnitCostCents"))
+        {
+            for (var i = 1; i <= size.PurchaseOrders; i++)
+            {
+                var open = i % 5 < 2;
+                var supplier = rng.Next(1, size.Suppliers + 1);
+                var ordered = now.AddDays(open ? -rng.Next(1, 30) : -rng.Next(30, 365));
+                var expected = DateOnly.FromDateTime(ordered).AddDays(leadTimes[supplier]);
+                var received = open ? (DateTime?)null : ordered.AddDays(leadTimes[supplier] + rng.Next(-3, 10));
+                pos.Row(i, $"PO-{i:000000}", supplier, open ? (int)PurchaseOrderStatus.Ordered : (int)PurchaseOrderStatus.Received,
+                    Stamp(ordered), Day(expected < today && open ? today.AddDays(rng.Next(1, 20)) : expected),
+                    received is { } r ? Stamp(r) : null, Stamp(ordered), 0);
+                for (var l = 0; l < 3; l++)
+                {
+                    var product = open ? soldOut[rng.Next(soldOut.Count)] : rng.Next(1, size.Products + 1);
+                    var qty = rng.Next(1, 20) * 6;
+                    poLines.Row(++poLine, i, product, qty, open ? 0 : qty, 1000);
+                }
+            }
+        }
+
+        // Orders: lines over the last year; the open backorders are the newest few per sold-out product.
+        var orderId = 0;
+        var lineId = 0;
+        using var orders = new Insert(connection, tx, "Orders", "Id", "Number", "CustomerId", "PlacedAt", "Channel", "ShipPolicy",
+            "PaymentAuthorizedAt", "PaymentAuthorizationExpiresAt", "ShippingCents", "TrackingToken", "Version");
+        using var lines = new Insert(connection, tx, "OrderLines", "Id", "OrderId", "ProductId", "Qty", "UnitPriceCents", "QtyAllocated",
+            "QtyShipped", "QtyCancelled", "QtyBackorderedAtPlacement", "QueuedAt", "Priority", "PromisedShipDate", "CurrentEta", "Version");
+        var openLeft = size.OpenBackorderLines;
+        var linesLeft = size.OrderLines;
+        while (linesLeft > 0)
+        {
+            orderId++;
+            var placed = now.AddMinutes(-rng.Next(0, 365 * 24 * 60));
+            orders.Row(orderId, $"L-{orderId:0000000}", rng.Next(1, size.Customers + 1), Stamp(placed), 0, 0, Stamp(placed),
+                Stamp(placed.AddDays(7)), 0, $"large-{orderId}", 0);
+            var count = Math.Min(linesLeft, rng.Next(1, 3));
+            for (var l = 0; l < count; l++)
+            {
+                linesLeft--;
+                var qty = rng.Next(1, 4);
+                // Spread open backorders so that open lines stay about OpenBackorderLines / OrderLines of the total.
+                var isOpen = openLeft > 0 && rng.NextDouble() < (double)openLeft / (linesLeft + 1);
+                if (isOpen)
+                {
+                    openLeft--;
+                    var product = soldOut[(int)(Math.Pow(rng.NextDouble(), 3) * soldOut.Count)];
+                    var promised = today.AddDays(rng.Next(2, 40));
+                    lines.Row(++lineId, orderId, product, qty, 1000, 0, 0, 0, qty, Stamp(placed), rng.NextDouble() < 0.02 ? 1 : 0,
+                        Day(promised), Day(promised.AddDays(rng.Next(-2, 6))), 0);
+                }
+                else
+                {
+                    lines.Row(++lineId, orderId, rng.Next(1, size.Products + 1), qty, 1000, 0, qty, 0, 0, null, 0, null, null, 0);
+                }
+            }
+        }
+    }
+}
