@@ -55,4 +55,65 @@ public class ProductsBrowserTests(AppFactory app, BrowserFixture browser)
         await BrowserFixture.ScreenshotAsync(page, "product-queue");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task BackorderSettings_MerchantFixesBadInputThenSavesAndTheBadgeFollows()
+    {
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com");
+        await page.GotoAsync("/products/KIT-101");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Backorder settings" }).ClickAsync();
+
+        var cap = page.Locator("input[data-testid=cap]");
+        await cap.FillAsync("-5");
+        await cap.BlurAsync();
+        await page.ClickAsync("[data-testid=save-policy]");
+        await Assertions.Expect(page.GetByText("The cap can't be negative.")).ToBeVisibleAsync();
+
+        await cap.FillAsync("");
+        await cap.BlurAsync();
+        await page.Locator("input[data-testid=is-preorder]").CheckAsync();
+        await page.ClickAsync("[data-testid=save-policy]");
+        await Assertions.Expect(page.GetByText("A pre-order needs its release date.")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "product-settings-errors");
+
+        await page.Locator("input[data-testid=is-preorder]").UncheckAsync();
+        await page.Locator("input[data-testid=discontinued]").CheckAsync();
+        await page.ClickAsync("[data-testid=save-policy]");
+        await Assertions.Expect(page.Locator("[data-testid=availability-badge]").First).ToHaveTextAsync("Discontinued");
+
+        // Put it back for the other tests sharing this store.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Backorder settings" }).ClickAsync();
+        await page.Locator("input[data-testid=discontinued]").UncheckAsync();
+        await page.ClickAsync("[data-testid=save-policy]");
+        await Assertions.Expect(page.Locator("[data-testid=availability-badge]").First).Not.ToHaveTextAsync("Discontinued");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ProductPage_Manager_ReadsButCannotEdit()
+    {
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "manager@example.com");
+        await page.GotoAsync("/products/KIT-101");
+        await BrowserFixture.WaitForCircuitAsync(page);
+
+        await Assertions.Expect(page.Locator("[data-testid=availability-badge]").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Backorder settings" })).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Products_PhoneWidthAndUnknownSku_StayReadable()
+    {
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "support@example.com", width: 390, height: 844);
+        await page.GotoAsync("/products?status=backordered");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=availability-badge]").First).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390);
+        await BrowserFixture.ScreenshotAsync(page, "products-phone");
+
+        await page.GotoAsync("/products/NO-SUCH-SKU");
+        await Assertions.Expect(page.Locator("[data-testid=product-not-found]")).ToContainTextAsync("NO-SUCH-SKU");
+        await page.Context.CloseAsync();
+    }
 }
