@@ -155,15 +155,15 @@ public static class AvailabilityRule
         return $"{MerchantClock.ShortDate(from, culture)}–{MerchantClock.ShortDate(to, culture)}";
     }
 
-    public static string Label(AvailabilityStatus status) => status switch
+    /// <summary>The next ship date as a person reads it: a date, a range when estimated, or why there is none.</summary>
+    public static string ShipDateText(Availability availability, CultureInfo? culture = null, string none = "–")
     {
-        AvailabilityStatus.InStock => "In stock",
-        AvailabilityStatus.LowStock => "Low stock",
-        AvailabilityStatus.Backordered => "Backordered",
-        AvailabilityStatus.BackorderedEstimated => "Backordered (estimated)",
-        AvailabilityStatus.OutOfStock => "Out of stock",
-        AvailabilityStatus.PreOrder => "Pre-order",
-        AvailabilityStatus.Discontinued => "Discontinued",
-        _ => status.ToString(),
-    };
+        culture ??= CultureInfo.CurrentCulture;
+        return availability switch
+        {
+            { ShipDate: { } from, ShipDateLatest: { } to } => DateRange(from, to, culture),
+            { ShipDate: { } date } => MerchantClock.ShortDate(date, culture),
+            _ => none,
+        };
+    }
 }

@@ -93,10 +93,7 @@ public sealed class SettingsService(IDbContextFactory<AppDbContext> dbFactory, T
 
     public static Dictionary<string, string> Validate(SettingsInput input)
     {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(input, new ValidationContext(input), results, validateAllProperties: true);
-        var errors = results.SelectMany(r => r.MemberNames.Select(m => (m, r.ErrorMessage ?? "Invalid value.")))
-            .GroupBy(e => e.m).ToDictionary(g => g.Key, g => g.First().Item2);
+        var errors = InputValidation.Errors(input);
         if (!string.IsNullOrWhiteSpace(input.TimeZoneId) && !TimeZoneInfo.TryFindSystemTimeZoneById(input.TimeZoneId, out _))
         {
             errors[nameof(SettingsInput.TimeZoneId)] = $"“{input.TimeZoneId}” is not a known time zone.";

@@ -292,10 +292,7 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
     /// </summary>
     public async Task<IReadOnlyDictionary<string, string>> UpdatePolicyAsync(string sku, ProductPolicyInput input, CancellationToken ct = default)
     {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(input, new ValidationContext(input), results, validateAllProperties: true);
-        var errors = results.SelectMany(r => r.MemberNames.Select(m => (m, r.ErrorMessage ?? "Invalid value.")))
-            .GroupBy(e => e.m).ToDictionary(g => g.Key, g => g.First().Item2);
+        var errors = InputValidation.Errors(input);
         if (errors.Count > 0)
         {
             return errors;
