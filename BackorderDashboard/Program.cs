@@ -5,6 +5,7 @@ using BackorderDashboard.Domain;
 using BackorderDashboard.Components.Layout;
 using BackorderDashboard.Features.Admin;
 using BackorderDashboard.Features.Home;
+using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Products;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -79,6 +80,7 @@ builder.Services.AddScoped<UserAdminService>();
 builder.Services.AddScoped<UserPreferencesService>();
 builder.Services.AddScoped<HomeService>();
 builder.Services.AddScoped<ProductService>();
+builder.Services.AddScoped<OrderIntakeService>();
 
 var app = builder.Build();
 

@@ -19,6 +19,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<ShipmentLine> ShipmentLines => Set<ShipmentLine>();
     public DbSet<StockLedgerEntry> StockLedger => Set<StockLedgerEntry>();
     public DbSet<MerchantSettings> MerchantSettings => Set<MerchantSettings>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<OrderEvent> OrderEvents => Set<OrderEvent>();
 
     /// <summary>
     /// Identity's table layout (version 3 has passkeys). Identity reads it from IdentityOptions, so anything that
@@ -114,6 +116,19 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         {
             s.HasIndex(x => x.OrderLineId);
             s.HasOne(x => x.OrderLine).WithMany().OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<OutboxMessage>(m =>
+        {
+            m.HasIndex(x => new { x.State, x.CreatedAt });
+            m.HasIndex(x => x.OrderId);
+            m.HasOne(x => x.Order).WithMany().OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<OrderEvent>(e =>
+        {
+            e.HasIndex(x => new { x.OrderId, x.At });
+            e.HasOne(x => x.Order).WithMany().OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<StockLedgerEntry>(e =>

@@ -343,6 +343,58 @@ namespace BackorderDashboard.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "OrderEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrderId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OrderLineId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OrderEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OrderEvents_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Outbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    OrderId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ToEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    BodyText = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Outbox_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Shipments",
                 columns: table => new
                 {
@@ -553,6 +605,11 @@ namespace BackorderDashboard.Data.Migrations
                 column: "Phone");
 
             migrationBuilder.CreateIndex(
+                name: "IX_OrderEvents_OrderId_At",
+                table: "OrderEvents",
+                columns: new[] { "OrderId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OrderLines_OrderId",
                 table: "OrderLines",
                 column: "OrderId");
@@ -565,8 +622,8 @@ namespace BackorderDashboard.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_OrderLines_Queue",
                 table: "OrderLines",
-                columns: new[] { "ProductId", "Priority", "QueuedAt", "Id" },
-                descending: new[] { false, true, false, false },
+                columns: new[] { "ProductId", "Priority", "QueuedAt", "Id", "QtyUnfilled" },
+                descending: new[] { false, true, false, false, false },
                 filter: "QtyUnfilled > 0");
 
             migrationBuilder.CreateIndex(
@@ -590,6 +647,16 @@ namespace BackorderDashboard.Data.Migrations
                 table: "Orders",
                 column: "TrackingToken",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_OrderId",
+                table: "Outbox",
+                column: "OrderId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_State_CreatedAt",
+                table: "Outbox",
+                columns: new[] { "State", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Products_CategoryId",
@@ -693,6 +760,12 @@ namespace BackorderDashboard.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "MerchantSettings");
+
+            migrationBuilder.DropTable(
+                name: "OrderEvents");
+
+            migrationBuilder.DropTable(
+                name: "Outbox");
 
             migrationBuilder.DropTable(
                 name: "PurchaseOrderLines");

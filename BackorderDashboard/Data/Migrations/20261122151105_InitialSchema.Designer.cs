@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BackorderDashboard.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261122145238_QueueIndexCarriesUnfilled")]
-    partial class QueueIndexCarriesUnfilled
+    [Migration("20261122151105_InitialSchema")]
+    partial class InitialSchema
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -242,6 +242,40 @@ namespace BackorderDashboard.Data.Migrations
                     b.ToTable("Orders");
                 });
 
+            modelBuilder.Entity("BackorderDashboard.Data.OrderEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OrderLineId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId", "At");
+
+                    b.ToTable("OrderEvents");
+                });
+
             modelBuilder.Entity("BackorderDashboard.Data.OrderLine", b =>
                 {
                     b.Property<int>("Id")
@@ -308,6 +342,57 @@ namespace BackorderDashboard.Data.Migrations
                         {
                             t.HasCheckConstraint("CK_OrderLine_Quantities", "Qty > 0 AND QtyAllocated >= 0 AND QtyShipped >= 0 AND QtyCancelled >= 0 AND QtyAllocated + QtyShipped + QtyCancelled <= Qty");
                         });
+                });
+
+            modelBuilder.Entity("BackorderDashboard.Data.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BodyText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ToEmail")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("State", "CreatedAt");
+
+                    b.ToTable("Outbox");
                 });
 
             modelBuilder.Entity("BackorderDashboard.Data.Product", b =>
@@ -766,6 +851,17 @@ namespace BackorderDashboard.Data.Migrations
                     b.Navigation("Customer");
                 });
 
+            modelBuilder.Entity("BackorderDashboard.Data.OrderEvent", b =>
+                {
+                    b.HasOne("BackorderDashboard.Data.Order", "Order")
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Order");
+                });
+
             modelBuilder.Entity("BackorderDashboard.Data.OrderLine", b =>
                 {
                     b.HasOne("BackorderDashboard.Data.Order", "Order")
@@ -783,6 +879,16 @@ namespace BackorderDashboard.Data.Migrations
                     b.Navigation("Order");
 
                     b.Navigation("Product");
+                });
+
+            modelBuilder.Entity("BackorderDashboard.Data.OutboxMessage", b =>
+                {
+                    b.HasOne("BackorderDashboard.Data.Order", "Order")
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Order");
                 });
 
             modelBuilder.Entity("BackorderDashboard.Data.Product", b =>

@@ -1,0 +1,171 @@
+using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Orders;
+using BackorderDashboard.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackorderDashboard.Tests.Features.Orders;
+
+public class OrderIntakeServiceTests : IAsyncLifetime
+{
+    // 17:00 UTC = noon in New York on Nov 22; handling 1 day by default.
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 17, 0, 0, TimeSpan.Zero);
+    private static readonly DateOnly Dec1 = new(2026, 12, 1);
+    private SqliteTestDatabase _db = null!;
+    private OrderIntakeService _intake = null!;
+
+    public OrderIntakeServiceTests()
+    {
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
+    }
+
+    public async Task InitializeAsync()
+    {
+        _db = await SqliteTestDatabase.CreateAsync();
+        var time = new FixedTimeProvider(Now);
+        _intake = new OrderIntakeService(_db, new AvailabilityService(new SettingsService(_db, time), new SupplierLeadTimes(_db, time)), time);
+        await using var db = _db.CreateDbContext();
+        var (category, supplier) = await TestData.AddCatalogAsync(db);
+        var kettle = TestData.Product(category, supplier, "KET", onHand: 3);
+        var capped = TestData.Product(category, supplier, "CAP");
+        capped.BackorderCap = 2;
+        var never = TestData.Product(category, supplier, "NOBO", onHand: 1);
+        never.BackorderPolicy = BackorderPolicy.NotAllowed;
+        var gone = TestData.Product(category, supplier, "GONE");
+        gone.Discontinued = true;
+        db.AddRange(kettle, capped, never, gone);
+        db.PurchaseOrders.Add(new PurchaseOrder
+        {
+            Number = "PO-1", Supplier = supplier, Status = PurchaseOrderStatus.Ordered, ExpectedDate = Dec1,
+            Lines = [new PurchaseOrderLine { Product = kettle, QtyOrdered = 10 }],
+        });
+        db.StockLedger.AddRange(
+            new StockLedgerEntry { Product = kettle, OnHandDelta = 3, Reason = StockReason.Import, At = Now.UtcDateTime.AddDays(-10) },
+            new StockLedgerEntry { Product = never, OnHandDelta = 1, Reason = StockReason.Import, At = Now.UtcDateTime.AddDays(-10) });
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private static NewOrderInput Order(params (string Sku, int Qty)[] lines) => new()
+    {
+        CustomerName = "Ada Lovelace",
+        CustomerEmail = "ada@example.com",
+        Lines = lines.Select(l => new NewOrderLineInput { Sku = l.Sku, Qty = l.Qty }).ToList(),
+    };
+
+    [Fact]
+    public async Task Place_MoreThanInStock_TakesStockFirstAndBackordersTheRestWithADate()
+    {
+        var result = await _intake.PlaceAsync(Order(("KET", 5)), "support@example.com");
+
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors));
+        var line = Assert.Single(result.Lines);
+        Assert.Equal((3, 2), (line.FromStock, line.Backordered));
+        Assert.Equal(Dec1.AddDays(1), line.Eta);
+
+        await using var db = _db.CreateDbContext();
+        var stored = await db.OrderLines.Include(l => l.Order).SingleAsync();
+        Assert.Equal((3, 2, 2), (stored.QtyAllocated, stored.QtyUnfilled, stored.QtyBackorderedAtPlacement));
+        Assert.Equal(Dec1.AddDays(1), stored.PromisedShipDate);
+        Assert.Equal(stored.PromisedShipDate, stored.CurrentEta);
+        Assert.Equal(Now.UtcDateTime.AddDays(7), stored.Order.PaymentAuthorizationExpiresAt);
+        var kettle = await db.Products.SingleAsync(p => p.Sku == "KET");
+        Assert.Equal(3, kettle.Allocated);
+        Assert.Equal(kettle.Allocated, await db.StockLedger.Where(e => e.ProductId == kettle.Id).SumAsync(e => e.AllocatedDelta));
+        var message = await db.Outbox.SingleAsync();
+        Assert.Equal(MessageKind.BackorderConfirmation, message.Kind);
+        Assert.Equal("ada@example.com", message.ToEmail);
+        Assert.Contains("3 ship now, 2 on backorder, expected to ship Dec 2", message.BodyText);
+        Assert.Contains(await db.OrderEvents.Select(e => e.Kind).ToListAsync(), k => k == OrderEventKind.Backordered);
+    }
+
+    [Fact]
+    public async Task Place_AllInStock_SendsNoBackorderConfirmation()
+    {
+        var result = await _intake.PlaceAsync(Order(("KET", 2)), null);
+
+        Assert.True(result.Succeeded);
+        await using var db = _db.CreateDbContext();
+        Assert.Empty(await db.Outbox.ToListAsync());
+        Assert.Null((await db.OrderLines.SingleAsync()).QueuedAt);
+    }
+
+    [Theory]
+    [InlineData("NOPE", 1, "There is no product with SKU NOPE.")]
+    [InlineData("KET", 0, "The quantity for KET must be at least 1.")]
+    [InlineData("KET", -2, "The quantity for KET must be at least 1.")]
+    [InlineData("NOBO", 3, "Product NOBO (NOBO) can't be backordered. Only 1 in stock.")]
+    [InlineData("CAP", 3, "Product CAP (CAP): only 2 more can be backordered (limit 2).")]
+    [InlineData("GONE", 1, "Product GONE (GONE) is discontinued and can't be backordered.")]
+    public async Task Place_BadLine_RefusesTheWholeOrderAndStoresNothing(string sku, int qty, string error)
+    {
+        var result = await _intake.PlaceAsync(Order(("KET", 1), (sku, qty)), null);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(error, result.Errors);
+        await using var db = _db.CreateDbContext();
+        Assert.Empty(await db.Orders.ToListAsync());
+        Assert.Empty(await db.Outbox.ToListAsync());
+        Assert.Equal(0, (await db.Products.SingleAsync(p => p.Sku == "KET")).Allocated);
+        Assert.Equal(0, await db.StockLedger.CountAsync(e => e.Reason == StockReason.Allocation));
+    }
+
+    [Fact]
+    public async Task Place_NoCustomerOrNoLines_SaysWhatIsMissing()
+    {
+        var result = await _intake.PlaceAsync(new NewOrderInput(), null);
+
+        Assert.Contains("Enter the customer's name.", result.Errors);
+        Assert.Contains("Add at least one product to the order.", result.Errors);
+    }
+
+    [Fact]
+    public async Task Place_CapReachedByEarlierOrders_RefusesTheNext()
+    {
+        Assert.True((await _intake.PlaceAsync(Order(("CAP", 2)), null)).Succeeded);
+
+        var second = await _intake.PlaceAsync(Order(("CAP", 1)), null);
+
+        Assert.Contains("Product CAP (CAP) has reached its backorder limit of 2 units.", second.Errors);
+    }
+
+    [Fact]
+    public async Task Place_ManyAtOnceOnTheLastUnits_NeverAllocatesAUnitTwice()
+    {
+        // NOBO has one unit and takes no backorders: of twenty simultaneous orders exactly one can have it.
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            _intake.PlaceAsync(new NewOrderInput
+            {
+                CustomerName = $"Customer {i}", CustomerEmail = $"c{i}@example.com",
+                Lines = [new NewOrderLineInput { Sku = "NOBO", Qty = 1 }],
+            }, null)));
+
+        Assert.Equal(1, results.Count(r => r.Succeeded));
+        await using var db = _db.CreateDbContext();
+        var product = await db.Products.SingleAsync(p => p.Sku == "NOBO");
+        Assert.Equal(1, product.Allocated);
+        Assert.True(product.Allocated <= product.OnHand);
+        Assert.Equal(product.Allocated, await db.StockLedger.Where(e => e.ProductId == product.Id).SumAsync(e => e.AllocatedDelta));
+        Assert.Equal(1, await db.Orders.CountAsync());
+    }
+
+    [Fact]
+    public async Task Place_ParallelOrdersOnOneProduct_QueueInOrderWithUniqueNumbers()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            _intake.PlaceAsync(new NewOrderInput
+            {
+                CustomerName = $"Customer {i}", CustomerEmail = $"c{i}@example.com",
+                Lines = [new NewOrderLineInput { Sku = "KET", Qty = 1 }],
+            }, null)));
+
+        Assert.All(results, r => Assert.True(r.Succeeded, string.Join(" ", r.Errors)));
+        Assert.Equal(12, results.Select(r => r.OrderNumber).Distinct().Count());
+        await using var db = _db.CreateDbContext();
+        var kettle = await db.Products.SingleAsync(p => p.Sku == "KET");
+        Assert.Equal(3, kettle.Allocated);
+        Assert.Equal(9, await db.OrderLines.SumAsync(l => l.QtyUnfilled));
+        Assert.All(await db.OrderLines.ToListAsync(), l => Assert.Equal(l.Qty, l.QtyAllocated + l.QtyShipped + l.QtyCancelled + l.QtyUnfilled));
+    }
+}

@@ -1,0 +1,91 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BackorderDashboard.Data;
+
+public enum MessageKind
+{
+    BackorderConfirmation = 0,
+    Delay = 1,
+    ReadyToShip = 2,
+    Shipped = 3,
+    Cancelled = 4,
+    Consolation = 5,
+    BackInStock = 6,
+    Update = 7,
+}
+
+public enum MessageState
+{
+    Pending = 0,
+    Sending = 1,
+    Sent = 2,
+    Failed = 3,
+}
+
+/// <summary>
+/// A message to a customer, written in the same transaction as the change that causes it, so a change is never
+/// made without its message nor a message sent for a change that was rolled back. A dispatcher sends it later.
+/// </summary>
+public class OutboxMessage
+{
+    public long Id { get; set; }
+
+    public MessageKind Kind { get; set; }
+
+    public int? OrderId { get; set; }
+    public Order? Order { get; set; }
+
+    [MaxLength(256)]
+    public required string ToEmail { get; set; }
+
+    [MaxLength(300)]
+    public required string Subject { get; set; }
+
+    public required string BodyText { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public MessageState State { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTime? SentAt { get; set; }
+
+    [MaxLength(2000)]
+    public string? LastError { get; set; }
+}
+
+public enum OrderEventKind
+{
+    Placed = 0,
+    Backordered = 1,
+    EtaChanged = 2,
+    Expedited = 3,
+    Allocated = 4,
+    Shipped = 5,
+    Cancelled = 6,
+    Consolation = 7,
+    ShipPolicyChanged = 8,
+    MessageQueued = 9,
+}
+
+/// <summary>One thing that happened to an order, with who did it and when: the order's timeline.</summary>
+public class OrderEvent
+{
+    public long Id { get; set; }
+
+    public int OrderId { get; set; }
+    public Order Order { get; set; } = null!;
+
+    public int? OrderLineId { get; set; }
+
+    public OrderEventKind Kind { get; set; }
+
+    [MaxLength(1000)]
+    public required string Detail { get; set; }
+
+    [MaxLength(256)]
+    public string? UserName { get; set; }
+
+    public DateTime At { get; set; }
+}
