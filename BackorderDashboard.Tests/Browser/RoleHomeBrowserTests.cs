@@ -9,9 +9,9 @@ public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
 {
     public static TheoryData<string, string, string[], string[]> Homes => new()
     {
-        { "admin@example.com", "admin", ["merchant-home", "support-home", "manager-home"], ["Home", "Products", "Users & roles", "Settings"] },
-        { "merchant@example.com", "merchant", ["merchant-home"], ["Home", "Products"] },
-        { "support@example.com", "support", ["support-home"], ["Home", "Products"] },
+        { "admin@example.com", "admin", ["merchant-home", "support-home", "manager-home"], ["Home", "Products", "New order", "Users & roles", "Settings"] },
+        { "merchant@example.com", "merchant", ["merchant-home"], ["Home", "Products", "New order"] },
+        { "support@example.com", "support", ["support-home"], ["Home", "Products", "New order"] },
         { "manager@example.com", "manager", ["manager-home"], ["Home", "Products"] },
     };
 

@@ -40,19 +40,19 @@ public class NavMenuTests : BunitTestContext
     {
         var menu = RenderFor(Roles.Admin);
 
-        Assert.Equal(["/", "/products", "/admin/users", "/admin/settings"], Links(menu));
+        Assert.Equal(["/", "/products", "/orders/new", "/admin/users", "/admin/settings"], Links(menu));
         Assert.Contains("Administration", menu.Markup);
     }
 
     [Theory]
-    [InlineData(Roles.Merchant)]
-    [InlineData(Roles.CustomerService)]
-    [InlineData(Roles.Manager)]
-    public void NavMenu_NonAdminRole_SeesHomeButNoAdministration(string role)
+    [InlineData(Roles.Merchant, true)]
+    [InlineData(Roles.CustomerService, true)]
+    [InlineData(Roles.Manager, false)]
+    public void NavMenu_NonAdminRole_SeesItsPagesButNoAdministration(string role, bool takesOrders)
     {
         var menu = RenderFor(role);
 
-        Assert.Equal(["/", "/products"], Links(menu));
+        Assert.Equal(takesOrders ? ["/", "/products", "/orders/new"] : ["/", "/products"], Links(menu));
         Assert.DoesNotContain("Administration", menu.Markup);
     }
 
