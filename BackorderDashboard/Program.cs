@@ -4,6 +4,7 @@ using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Components.Layout;
 using BackorderDashboard.Features.Admin;
+using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Features.Home;
 using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Products;
@@ -81,6 +82,8 @@ builder.Services.AddScoped<UserPreferencesService>();
 builder.Services.AddScoped<HomeService>();
 builder.Services.AddScoped<ProductService>();
 builder.Services.AddScoped<OrderIntakeService>();
+builder.Services.AddSingleton<QueueMaintenance>();
+builder.Services.AddScoped<BackorderService>();
 
 var app = builder.Build();
 

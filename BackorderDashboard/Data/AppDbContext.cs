@@ -21,6 +21,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<MerchantSettings> MerchantSettings => Set<MerchantSettings>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<OrderEvent> OrderEvents => Set<OrderEvent>();
+    public DbSet<WaitlistEntry> Waitlist => Set<WaitlistEntry>();
 
     /// <summary>
     /// Identity's table layout (version 3 has passkeys). Identity reads it from IdentityOptions, so anything that
@@ -129,6 +130,14 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         {
             e.HasIndex(x => new { x.OrderId, x.At });
             e.HasOne(x => x.Order).WithMany().OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<WaitlistEntry>(w =>
+        {
+            w.HasIndex(x => new { x.ProductId, x.NotifiedAt });
+            w.HasIndex(x => new { x.ProductId, x.CustomerId }).IsUnique();
+            w.HasOne(x => x.Product).WithMany().OnDelete(DeleteBehavior.Cascade);
+            w.HasOne(x => x.Customer).WithMany().OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<StockLedgerEntry>(e =>

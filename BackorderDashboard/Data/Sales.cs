@@ -151,3 +151,19 @@ public class ShipmentLine
 
     public int Qty { get; set; }
 }
+
+/// <summary>A customer waiting to hear when a product is back, with no order held.</summary>
+public class WaitlistEntry
+{
+    public int Id { get; set; }
+
+    public int ProductId { get; set; }
+    public Product Product { get; set; } = null!;
+
+    public int CustomerId { get; set; }
+    public Customer Customer { get; set; } = null!;
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? NotifiedAt { get; set; }
+}

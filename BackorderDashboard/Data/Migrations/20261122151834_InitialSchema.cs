@@ -484,6 +484,34 @@ namespace BackorderDashboard.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Waitlist",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ProductId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CustomerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    NotifiedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Waitlist", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Waitlist_Customers_CustomerId",
+                        column: x => x.CustomerId,
+                        principalTable: "Customers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Waitlist_Products_ProductId",
+                        column: x => x.ProductId,
+                        principalTable: "Products",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "PurchaseOrderLines",
                 columns: table => new
                 {
@@ -735,6 +763,22 @@ namespace BackorderDashboard.Data.Migrations
                 table: "Suppliers",
                 column: "Name",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Waitlist_CustomerId",
+                table: "Waitlist",
+                column: "CustomerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Waitlist_ProductId_CustomerId",
+                table: "Waitlist",
+                columns: new[] { "ProductId", "CustomerId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Waitlist_ProductId_NotifiedAt",
+                table: "Waitlist",
+                columns: new[] { "ProductId", "NotifiedAt" });
         }
 
         /// <inheritdoc />
@@ -775,6 +819,9 @@ namespace BackorderDashboard.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "StockLedger");
+
+            migrationBuilder.DropTable(
+                name: "Waitlist");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

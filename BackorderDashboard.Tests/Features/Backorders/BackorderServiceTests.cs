@@ -1,0 +1,196 @@
+using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Backorders;
+using BackorderDashboard.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackorderDashboard.Tests.Features.Backorders;
+
+/// <summary>
+/// A kettle with two units on hand set aside for Ann, and Bea, Cal and Dee waiting in that order. One unit arrives
+/// on Dec 1, ten on Dec 10; one handling day. So Bea ships Dec 2, Cal and Dee Dec 11.
+/// </summary>
+public class BackorderServiceTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 17, 0, 0, TimeSpan.Zero);
+    private static readonly DateOnly Dec2 = new(2026, 12, 2);
+    private static readonly DateOnly Dec11 = new(2026, 12, 11);
+    private SqliteTestDatabase _db = null!;
+    private BackorderService _service = null!;
+    private readonly Dictionary<string, int> _lines = [];
+
+    public BackorderServiceTests()
+    {
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
+    }
+
+    public async Task InitializeAsync()
+    {
+        _db = await SqliteTestDatabase.CreateAsync();
+        var time = new FixedTimeProvider(Now);
+        var settings = new SettingsService(_db, time);
+        var availability = new AvailabilityService(settings, new SupplierLeadTimes(_db, time));
+        _service = new BackorderService(_db, new QueueMaintenance(availability, time), settings, time);
+
+        await using var db = _db.CreateDbContext();
+        var (category, supplier) = await TestData.AddCatalogAsync(db);
+        var kettle = TestData.Product(category, supplier, "KET", onHand: 2, allocated: 2);
+        db.Add(kettle);
+        db.StockLedger.AddRange(
+            new StockLedgerEntry { Product = kettle, OnHandDelta = 2, Reason = StockReason.Import, At = Now.UtcDateTime.AddDays(-9) },
+            new StockLedgerEntry { Product = kettle, AllocatedDelta = 2, Reason = StockReason.Allocation, At = Now.UtcDateTime.AddDays(-5) });
+        db.PurchaseOrders.AddRange(
+            new PurchaseOrder { Number = "PO-1", Supplier = supplier, Status = PurchaseOrderStatus.Ordered, ExpectedDate = new DateOnly(2026, 12, 1),
+                Lines = [new PurchaseOrderLine { Product = kettle, QtyOrdered = 1 }] },
+            new PurchaseOrder { Number = "PO-2", Supplier = supplier, Status = PurchaseOrderStatus.Ordered, ExpectedDate = new DateOnly(2026, 12, 10),
+                Lines = [new PurchaseOrderLine { Product = kettle, QtyOrdered = 10 }] });
+        var lines = new (string Name, int Qty, int Allocated, DateOnly? Eta)[] { ("Ann", 2, 2, null), ("Bea", 1, 0, Dec2), ("Cal", 2, 0, Dec11), ("Dee", 1, 0, Dec11) };
+        var i = 0;
+        var orders = new List<Order>();
+        foreach (var (name, qty, allocated, eta) in lines)
+        {
+            var placed = Now.UtcDateTime.AddDays(-5 + i++);
+            var order = TestData.Order(TestData.Customer(name, $"{name.ToLowerInvariant()}@example.com"), $"SO-{name}", placed);
+            order.Lines.Add(new OrderLine { Product = kettle, Qty = qty, QtyAllocated = allocated, QueuedAt = eta is null ? null : placed,
+                QtyBackorderedAtPlacement = qty - allocated, PromisedShipDate = eta, CurrentEta = eta });
+            orders.Add(order);
+        }
+        db.AddRange(orders);
+        await db.SaveChangesAsync();
+        foreach (var order in orders)
+        {
+            _lines[order.Customer.Name] = order.Lines[0].Id;
+        }
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private async Task<OrderLine> LineAsync(string name)
+    {
+        await using var db = _db.CreateDbContext();
+        return await db.OrderLines.AsNoTracking().SingleAsync(l => l.Id == _lines[name]);
+    }
+
+    private async Task AssertStockAddsUpAsync()
+    {
+        await using var db = _db.CreateDbContext();
+        var kettle = await db.Products.AsNoTracking().SingleAsync();
+        Assert.Equal(kettle.OnHand, await db.StockLedger.SumAsync(e => e.OnHandDelta));
+        Assert.Equal(kettle.Allocated, await db.StockLedger.SumAsync(e => e.AllocatedDelta));
+        Assert.Equal(kettle.Allocated, await db.OrderLines.SumAsync(l => l.QtyAllocated));
+        Assert.InRange(kettle.Allocated, 0, kettle.OnHand);
+        Assert.All(await db.OrderLines.ToListAsync(), l => Assert.Equal(l.Qty, l.QtyAllocated + l.QtyShipped + l.QtyCancelled + l.QtyUnfilled));
+    }
+
+    [Fact]
+    public async Task Expedite_MovesTheLineFirst_AndTheLineItPassesGetsADelayMessage()
+    {
+        var dee = await LineAsync("Dee");
+
+        var result = await _service.SetExpeditedAsync(dee.Id, dee.Version, expedite: true, "merchant@example.com");
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Equal(Dec2, (await LineAsync("Dee")).CurrentEta);
+        var bea = await LineAsync("Bea");
+        Assert.Equal(Dec11, bea.CurrentEta); // Dee took the only unit of PO-1
+        Assert.Equal(Dec2, bea.PromisedShipDate);
+        await using var db = _db.CreateDbContext();
+        var delay = await db.Outbox.SingleAsync(m => m.Kind == MessageKind.Delay);
+        Assert.Equal("bea@example.com", delay.ToEmail);
+        Assert.Contains("now ships around Dec 11", delay.BodyText);
+        Assert.Contains("cancel", delay.BodyText);
+        Assert.Contains(await db.OrderEvents.Where(e => e.OrderLineId == bea.Id).Select(e => e.Detail).ToListAsync(),
+            d => d.Contains("SO-Dee expedited"));
+    }
+
+    [Fact]
+    public async Task Unexpedite_PutsTheLineBackAndTheDatesBack()
+    {
+        var dee = await LineAsync("Dee");
+        await _service.SetExpeditedAsync(dee.Id, dee.Version, true, null);
+        dee = await LineAsync("Dee");
+
+        var result = await _service.SetExpeditedAsync(dee.Id, dee.Version, false, null);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(Dec11, (await LineAsync("Dee")).CurrentEta);
+        Assert.Equal(Dec2, (await LineAsync("Bea")).CurrentEta);
+    }
+
+    [Fact]
+    public async Task Cancel_AllocatedLine_FreedUnitsGoToTheNextInLine()
+    {
+        var ann = await LineAsync("Ann");
+
+        var result = await _service.CancelAsync(ann.Id, ann.Version, "customer changed their mind", joinWaitlist: true, "support@example.com");
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Contains("2 freed unit(s) went to the next in line", result.Message);
+        Assert.Equal((0, 2), ((await LineAsync("Ann")).QtyAllocated, (await LineAsync("Ann")).QtyCancelled));
+        Assert.Equal(1, (await LineAsync("Bea")).QtyAllocated); // Bea first, in full
+        var cal = await LineAsync("Cal");
+        Assert.Equal((1, 1), (cal.QtyAllocated, cal.QtyUnfilled)); // then part of Cal's line
+        Assert.Equal(Dec2, cal.CurrentEta); // Cal's last unit now comes with PO-1
+        await AssertStockAddsUpAsync();
+        await using var db = _db.CreateDbContext();
+        Assert.Single(await db.Waitlist.ToListAsync());
+        Assert.Single(await db.Outbox.Where(m => m.Kind == MessageKind.Cancelled).ToListAsync());
+        Assert.Equal(["bea@example.com", "cal@example.com"],
+            (await db.Outbox.Where(m => m.Kind == MessageKind.ReadyToShip).Select(m => m.ToEmail).ToListAsync()).Order());
+    }
+
+    [Fact]
+    public async Task Cancel_WaitingLine_MovesTheLinesBehindItForward()
+    {
+        var bea = await LineAsync("Bea");
+
+        var result = await _service.CancelAsync(bea.Id, bea.Version, "found it elsewhere", joinWaitlist: false, null);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(0, (await LineAsync("Bea")).QtyUnfilled);
+        Assert.Equal(Dec11, (await LineAsync("Cal")).CurrentEta); // needs 2: PO-1 has only 1
+        await AssertStockAddsUpAsync();
+    }
+
+    [Fact]
+    public async Task Actions_StaleVersion_AreRefusedAndChangeNothing()
+    {
+        var dee = await LineAsync("Dee");
+        await _service.SetExpeditedAsync(dee.Id, dee.Version, true, null);
+
+        var stale = await _service.CancelAsync(dee.Id, dee.Version, "too late", false, null);
+
+        Assert.False(stale.Succeeded);
+        Assert.Contains("changed this line", stale.Message);
+        Assert.Equal(0, (await LineAsync("Dee")).QtyCancelled);
+    }
+
+    [Fact]
+    public async Task Cancel_WithoutReason_IsRefused()
+    {
+        var bea = await LineAsync("Bea");
+
+        var result = await _service.CancelAsync(bea.Id, bea.Version, "  ", false, null);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(1, (await LineAsync("Bea")).QtyUnfilled);
+    }
+
+    [Fact]
+    public async Task ManyActionsAtOnce_NeverOverAllocateOrLoseTheLedger()
+    {
+        // Everyone acts at once on the same product: cancels free units, expedites reorder the queue.
+        var lines = await Task.WhenAll(_lines.Keys.Select(LineAsync));
+        var tasks = lines.SelectMany(l => new[]
+        {
+            _service.CancelAsync(l.Id, l.Version, "parallel", false, null),
+            _service.SetExpeditedAsync(l.Id, l.Version, true, null),
+        });
+
+        var results = await Task.WhenAll(tasks);
+
+        // Each line had one version: for each line at most one of the two actions got through.
+        Assert.True(results.Count(r => r.Succeeded) <= lines.Length);
+        await AssertStockAddsUpAsync();
+    }
+}

@@ -1,0 +1,126 @@
+using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackorderDashboard.Features.Backorders;
+
+public sealed record ActionResult(bool Succeeded, string Message)
+{
+    public static ActionResult Ok(string message) => new(true, message);
+    public static ActionResult Fail(string message) => new(false, message);
+}
+
+/// <summary>
+/// What a merchant or support agent does to a waiting line. Each action runs in one write transaction with its
+/// ledger rows, history and customer messages, and checks the line's version so two people can't overwrite
+/// each other's change unseen.
+/// </summary>
+public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, SettingsService settings, TimeProvider time)
+{
+    /// <summary>Above VIP customers (priority 1): an expedited line goes to the front of its queue.</summary>
+    public const int ExpeditedPriority = 2;
+
+    public async Task<ActionResult> SetExpeditedAsync(int lineId, int expectedVersion, bool expedite, string? userName, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
+        var line = await db.OrderLines.Include(l => l.Order).ThenInclude(o => o.Customer).Include(l => l.Product)
+            .SingleOrDefaultAsync(l => l.Id == lineId, ct);
+        if (Check(line, expectedVersion) is { } problem)
+        {
+            return problem;
+        }
+        if (line!.QtyUnfilled <= 0)
+        {
+            return ActionResult.Fail($"{line.Order.Number} no longer waits for {line.Product.Name}.");
+        }
+        var basePriority = (await settings.GetAsync(ct)).VipFirstInQueue && line.Order.Customer.Tier == CustomerTier.Vip ? 1 : 0;
+        var priority = expedite ? ExpeditedPriority : basePriority;
+        if (line.Priority == priority)
+        {
+            return ActionResult.Ok(expedite ? "Already expedited." : "Not expedited.");
+        }
+        line.Priority = priority;
+        line.Version++;
+        var now = time.GetUtcNow().UtcDateTime;
+        db.OrderEvents.Add(new OrderEvent
+        {
+            OrderId = line.OrderId, OrderLineId = line.Id, Kind = OrderEventKind.Expedited, UserName = userName, At = now,
+            Detail = expedite ? $"{line.Product.Name} expedited: moved to the front of the queue." : $"{line.Product.Name} no longer expedited.",
+        });
+        await db.SaveChangesAsync(ct);
+        var changes = await queue.RecomputeEtasAsync(db, line.ProductId, $"{line.Order.Number} {(expedite ? "expedited" : "un-expedited")}", userName, ct);
+        await tx.CommitAsync(ct);
+        return ActionResult.Ok($"{line.Order.Number} {(expedite ? "expedited" : "back in its place")}; {changes.Count} ETA(s) changed.");
+    }
+
+    /// <summary>
+    /// Cancels what has not shipped of a line: its waiting units and any units set aside for it, which go straight to
+    /// the next customers in the queue. The customer may join the product's waitlist instead of waiting on an order.
+    /// </summary>
+    public async Task<ActionResult> CancelAsync(int lineId, int expectedVersion, string reason, bool joinWaitlist, string? userName, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return ActionResult.Fail("Give a reason for the cancellation: the customer and your colleagues will read it.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
+        var line = await db.OrderLines.Include(l => l.Order).ThenInclude(o => o.Customer).Include(l => l.Product)
+            .SingleOrDefaultAsync(l => l.Id == lineId, ct);
+        if (Check(line, expectedVersion) is { } problem)
+        {
+            return problem;
+        }
+        var freed = line!.QtyAllocated;
+        var cancelled = freed + line.QtyUnfilled;
+        if (cancelled <= 0)
+        {
+            return ActionResult.Fail($"Nothing of {line.Product.Name} on {line.Order.Number} is left to cancel.");
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        line.QtyCancelled += cancelled;
+        line.QtyAllocated = 0;
+        line.Version++;
+        if (freed > 0)
+        {
+            line.Product.Allocated -= freed;
+            line.Product.Version++;
+            db.StockLedger.Add(new StockLedgerEntry
+            {
+                ProductId = line.ProductId, AllocatedDelta = -freed, Reason = StockReason.Cancellation, Reference = line.Order.Number,
+                OrderLineId = line.Id, UserName = userName, At = now,
+            });
+        }
+        db.OrderEvents.Add(new OrderEvent
+        {
+            OrderId = line.OrderId, OrderLineId = line.Id, Kind = OrderEventKind.Cancelled, UserName = userName, At = now,
+            Detail = $"{cancelled} × {line.Product.Name} cancelled: {reason.Trim()}",
+        });
+        db.Outbox.Add(new OutboxMessage
+        {
+            Kind = MessageKind.Cancelled, OrderId = line.OrderId, ToEmail = line.Order.Customer.Email, CreatedAt = now,
+            Subject = $"{line.Product.Name} cancelled from order {line.Order.Number}",
+            BodyText = $"Hello {line.Order.Customer.Name},\n\n{cancelled} × {line.Product.Name} from your order {line.Order.Number} is cancelled ({reason.Trim()}). "
+                + "You will not be charged for it."
+                + (joinWaitlist ? $"\nWe'll e-mail you as soon as {line.Product.Name} is back in stock." : "") + "\n",
+        });
+        if (joinWaitlist && !await db.Waitlist.AnyAsync(w => w.ProductId == line.ProductId && w.CustomerId == line.Order.CustomerId && w.NotifiedAt == null, ct))
+        {
+            db.Waitlist.Add(new WaitlistEntry { ProductId = line.ProductId, CustomerId = line.Order.CustomerId, CreatedAt = now });
+        }
+        await db.SaveChangesAsync(ct);
+        var reference = $"cancellation of {line.Order.Number}";
+        var allocations = await queue.AllocateFreeStockAsync(db, line.ProductId, reference, userName, ct);
+        await queue.RecomputeEtasAsync(db, line.ProductId, reference, userName, ct);
+        await tx.CommitAsync(ct);
+        return ActionResult.Ok(allocations.Count == 0
+            ? $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}."
+            : $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}; {allocations.Sum(a => a.Qty)} freed unit(s) went to the next in line.");
+    }
+
+    private static ActionResult? Check(OrderLine? line, int expectedVersion) =>
+        line is null ? ActionResult.Fail("That order line no longer exists.")
+        : line.Version != expectedVersion ? ActionResult.Fail("Someone changed this line a moment ago. The list is refreshed: check it and try again.")
+        : null;
+}
