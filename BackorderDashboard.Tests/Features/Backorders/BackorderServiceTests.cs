@@ -193,4 +193,48 @@ public class BackorderServiceTests : IAsyncLifetime
         Assert.True(results.Count(r => r.Succeeded) <= lines.Length);
         await AssertStockAddsUpAsync();
     }
+
+    [Fact]
+    public async Task Queue_ListsWaitingLinesInQueueOrderWithTheirPlace()
+    {
+        var page = await _service.GetQueueAsync(new QueueQuery());
+
+        Assert.Equal(3, page.Total);
+        Assert.Equal(["SO-Bea", "SO-Cal", "SO-Dee"], page.Rows.Select(r => r.OrderNumber));
+        Assert.Equal([1, 2, 3], page.Rows.Select(r => r.Position));
+        Assert.Equal([0, 1, 3], page.Rows.Select(r => r.UnitsAhead));
+        Assert.Equal([4, 3, 2], page.Rows.Select(r => r.DaysWaiting));
+    }
+
+    [Fact]
+    public async Task Queue_AfterExpedite_TheExpeditedLineIsFirstAndLateLinesFilter()
+    {
+        var dee = await LineAsync("Dee");
+        await _service.SetExpeditedAsync(dee.Id, dee.Version, true, null);
+
+        var all = await _service.GetQueueAsync(new QueueQuery());
+        var late = await _service.GetQueueAsync(new QueueQuery(LateOnly: true));
+
+        Assert.Equal(["SO-Dee", "SO-Bea", "SO-Cal"], all.Rows.Select(r => r.OrderNumber));
+        Assert.True(all.Rows[0].Expedited);
+        Assert.Equal(["SO-Bea"], late.Rows.Select(r => r.OrderNumber));
+    }
+
+    [Theory]
+    [InlineData(AgeBucket.UpTo7Days, 3)]
+    [InlineData(AgeBucket.From8To14Days, 0)]
+    public async Task Queue_AgeBucket_FiltersByTimeWaiting(AgeBucket age, int expected)
+    {
+        Assert.Equal(expected, (await _service.GetQueueAsync(new QueueQuery(Age: age))).Total);
+    }
+
+    [Fact]
+    public async Task Queue_AuthorizationExpiringBeforeEta_IsFlaggedAndFiltered()
+    {
+        // Authorizations last 7 days from placement (Nov 17–20): all expire before Dec 2.
+        var flagged = await _service.GetQueueAsync(new QueueQuery(AuthorizationExpiresBeforeEta: true));
+
+        Assert.Equal(3, flagged.Total);
+        Assert.All(flagged.Rows, r => Assert.True(r.AuthorizationExpiresBeforeEta));
+    }
 }

@@ -119,6 +119,79 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
             : $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}; {allocations.Sum(a => a.Qty)} freed unit(s) went to the next in line.");
     }
 
+    /// <summary>
+    /// Every waiting line across products, each product's lines in queue order, with its place in that queue and
+    /// the units ahead of it (counted in SQL for the page's rows only).
+    /// </summary>
+    public async Task<QueuePage> GetQueueAsync(QueueQuery query, CancellationToken ct = default)
+    {
+        var clock = await settings.GetClockAsync(ct);
+        var now = clock.UtcNow;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var lines = db.OrderLines.AsNoTracking().Where(l => l.QtyUnfilled > 0);
+        if (query.Product?.Trim() is { Length: > 0 } product)
+        {
+            var pattern = $"%{product.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
+            lines = lines.Where(l => EF.Functions.Like(l.Product.Sku, pattern, "\\") || EF.Functions.Like(l.Product.Name, pattern, "\\"));
+        }
+        if (query.CategoryId is { } category)
+        {
+            lines = lines.Where(l => l.Product.CategoryId == category);
+        }
+        if (query.SupplierId is { } supplier)
+        {
+            lines = lines.Where(l => l.Product.SupplierId == supplier);
+        }
+        if (query.LateOnly)
+        {
+            lines = lines.Where(l => l.CurrentEta > l.PromisedShipDate);
+        }
+        if (query.Tier is { } tier)
+        {
+            lines = lines.Where(l => l.Order.Customer.Tier == tier);
+        }
+        if (query.ShipPolicy is { } policy)
+        {
+            lines = lines.Where(l => l.Order.ShipPolicy == policy);
+        }
+        if (query.AuthorizationExpiresBeforeEta)
+        {
+            lines = lines.Where(l => DateOnly.FromDateTime(l.Order.PaymentAuthorizationExpiresAt) < l.CurrentEta);
+        }
+        lines = query.Age switch
+        {
+            AgeBucket.UpTo7Days => lines.Where(l => l.QueuedAt >= now.AddDays(-7)),
+            AgeBucket.From8To14Days => lines.Where(l => l.QueuedAt < now.AddDays(-7) && l.QueuedAt >= now.AddDays(-14)),
+            AgeBucket.From15To30Days => lines.Where(l => l.QueuedAt < now.AddDays(-14) && l.QueuedAt >= now.AddDays(-30)),
+            AgeBucket.Over30Days => lines.Where(l => l.QueuedAt < now.AddDays(-30)),
+            _ => lines,
+        };
+
+        var total = await lines.CountAsync(ct);
+        var page = await lines
+            .OrderBy(l => l.Product.Sku).ThenByDescending(l => l.Priority).ThenBy(l => l.QueuedAt).ThenBy(l => l.Id)
+            .Skip(Math.Max(0, query.Page) * query.PageSize).Take(query.PageSize)
+            .Select(l => new
+            {
+                l.Id, l.Version, l.Product.Sku, ProductName = l.Product.Name, l.Order.Number, Customer = l.Order.Customer.Name,
+                l.Order.Customer.Tier, l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta, l.QueuedAt, l.Order.ShipPolicy,
+                l.Order.PaymentAuthorizationExpiresAt, l.Priority,
+                // Lines ahead in the same product's queue: higher priority, or same priority and queued earlier.
+                AheadLines = db.OrderLines.Count(o => o.ProductId == l.ProductId && o.QtyUnfilled > 0
+                    && (o.Priority > l.Priority || (o.Priority == l.Priority && (o.QueuedAt < l.QueuedAt || (o.QueuedAt == l.QueuedAt && o.Id < l.Id))))),
+                AheadUnits = db.OrderLines.Where(o => o.ProductId == l.ProductId && o.QtyUnfilled > 0
+                        && (o.Priority > l.Priority || (o.Priority == l.Priority && (o.QueuedAt < l.QueuedAt || (o.QueuedAt == l.QueuedAt && o.Id < l.Id)))))
+                    .Sum(o => o.QtyUnfilled),
+            })
+            .ToListAsync(ct);
+        return new QueuePage(page.Select(r => new QueueRow(
+            r.Id, r.Version, r.Sku, r.ProductName, r.Number, r.Customer, r.Tier, r.QtyUnfilled,
+            r.AheadLines + 1, r.AheadUnits, r.PromisedShipDate, r.CurrentEta, r.CurrentEta > r.PromisedShipDate,
+            r.QueuedAt is { } q ? Math.Max(0, (clock.Today.DayNumber - DateOnly.FromDateTime(clock.ToLocal(q)).DayNumber)) : 0,
+            r.ShipPolicy, r.CurrentEta is { } eta && DateOnly.FromDateTime(r.PaymentAuthorizationExpiresAt) < eta,
+            r.Priority >= ExpeditedPriority)).ToList(), total);
+    }
+
     private static ActionResult? Check(OrderLine? line, int expectedVersion) =>
         line is null ? ActionResult.Fail("That order line no longer exists.")
         : line.Version != expectedVersion ? ActionResult.Fail("Someone changed this line a moment ago. The list is refreshed: check it and try again.")

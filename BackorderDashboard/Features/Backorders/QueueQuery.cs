@@ -1,0 +1,31 @@
+using BackorderDashboard.Data;
+
+namespace BackorderDashboard.Features.Backorders;
+
+public enum AgeBucket
+{
+    Any = 0,
+    UpTo7Days,
+    From8To14Days,
+    From15To30Days,
+    Over30Days,
+}
+
+public sealed record QueueQuery(
+    string? Product = null,
+    int? CategoryId = null,
+    int? SupplierId = null,
+    bool LateOnly = false,
+    AgeBucket Age = AgeBucket.Any,
+    CustomerTier? Tier = null,
+    bool AuthorizationExpiresBeforeEta = false,
+    ShipPolicy? ShipPolicy = null,
+    int Page = 0,
+    int PageSize = 50);
+
+public sealed record QueueRow(
+    int LineId, int Version, string Sku, string ProductName, string OrderNumber, string Customer, CustomerTier Tier,
+    int Unfilled, int Position, int UnitsAhead, DateOnly? Promised, DateOnly? Eta, bool Late, int DaysWaiting,
+    ShipPolicy ShipPolicy, bool AuthorizationExpiresBeforeEta, bool Expedited);
+
+public sealed record QueuePage(IReadOnlyList<QueueRow> Rows, int Total);
