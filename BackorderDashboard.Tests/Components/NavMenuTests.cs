@@ -40,7 +40,7 @@ public class NavMenuTests : BunitTestContext
     {
         var menu = RenderFor(Roles.Admin);
 
-        Assert.Equal(["/", "/products", "/orders/new", "/admin/users", "/admin/settings"], Links(menu));
+        Assert.Equal(["/", "/products", "/backorders", "/orders/new", "/admin/users", "/admin/settings"], Links(menu));
         Assert.Contains("Administration", menu.Markup);
     }
 
@@ -52,7 +52,7 @@ public class NavMenuTests : BunitTestContext
     {
         var menu = RenderFor(role);
 
-        Assert.Equal(takesOrders ? ["/", "/products", "/orders/new"] : ["/", "/products"], Links(menu));
+        Assert.Equal(takesOrders ? ["/", "/products", "/backorders", "/orders/new"] : ["/", "/products", "/backorders"], Links(menu));
         Assert.DoesNotContain("Administration", menu.Markup);
     }
 
