@@ -22,6 +22,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<OrderEvent> OrderEvents => Set<OrderEvent>();
     public DbSet<WaitlistEntry> Waitlist => Set<WaitlistEntry>();
+    public DbSet<OrderConsolation> Consolations => Set<OrderConsolation>();
 
     /// <summary>
     /// Identity's table layout (version 3 has passkeys). Identity reads it from IdentityOptions, so anything that
@@ -138,6 +139,14 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             w.HasIndex(x => new { x.ProductId, x.CustomerId }).IsUnique();
             w.HasOne(x => x.Product).WithMany().OnDelete(DeleteBehavior.Cascade);
             w.HasOne(x => x.Customer).WithMany().OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<OrderConsolation>(c =>
+        {
+            c.HasIndex(x => x.OrderId);
+            c.HasOne(x => x.Order).WithMany().OnDelete(DeleteBehavior.Cascade);
+            c.ToTable(t => t.HasCheckConstraint("CK_OrderConsolation_Value",
+                "(Kind = 0 AND Percent BETWEEN 1 AND 100) OR (Kind = 1 AND AmountCents > 0) OR Kind = 2"));
         });
 
         builder.Entity<StockLedgerEntry>(e =>

@@ -167,3 +167,33 @@ public class WaitlistEntry
 
     public DateTime? NotifiedAt { get; set; }
 }
+
+public enum ConsolationKind
+{
+    PercentDiscount = 0,
+    AmountDiscount = 1,
+    FreeShipping = 2,
+}
+
+/// <summary>Something given to a customer for the wait: recorded on the order and told to the customer.</summary>
+public class OrderConsolation
+{
+    public int Id { get; set; }
+
+    public int OrderId { get; set; }
+    public Order Order { get; set; } = null!;
+
+    public ConsolationKind Kind { get; set; }
+
+    public int? Percent { get; set; }
+
+    public long? AmountCents { get; set; }
+
+    [MaxLength(500)]
+    public required string Reason { get; set; }
+
+    [MaxLength(256)]
+    public string? CreatedBy { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}

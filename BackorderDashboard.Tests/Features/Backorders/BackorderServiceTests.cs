@@ -237,4 +237,68 @@ public class BackorderServiceTests : IAsyncLifetime
         Assert.Equal(3, flagged.Total);
         Assert.All(flagged.Rows, r => Assert.True(r.AuthorizationExpiresBeforeEta));
     }
+
+    [Fact]
+    public async Task ShipPolicy_SwitchToShipAvailable_HeldLineTakesFreeStock()
+    {
+        await using (var db = _db.CreateDbContext())
+        {
+            // Cal's order ships complete; one unit comes free: it stays free while Cal's line needs two.
+            var cal = await db.Orders.SingleAsync(o => o.Number == "SO-Cal");
+            cal.ShipPolicy = ShipPolicy.ShipComplete;
+            var bea = await db.OrderLines.SingleAsync(l => l.Id == _lines["Bea"]);
+            bea.QtyCancelled = 1;
+            var kettle = await db.Products.SingleAsync();
+            kettle.OnHand += 1;
+            db.StockLedger.Add(new StockLedgerEntry { ProductId = kettle.Id, OnHandDelta = 1, Reason = StockReason.Adjustment, At = Now.UtcDateTime });
+            await db.SaveChangesAsync();
+        }
+        int orderId, version;
+        await using (var db = _db.CreateDbContext())
+        {
+            var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Number == "SO-Cal");
+            (orderId, version) = (order.Id, order.Version);
+        }
+
+        var result = await _service.SetShipPolicyAsync(orderId, version, ShipPolicy.ShipAvailable, "support@example.com");
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Equal(1, (await LineAsync("Cal")).QtyAllocated);
+        await AssertStockAddsUpAsync();
+        await using var check = _db.CreateDbContext();
+        Assert.Contains(await check.Outbox.Select(m => m.Kind).ToListAsync(), k => k == MessageKind.Update);
+        Assert.Contains(await check.Outbox.Select(m => m.Kind).ToListAsync(), k => k == MessageKind.ReadyToShip);
+    }
+
+    [Theory]
+    [InlineData(ConsolationKind.PercentDiscount, 0, null, "wait", "between 1 and 100")]
+    [InlineData(ConsolationKind.AmountDiscount, null, 0L, "wait", "more than zero")]
+    [InlineData(ConsolationKind.FreeShipping, null, null, " ", "Give a reason")]
+    public async Task Consolation_BadValue_IsRefusedAndNothingStored(ConsolationKind kind, int? percent, long? cents, string reason, string message)
+    {
+        var orderId = (await LineAsync("Bea")).OrderId;
+
+        var result = await _service.AddConsolationAsync(orderId, kind, percent, cents, reason, null);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(message, result.Message);
+        await using var db = _db.CreateDbContext();
+        Assert.Empty(await db.Consolations.ToListAsync());
+    }
+
+    [Fact]
+    public async Task Consolation_IsRecordedAndToldToTheCustomer()
+    {
+        var orderId = (await LineAsync("Bea")).OrderId;
+
+        var result = await _service.AddConsolationAsync(orderId, ConsolationKind.AmountDiscount, null, 500, "late supplier", "support@example.com");
+
+        Assert.True(result.Succeeded);
+        await using var db = _db.CreateDbContext();
+        var consolation = await db.Consolations.SingleAsync();
+        Assert.Equal((500L, "late supplier"), (consolation.AmountCents!.Value, consolation.Reason));
+        var message = await db.Outbox.SingleAsync(m => m.Kind == MessageKind.Consolation);
+        Assert.Equal("bea@example.com", message.ToEmail);
+        Assert.Contains("$5.00 off", message.BodyText);
+    }
 }

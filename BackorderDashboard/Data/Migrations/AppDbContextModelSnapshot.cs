@@ -239,6 +239,46 @@ namespace BackorderDashboard.Data.Migrations
                     b.ToTable("Orders");
                 });
 
+            modelBuilder.Entity("BackorderDashboard.Data.OrderConsolation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AmountCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Percent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.ToTable("Consolations", t =>
+                        {
+                            t.HasCheckConstraint("CK_OrderConsolation_Value", "(Kind = 0 AND Percent BETWEEN 1 AND 100) OR (Kind = 1 AND AmountCents > 0) OR Kind = 2");
+                        });
+                });
+
             modelBuilder.Entity("BackorderDashboard.Data.OrderEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -876,6 +916,17 @@ namespace BackorderDashboard.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Customer");
+                });
+
+            modelBuilder.Entity("BackorderDashboard.Data.OrderConsolation", b =>
+                {
+                    b.HasOne("BackorderDashboard.Data.Order", "Order")
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Order");
                 });
 
             modelBuilder.Entity("BackorderDashboard.Data.OrderEvent", b =>

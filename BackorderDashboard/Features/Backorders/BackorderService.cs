@@ -120,6 +120,99 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
     }
 
     /// <summary>
+    /// Switches an order between shipping complete and shipping what is available. Switching to "what's available"
+    /// lets its held lines take free stock at once; switching to "complete" keeps what is set aside until the rest comes.
+    /// </summary>
+    public async Task<ActionResult> SetShipPolicyAsync(int orderId, int expectedVersion, ShipPolicy policy, string? userName, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
+        var order = await db.Orders.Include(o => o.Customer).Include(o => o.Lines).SingleOrDefaultAsync(o => o.Id == orderId, ct);
+        if (order is null)
+        {
+            return ActionResult.Fail("That order no longer exists.");
+        }
+        if (order.Version != expectedVersion)
+        {
+            return ActionResult.Fail("Someone changed this order a moment ago. Reload it and try again.");
+        }
+        if (order.ShipPolicy == policy)
+        {
+            return ActionResult.Ok("No change.");
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        order.ShipPolicy = policy;
+        order.Version++;
+        var text = policy == ShipPolicy.ShipComplete ? "everything together, when the last item arrives" : "each item as soon as it is in stock";
+        db.OrderEvents.Add(new OrderEvent { OrderId = order.Id, Kind = OrderEventKind.ShipPolicyChanged, UserName = userName, At = now,
+            Detail = $"Shipping changed: {text}." });
+        db.Outbox.Add(new OutboxMessage
+        {
+            Kind = MessageKind.Update, OrderId = order.Id, ToEmail = order.Customer.Email, CreatedAt = now,
+            Subject = $"Your order {order.Number}: shipping changed",
+            BodyText = $"Hello {order.Customer.Name},\n\nas agreed, we will now ship your order {order.Number} {text}.\n",
+        });
+        await db.SaveChangesAsync(ct);
+        if (policy == ShipPolicy.ShipAvailable)
+        {
+            foreach (var productId in order.Lines.Where(l => l.QtyUnfilled > 0).Select(l => l.ProductId).Distinct())
+            {
+                await queue.AllocateFreeStockAsync(db, productId, $"{order.Number} ships what's available", userName, ct);
+                await queue.RecomputeEtasAsync(db, productId, $"{order.Number} ships what's available", userName, ct);
+            }
+        }
+        await tx.CommitAsync(ct);
+        return ActionResult.Ok($"{order.Number} now ships {text}.");
+    }
+
+    /// <summary>Gives the customer something for the wait (a percent or amount off, or free shipping) with a reason.</summary>
+    public async Task<ActionResult> AddConsolationAsync(int orderId, ConsolationKind kind, int? percent, long? amountCents, string reason, string? userName, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return ActionResult.Fail("Give a reason: it is shown on the order and in the customer's message.");
+        }
+        if (kind == ConsolationKind.PercentDiscount && percent is not (>= 1 and <= 100))
+        {
+            return ActionResult.Fail("A percent discount must be between 1 and 100.");
+        }
+        if (kind == ConsolationKind.AmountDiscount && amountCents is not > 0)
+        {
+            return ActionResult.Fail("An amount discount must be more than zero.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
+        var order = await db.Orders.Include(o => o.Customer).SingleOrDefaultAsync(o => o.Id == orderId, ct);
+        if (order is null)
+        {
+            return ActionResult.Fail("That order no longer exists.");
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var what = kind switch
+        {
+            ConsolationKind.PercentDiscount => $"{percent}% off",
+            ConsolationKind.AmountDiscount => $"{Money.Format(amountCents!.Value)} off",
+            _ => "free shipping",
+        };
+        db.Consolations.Add(new OrderConsolation
+        {
+            OrderId = order.Id, Kind = kind, Percent = kind == ConsolationKind.PercentDiscount ? percent : null,
+            AmountCents = kind == ConsolationKind.AmountDiscount ? amountCents : null, Reason = reason.Trim(), CreatedBy = userName, CreatedAt = now,
+        });
+        db.OrderEvents.Add(new OrderEvent { OrderId = order.Id, Kind = OrderEventKind.Consolation, UserName = userName, At = now,
+            Detail = $"Consolation: {what} ({reason.Trim()})." });
+        db.Outbox.Add(new OutboxMessage
+        {
+            Kind = MessageKind.Consolation, OrderId = order.Id, ToEmail = order.Customer.Email, CreatedAt = now,
+            Subject = $"A thank-you for waiting on order {order.Number}",
+            BodyText = $"Hello {order.Customer.Name},\n\nthank you for your patience with order {order.Number}. We've added {what} to it.\n",
+        });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return ActionResult.Ok($"{what} added to {order.Number}.");
+    }
+
+    /// <summary>
     /// Every waiting line across products, each product's lines in queue order, with its place in that queue and
     /// the units ahead of it (counted in SQL for the page's rows only).
     /// </summary>

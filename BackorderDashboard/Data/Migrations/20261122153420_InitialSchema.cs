@@ -343,6 +343,32 @@ namespace BackorderDashboard.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Consolations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrderId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Percent = table.Column<int>(type: "INTEGER", nullable: true),
+                    AmountCents = table.Column<long>(type: "INTEGER", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Consolations", x => x.Id);
+                    table.CheckConstraint("CK_OrderConsolation_Value", "(Kind = 0 AND Percent BETWEEN 1 AND 100) OR (Kind = 1 AND AmountCents > 0) OR Kind = 2");
+                    table.ForeignKey(
+                        name: "FK_Consolations_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OrderEvents",
                 columns: table => new
                 {
@@ -617,6 +643,11 @@ namespace BackorderDashboard.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Consolations_OrderId",
+                table: "Consolations",
+                column: "OrderId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Customers_Email",
                 table: "Customers",
                 column: "Email",
@@ -801,6 +832,9 @@ namespace BackorderDashboard.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "AspNetUserTokens");
+
+            migrationBuilder.DropTable(
+                name: "Consolations");
 
             migrationBuilder.DropTable(
                 name: "MerchantSettings");
