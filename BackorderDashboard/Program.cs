@@ -8,6 +8,7 @@ using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Features.Home;
 using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Products;
+using BackorderDashboard.Features.Shipping;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -84,6 +85,7 @@ builder.Services.AddScoped<ProductService>();
 builder.Services.AddScoped<OrderIntakeService>();
 builder.Services.AddSingleton<QueueMaintenance>();
 builder.Services.AddScoped<BackorderService>();
+builder.Services.AddScoped<ShippingService>();
 
 var app = builder.Build();
 

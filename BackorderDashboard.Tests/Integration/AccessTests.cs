@@ -51,7 +51,11 @@ public class AccessTests(AppFactory app)
     [InlineData("merchant@example.com", "/admin/users", HttpStatusCode.Redirect)]
     [InlineData("support@example.com", "/admin/settings", HttpStatusCode.Redirect)]
     [InlineData("manager@example.com", "/admin/users", HttpStatusCode.Redirect)]
-    public async Task AdminPages_OnlyAdminsGetIn(string email, string path, HttpStatusCode expected)
+    [InlineData("support@example.com", "/shipping", HttpStatusCode.Redirect)]
+    [InlineData("merchant@example.com", "/shipping", HttpStatusCode.OK)]
+    [InlineData("manager@example.com", "/orders/new", HttpStatusCode.Redirect)]
+    [InlineData("support@example.com", "/orders/new", HttpStatusCode.OK)]
+    public async Task Pages_OnlyTheirRolesGetIn(string email, string path, HttpStatusCode expected)
     {
         var client = await app.CreateSignedInClientAsync(email);
 

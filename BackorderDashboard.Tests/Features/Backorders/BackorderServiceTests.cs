@@ -1,6 +1,7 @@
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Backorders;
+using BackorderDashboard.Features.Shipping;
 using BackorderDashboard.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
@@ -300,5 +301,66 @@ public class BackorderServiceTests : IAsyncLifetime
         var message = await db.Outbox.SingleAsync(m => m.Kind == MessageKind.Consolation);
         Assert.Equal("bea@example.com", message.ToEmail);
         Assert.Contains("$5.00 off", message.BodyText);
+    }
+
+    private ShippingService Shipping() => new(_db, new FixedTimeProvider(Now));
+
+    [Fact]
+    public async Task Ship_ReadyOrder_TakesUnitsOutAndCapturesPayment()
+    {
+        var shipping = Shipping();
+        var ready = Assert.Single((await shipping.GetReadyAsync()).Orders);
+        Assert.Equal("SO-Ann", ready.Number);
+        Assert.Equal(2, Assert.Single(ready.Lines).Qty);
+
+        var result = await shipping.ShipAsync(ready.OrderId, ready.Version, null, "UPS", "1Z999", "merchant@example.com");
+
+        Assert.True(result.Succeeded, result.Message);
+        var ann = await LineAsync("Ann");
+        Assert.Equal((0, 2), (ann.QtyAllocated, ann.QtyShipped));
+        await AssertStockAddsUpAsync();
+        await using var db = _db.CreateDbContext();
+        Assert.Equal((0, 0), ((await db.Products.SingleAsync()).OnHand, (await db.Products.SingleAsync()).Allocated));
+        Assert.NotNull((await db.Orders.SingleAsync(o => o.Number == "SO-Ann")).PaymentCapturedAt);
+        Assert.Contains("Tracking: UPS 1Z999", (await db.Outbox.SingleAsync(m => m.Kind == MessageKind.Shipped)).BodyText);
+        Assert.Equal(2, (await db.ShipmentLines.SingleAsync()).Qty);
+        Assert.Empty((await shipping.GetReadyAsync()).Orders);
+    }
+
+    [Fact]
+    public async Task Ship_Partial_ShipsPartAndRefusesMoreThanSetAside()
+    {
+        var shipping = Shipping();
+        var ready = (await shipping.GetReadyAsync()).Orders.Single();
+        var lineId = ready.Lines.Single().LineId;
+
+        var tooMany = await shipping.ShipAsync(ready.OrderId, ready.Version, new Dictionary<int, int> { [lineId] = 3 }, null, null, null);
+        var part = await shipping.ShipAsync(ready.OrderId, ready.Version, new Dictionary<int, int> { [lineId] = 1 }, null, null, null);
+
+        Assert.False(tooMany.Succeeded);
+        Assert.Contains("only 2 unit(s)", tooMany.Message);
+        Assert.True(part.Succeeded);
+        Assert.Equal((1, 1), ((await LineAsync("Ann")).QtyAllocated, (await LineAsync("Ann")).QtyShipped));
+        await AssertStockAddsUpAsync();
+    }
+
+    [Fact]
+    public async Task Ship_ShipCompleteOrderStillWaiting_IsNotReadyAndCannotShip()
+    {
+        await using (var db = _db.CreateDbContext())
+        {
+            var ann = await db.Orders.Include(o => o.Lines).SingleAsync(o => o.Number == "SO-Ann");
+            ann.ShipPolicy = ShipPolicy.ShipComplete;
+            ann.Lines.Add(new OrderLine { ProductId = ann.Lines[0].ProductId, Qty = 1, QtyBackorderedAtPlacement = 1, QueuedAt = Now.UtcDateTime });
+            await db.SaveChangesAsync();
+        }
+        var shipping = Shipping();
+        await using var check = _db.CreateDbContext();
+        var order = await check.Orders.AsNoTracking().SingleAsync(o => o.Number == "SO-Ann");
+
+        Assert.Empty((await shipping.GetReadyAsync()).Orders);
+        var result = await shipping.ShipAsync(order.Id, order.Version, null, null, null, null);
+        Assert.False(result.Succeeded);
+        Assert.Contains("ships complete", result.Message);
     }
 }
