@@ -107,6 +107,12 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
             {
                 continue;
             }
+            if (line.CurrentEta is null && line.PromisedShipDate is null)
+            {
+                // A line just taken: its first date is its promise, not a change.
+                line.CurrentEta = line.PromisedShipDate = etas[i];
+                continue;
+            }
             var wasLate = line.CurrentEta > line.PromisedShipDate;
             var isLate = etas[i] > line.PromisedShipDate;
             changes.Add(new EtaChange(line.Id, line.Order.Number, line.CurrentEta, etas[i], isLate && !wasLate));

@@ -23,7 +23,8 @@ public class OrderIntakeServiceTests : IAsyncLifetime
     {
         _db = await SqliteTestDatabase.CreateAsync();
         var time = new FixedTimeProvider(Now);
-        _intake = new OrderIntakeService(_db, new AvailabilityService(new SettingsService(_db, time), new SupplierLeadTimes(_db, time)), time);
+        var availability = new AvailabilityService(new SettingsService(_db, time), new SupplierLeadTimes(_db, time));
+        _intake = new OrderIntakeService(_db, availability, new QueueMaintenance(availability, time), time);
         await using var db = _db.CreateDbContext();
         var (category, supplier) = await TestData.AddCatalogAsync(db);
         var kettle = TestData.Product(category, supplier, "KET", onHand: 3);
@@ -167,5 +168,32 @@ public class OrderIntakeServiceTests : IAsyncLifetime
         Assert.Equal(3, kettle.Allocated);
         Assert.Equal(9, await db.OrderLines.SumAsync(l => l.QtyUnfilled));
         Assert.All(await db.OrderLines.ToListAsync(), l => Assert.Equal(l.Qty, l.QtyAllocated + l.QtyShipped + l.QtyCancelled + l.QtyUnfilled));
+    }
+
+    [Fact]
+    public async Task Place_VipFirstByStoreSetting_PassesTheQueueAndThePassedCustomerHearsOfTheDelay()
+    {
+        await using (var db = _db.CreateDbContext())
+        {
+            db.MerchantSettings.Add(new MerchantSettings { TimeZoneId = "America/New_York", VipFirstInQueue = true });
+            db.Customers.Add(new Customer { Name = "Vera", Email = "vera@example.com", Tier = CustomerTier.Vip });
+            await db.SaveChangesAsync();
+        }
+        // Bob: 3 from stock, 9 wait for the 10 on PO-1 (Dec 1) → promised Dec 2.
+        var bob = await _intake.PlaceAsync(new NewOrderInput { CustomerName = "Bob", CustomerEmail = "bob@example.com",
+            Lines = [new NewOrderLineInput { Sku = "KET", Qty = 12 }] }, null);
+        Assert.Equal(Dec1.AddDays(1), bob.Lines.Single().Eta);
+
+        // Vera (VIP) goes ahead of Bob: she gets PO-1's units, Bob now waits beyond what is on order.
+        var vera = await _intake.PlaceAsync(new NewOrderInput { CustomerName = "Vera", CustomerEmail = "vera@example.com",
+            Lines = [new NewOrderLineInput { Sku = "KET", Qty = 2 }] }, null);
+
+        Assert.Equal(Dec1.AddDays(1), vera.Lines.Single().Eta);
+        await using var check = _db.CreateDbContext();
+        var bobLine = await check.OrderLines.SingleAsync(l => l.Order.Number == bob.OrderNumber);
+        Assert.Equal(Dec1.AddDays(1), bobLine.PromisedShipDate);
+        Assert.True(bobLine.CurrentEta > bobLine.PromisedShipDate);
+        var delay = await check.Outbox.SingleAsync(m => m.Kind == MessageKind.Delay);
+        Assert.Equal("bob@example.com", delay.ToEmail);
     }
 }

@@ -44,7 +44,7 @@ public sealed record IntakeResult(string? OrderNumber, IReadOnlyList<string> Err
 /// cap allow, with a promised date from the availability rule, or the whole order is refused with the reason. The
 /// order, its stock ledger rows, its history and the customer's confirmation are stored together or not at all.
 /// </summary>
-public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory, AvailabilityService availability, TimeProvider time)
+public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory, AvailabilityService availability, QueueMaintenance queue, TimeProvider time)
 {
     /// <summary>How long a card authorization holds; a line due later must be re-authorized before it ships.</summary>
     public static readonly TimeSpan AuthorizationValidity = TimeSpan.FromDays(7);
@@ -138,22 +138,14 @@ public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory
         await db.SaveChangesAsync(ct);
 
         // Promised dates: the same walk as the badge, over each product's queue now that the new lines are in it.
-        var placed = new List<PlacedLine>();
-        foreach (var line in order.Lines)
+        // A VIP line placed ahead of others (by setting) moves their dates too, and they hear of it if they become late.
+        foreach (var productId in order.Lines.Where(l => l.QtyBackorderedAtPlacement > 0).Select(l => l.ProductId).Distinct())
         {
-            if (line.QtyBackorderedAtPlacement > 0)
-            {
-                var facts = evaluated[line.ProductId].Facts with { QueuedUnits = evaluated[line.ProductId].Facts.QueuedUnits + line.QtyBackorderedAtPlacement };
-                var queue = await db.OrderLines.Where(l => l.ProductId == line.ProductId && l.QtyUnfilled > 0)
-                    .OrderByDescending(l => l.Priority).ThenBy(l => l.QueuedAt).ThenBy(l => l.Id)
-                    .Select(l => new { l.Id, l.QtyUnfilled }).ToListAsync(ct);
-                var etas = AvailabilityRule.QueueEtas(facts, queue.Select(q => q.QtyUnfilled).ToList(), context.Today, context.Settings.DailyFulfilmentCapacity);
-                var eta = etas[queue.FindIndex(q => q.Id == line.Id)];
-                line.PromisedShipDate = eta;
-                line.CurrentEta = eta;
-            }
-            placed.Add(new PlacedLine(line.Product.Sku, line.Product.Name, line.Qty, line.QtyAllocated, line.QtyBackorderedAtPlacement, line.CurrentEta));
+            await queue.RecomputeEtasAsync(db, productId, $"new order {order.Number}", userName, ct);
         }
+        var placed = order.Lines
+            .Select(l => new PlacedLine(l.Product.Sku, l.Product.Name, l.Qty, l.QtyAllocated, l.QtyBackorderedAtPlacement, l.CurrentEta))
+            .ToList();
 
         db.OrderEvents.Add(new OrderEvent { Order = order, Kind = OrderEventKind.Placed, UserName = userName, At = now,
             Detail = $"Order placed by {input.Channel.ToString().ToLowerInvariant()}: {placed.Count} line(s), ship policy {Describe(input.ShipPolicy)}." });
