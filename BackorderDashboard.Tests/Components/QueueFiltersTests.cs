@@ -1,0 +1,62 @@
+using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Backorders;
+using BackorderDashboard.Features.Products;
+using BackorderDashboard.Tests.TestSupport;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackorderDashboard.Tests.Components;
+
+/// <summary>The queue's filter bar turns each control into the query the page sends to the service.</summary>
+public class QueueFiltersTests : BunitTestContext, IAsyncLifetime
+{
+    private SqliteTestDatabase _db = null!;
+    private readonly List<QueueQuery> _sent = [];
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        _db = await SqliteTestDatabase.CreateAsync();
+        var time = new FixedTimeProvider(DateTimeOffset.UtcNow);
+        Services.AddSingleton(new ProductService(_db, new AvailabilityService(new SettingsService(_db, time), new SupplierLeadTimes(_db, time))));
+        await using var db = _db.CreateDbContext();
+        await TestData.AddCatalogAsync(db);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    private IRenderedComponent<QueueFilters> Render(QueueQuery query) => Render<QueueFilters>(p => p
+        .Add(f => f.Query, query)
+        .Add(f => f.OnChange, EventCallback.Factory.Create<QueueQuery>(this, q => _sent.Add(q))));
+
+    [Fact]
+    public void LateSwitch_AsksForLateLinesOnly_FromTheFirstPage()
+    {
+        var filters = Render(new QueueQuery(Page: 3));
+
+        filters.Find("input[data-testid=queue-late]").Change(true);
+
+        var query = Assert.Single(_sent);
+        Assert.True(query.LateOnly);
+        Assert.Equal(0, query.Page);
+    }
+
+    [Fact]
+    public void ProductSearch_KeepsTheOtherFilters()
+    {
+        var filters = Render(new QueueQuery(LateOnly: true, Tier: CustomerTier.Vip));
+
+        filters.Find("input[data-testid=queue-product]").Input("KET");
+
+        filters.WaitForAssertion(() => Assert.NotEmpty(_sent), TimeSpan.FromSeconds(3));
+        var query = _sent[^1];
+        Assert.Equal("KET", query.Product);
+        Assert.True(query.LateOnly);
+        Assert.Equal(CustomerTier.Vip, query.Tier);
+    }
+}
