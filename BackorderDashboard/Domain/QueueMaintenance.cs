@@ -55,11 +55,7 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
                 ProductId = allocation.ProductId, AllocatedDelta = allocation.Qty, Reason = StockReason.Allocation,
                 Reference = reference, OrderLineId = line.Id, UserName = userName, At = now,
             });
-            db.OrderEvents.Add(new OrderEvent
-            {
-                OrderId = line.OrderId, OrderLineId = line.Id, Kind = OrderEventKind.Allocated, UserName = userName, At = now,
-                Detail = $"{allocation.Qty} unit(s) allocated ({reference}).",
-            });
+            db.Record(line.OrderId, OrderEventKind.Allocated, $"{allocation.Qty} unit(s) allocated ({reference}).", userName, now, line.Id);
         }
         await db.SaveChangesAsync(ct);
 
@@ -73,14 +69,9 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
             var ready = order.ShipPolicy == ShipPolicy.ShipAvailable || complete;
             if (ready)
             {
-                db.Outbox.Add(new OutboxMessage
-                {
-                    Kind = MessageKind.ReadyToShip, OrderId = order.Id, ToEmail = order.Customer.Email, CreatedAt = now,
-                    Subject = $"Your order {order.Number} is being packed",
-                    BodyText = $"Hello {order.Customer.Name},\n\ngood news: "
-                        + string.Join(", ", order.Lines.Where(l => l.QtyAllocated > 0).Select(l => $"{l.QtyAllocated} × {l.Product.Name}"))
-                        + $" from your order {order.Number} {(complete ? "are" : "is")} reserved for you and will ship shortly.\n",
-                });
+                db.Tell(order, MessageKind.ReadyToShip, $"Your order {order.Number} is being packed",
+                    "good news: " + string.Join(", ", order.Lines.Where(l => l.QtyAllocated > 0).Select(l => $"{l.QtyAllocated} × {l.Product.Name}"))
+                    + $" from your order {order.Number} {(complete ? "are" : "is")} reserved for you and will ship shortly.", now);
             }
         }
         await db.SaveChangesAsync(ct);
@@ -116,21 +107,14 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
             var wasLate = line.CurrentEta > line.PromisedShipDate;
             var isLate = etas[i] > line.PromisedShipDate;
             changes.Add(new EtaChange(line.Id, line.Order.Number, line.CurrentEta, etas[i], isLate && !wasLate));
-            db.OrderEvents.Add(new OrderEvent
-            {
-                OrderId = line.OrderId, OrderLineId = line.Id, Kind = OrderEventKind.EtaChanged, UserName = userName, At = now,
-                Detail = $"{line.Product.Name}: expected to ship {Date(etas[i])} instead of {Date(line.CurrentEta)} ({cause}).",
-            });
+            db.Record(line.OrderId, OrderEventKind.EtaChanged,
+                $"{line.Product.Name}: expected to ship {Date(etas[i])} instead of {Date(line.CurrentEta)} ({cause}).", userName, now, line.Id);
             if (isLate && !wasLate)
             {
-                db.Outbox.Add(new OutboxMessage
-                {
-                    Kind = MessageKind.Delay, OrderId = line.OrderId, ToEmail = line.Order.Customer.Email, CreatedAt = now,
-                    Subject = $"{line.Product.Name} from order {line.Order.Number} is delayed",
-                    BodyText = $"Hello {line.Order.Customer.Name},\n\nwe're sorry: {line.Product.Name} from your order {line.Order.Number} "
-                        + $"now ships around {Date(etas[i])}, later than the {Date(line.PromisedShipDate)} we promised.\n"
-                        + "If you'd rather not wait, you can cancel this item at no cost from your tracking page or by replying to this e-mail.\n",
-                });
+                db.Tell(line.Order, MessageKind.Delay, $"{line.Product.Name} from order {line.Order.Number} is delayed",
+                    $"we're sorry: {line.Product.Name} from your order {line.Order.Number} "
+                    + $"now ships around {Date(etas[i])}, later than the {Date(line.PromisedShipDate)} we promised.\n"
+                    + "If you'd rather not wait, you can cancel this item at no cost from your tracking page or by replying to this e-mail.", now);
             }
             line.CurrentEta = etas[i];
             line.Version++;

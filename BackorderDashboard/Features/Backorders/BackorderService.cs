@@ -43,11 +43,9 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         line.Priority = priority;
         line.Version++;
         var now = time.GetUtcNow().UtcDateTime;
-        db.OrderEvents.Add(new OrderEvent
-        {
-            OrderId = line.OrderId, OrderLineId = line.Id, Kind = OrderEventKind.Expedited, UserName = userName, At = now,
-            Detail = expedite ? $"{line.Product.Name} expedited: moved to the front of the queue." : $"{line.Product.Name} no longer expedited.",
-        });
+        db.Record(line.OrderId, OrderEventKind.Expedited,
+            expedite ? $"{line.Product.Name} expedited: moved to the front of the queue." : $"{line.Product.Name} no longer expedited.",
+            userName, now, line.Id);
         await db.SaveChangesAsync(ct);
         var changes = await queue.RecomputeEtasAsync(db, line.ProductId, $"{line.Order.Number} {(expedite ? "expedited" : "un-expedited")}", userName, ct);
         await tx.CommitAsync(ct);
@@ -92,19 +90,10 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
                 OrderLineId = line.Id, UserName = userName, At = now,
             });
         }
-        db.OrderEvents.Add(new OrderEvent
-        {
-            OrderId = line.OrderId, OrderLineId = line.Id, Kind = OrderEventKind.Cancelled, UserName = userName, At = now,
-            Detail = $"{cancelled} × {line.Product.Name} cancelled: {reason.Trim()}",
-        });
-        db.Outbox.Add(new OutboxMessage
-        {
-            Kind = MessageKind.Cancelled, OrderId = line.OrderId, ToEmail = line.Order.Customer.Email, CreatedAt = now,
-            Subject = $"{line.Product.Name} cancelled from order {line.Order.Number}",
-            BodyText = $"Hello {line.Order.Customer.Name},\n\n{cancelled} × {line.Product.Name} from your order {line.Order.Number} is cancelled ({reason.Trim()}). "
-                + "You will not be charged for it."
-                + (joinWaitlist ? $"\nWe'll e-mail you as soon as {line.Product.Name} is back in stock." : "") + "\n",
-        });
+        db.Record(line.OrderId, OrderEventKind.Cancelled, $"{cancelled} × {line.Product.Name} cancelled: {reason.Trim()}", userName, now, line.Id);
+        db.Tell(line.Order, MessageKind.Cancelled, $"{line.Product.Name} cancelled from order {line.Order.Number}",
+            $"{cancelled} × {line.Product.Name} from your order {line.Order.Number} is cancelled ({reason.Trim()}). You will not be charged for it."
+            + (joinWaitlist ? $"\nWe'll e-mail you as soon as {line.Product.Name} is back in stock." : ""), now);
         if (joinWaitlist && !await db.Waitlist.AnyAsync(w => w.ProductId == line.ProductId && w.CustomerId == line.Order.CustomerId && w.NotifiedAt == null, ct))
         {
             db.Waitlist.Add(new WaitlistEntry { ProductId = line.ProductId, CustomerId = line.Order.CustomerId, CreatedAt = now });
@@ -144,14 +133,9 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         order.ShipPolicy = policy;
         order.Version++;
         var text = policy == ShipPolicy.ShipComplete ? "everything together, when the last item arrives" : "each item as soon as it is in stock";
-        db.OrderEvents.Add(new OrderEvent { OrderId = order.Id, Kind = OrderEventKind.ShipPolicyChanged, UserName = userName, At = now,
-            Detail = $"Shipping changed: {text}." });
-        db.Outbox.Add(new OutboxMessage
-        {
-            Kind = MessageKind.Update, OrderId = order.Id, ToEmail = order.Customer.Email, CreatedAt = now,
-            Subject = $"Your order {order.Number}: shipping changed",
-            BodyText = $"Hello {order.Customer.Name},\n\nas agreed, we will now ship your order {order.Number} {text}.\n",
-        });
+        db.Record(order.Id, OrderEventKind.ShipPolicyChanged, $"Shipping changed: {text}.", userName, now);
+        db.Tell(order, MessageKind.Update, $"Your order {order.Number}: shipping changed",
+            $"as agreed, we will now ship your order {order.Number} {text}.", now);
         await db.SaveChangesAsync(ct);
         if (policy == ShipPolicy.ShipAvailable)
         {
@@ -199,14 +183,9 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
             OrderId = order.Id, Kind = kind, Percent = kind == ConsolationKind.PercentDiscount ? percent : null,
             AmountCents = kind == ConsolationKind.AmountDiscount ? amountCents : null, Reason = reason.Trim(), CreatedBy = userName, CreatedAt = now,
         });
-        db.OrderEvents.Add(new OrderEvent { OrderId = order.Id, Kind = OrderEventKind.Consolation, UserName = userName, At = now,
-            Detail = $"Consolation: {what} ({reason.Trim()})." });
-        db.Outbox.Add(new OutboxMessage
-        {
-            Kind = MessageKind.Consolation, OrderId = order.Id, ToEmail = order.Customer.Email, CreatedAt = now,
-            Subject = $"A thank-you for waiting on order {order.Number}",
-            BodyText = $"Hello {order.Customer.Name},\n\nthank you for your patience with order {order.Number}. We've added {what} to it.\n",
-        });
+        db.Record(order.Id, OrderEventKind.Consolation, $"Consolation: {what} ({reason.Trim()}).", userName, now);
+        db.Tell(order, MessageKind.Consolation, $"A thank-you for waiting on order {order.Number}",
+            $"thank you for your patience with order {order.Number}. We've added {what} to it.", now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return ActionResult.Ok($"{what} added to {order.Number}.");

@@ -147,23 +147,18 @@ public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory
             .Select(l => new PlacedLine(l.Product.Sku, l.Product.Name, l.Qty, l.QtyAllocated, l.QtyBackorderedAtPlacement, l.CurrentEta))
             .ToList();
 
-        db.OrderEvents.Add(new OrderEvent { Order = order, Kind = OrderEventKind.Placed, UserName = userName, At = now,
-            Detail = $"Order placed by {input.Channel.ToString().ToLowerInvariant()}: {placed.Count} line(s), ship policy {Describe(input.ShipPolicy)}." });
+        db.Record(order.Id, OrderEventKind.Placed,
+            $"Order placed by {input.Channel.ToString().ToLowerInvariant()}: {placed.Count} line(s), ship policy {Describe(input.ShipPolicy)}.", userName, now);
         foreach (var line in order.Lines.Where(l => l.QtyBackorderedAtPlacement > 0))
         {
-            db.OrderEvents.Add(new OrderEvent { Order = order, OrderLineId = line.Id, Kind = OrderEventKind.Backordered, UserName = userName, At = now,
-                Detail = $"{line.QtyBackorderedAtPlacement} × {line.Product.Name} backordered, promised to ship {ShortDate(line.PromisedShipDate)}." });
+            db.Record(order.Id, OrderEventKind.Backordered,
+                $"{line.QtyBackorderedAtPlacement} × {line.Product.Name} backordered, promised to ship {ShortDate(line.PromisedShipDate)}.", userName, now, line.Id);
         }
         if (placed.Any(p => p.Backordered > 0))
         {
-            db.Outbox.Add(new OutboxMessage
-            {
-                Kind = MessageKind.BackorderConfirmation, Order = order, ToEmail = customer.Email, CreatedAt = now,
-                Subject = $"Your order {order.Number}: ship dates for the items on backorder",
-                BodyText = ConfirmationText(customer.Name, order.Number, placed),
-            });
-            db.OrderEvents.Add(new OrderEvent { Order = order, Kind = OrderEventKind.MessageQueued, UserName = userName, At = now,
-                Detail = "Backorder confirmation with ship dates queued for the customer." });
+            db.Tell(order, MessageKind.BackorderConfirmation, $"Your order {order.Number}: ship dates for the items on backorder",
+                ConfirmationText(order.Number, placed), now);
+            db.Record(order.Id, OrderEventKind.MessageQueued, "Backorder confirmation with ship dates queued for the customer.", userName, now);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -211,9 +206,9 @@ public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory
 
     private static string ShortDate(DateOnly? date) => date is { } d ? MerchantClock.ShortDate(d) : "when stock arrives";
 
-    private static string ConfirmationText(string customer, string number, IReadOnlyList<PlacedLine> lines)
+    private static string ConfirmationText(string number, IReadOnlyList<PlacedLine> lines)
     {
-        var text = new StringBuilder($"Hello {customer},\n\nthank you for your order {number}.\n\n");
+        var text = new StringBuilder($"thank you for your order {number}.\n\n");
         foreach (var line in lines)
         {
             text.Append($"- {line.Qty} × {line.Name}: ");
@@ -221,7 +216,7 @@ public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory
                 : line.FromStock > 0 ? $"{line.FromStock} ship now, {line.Backordered} on backorder, expected to ship {ShortDate(line.Eta)}"
                 : $"on backorder, expected to ship {ShortDate(line.Eta)}");
         }
-        text.Append("\nWe will write again if a date changes. You can cancel a backordered item at any time before it ships.\n");
+        text.Append("\nWe will write again if a date changes. You can cancel a backordered item at any time before it ships.");
         return text.ToString();
     }
 }

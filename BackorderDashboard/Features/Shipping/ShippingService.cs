@@ -89,15 +89,11 @@ public sealed class ShippingService(IDbContextFactory<AppDbContext> dbFactory, T
         order.PaymentCapturedAt ??= now;
         order.Version++;
         var items = string.Join(", ", toShip.Select(x => $"{x.Qty} × {x.Line.Product.Name}"));
-        db.OrderEvents.Add(new OrderEvent { OrderId = order.Id, Kind = OrderEventKind.Shipped, UserName = userName, At = now,
-            Detail = $"Shipped {items}{(string.IsNullOrWhiteSpace(trackingNumber) ? "" : $" ({carrier} {trackingNumber})")}." });
-        db.Outbox.Add(new OutboxMessage
-        {
-            Kind = MessageKind.Shipped, OrderId = order.Id, ToEmail = order.Customer.Email, CreatedAt = now,
-            Subject = $"Your order {order.Number} has shipped",
-            BodyText = $"Hello {order.Customer.Name},\n\n{items} from your order {order.Number} {(toShip.Count == 1 && toShip[0].Qty == 1 ? "is" : "are")} on the way."
-                + (string.IsNullOrWhiteSpace(trackingNumber) ? "" : $"\nTracking: {carrier} {trackingNumber}") + "\n",
-        });
+        db.Record(order.Id, OrderEventKind.Shipped,
+            $"Shipped {items}{(string.IsNullOrWhiteSpace(trackingNumber) ? "" : $" ({carrier} {trackingNumber})")}.", userName, now);
+        db.Tell(order, MessageKind.Shipped, $"Your order {order.Number} has shipped",
+            $"{items} from your order {order.Number} {(toShip.Count == 1 && toShip[0].Qty == 1 ? "is" : "are")} on the way."
+            + (string.IsNullOrWhiteSpace(trackingNumber) ? "" : $"\nTracking: {carrier} {trackingNumber}"), now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return ActionResult.Ok($"{order.Number} shipped: {items}.");

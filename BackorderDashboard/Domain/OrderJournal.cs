@@ -1,0 +1,21 @@
+using BackorderDashboard.Data;
+
+namespace BackorderDashboard.Domain;
+
+/// <summary>
+/// The two things every change to an order leaves behind, in the same transaction as the change: a line in the
+/// order's history (who, when, what) and, when the customer should hear of it, a message in the outbox.
+/// </summary>
+public static class OrderJournal
+{
+    public static void Record(this AppDbContext db, int orderId, OrderEventKind kind, string detail, string? userName, DateTime at, int? lineId = null) =>
+        db.OrderEvents.Add(new OrderEvent { OrderId = orderId, OrderLineId = lineId, Kind = kind, Detail = detail, UserName = userName, At = at });
+
+    /// <summary>Queues a message to the order's customer (the order must have its customer loaded).</summary>
+    public static void Tell(this AppDbContext db, Order order, MessageKind kind, string subject, string body, DateTime at) =>
+        db.Outbox.Add(new OutboxMessage
+        {
+            Kind = kind, OrderId = order.Id, ToEmail = order.Customer.Email, Subject = subject,
+            BodyText = $"Hello {order.Customer.Name},\n\n{body}\n", CreatedAt = at,
+        });
+}
