@@ -15,8 +15,7 @@ public class ProductsBrowserTests(AppFactory app, BrowserFixture browser)
         await BrowserFixture.WaitForCircuitAsync(page);
         await Assertions.Expect(page.Locator("[data-testid=availability-badge]").First).ToBeVisibleAsync();
 
-        await page.Locator("[data-testid=status-filter]").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = "Backordered", Exact = true }).ClickAsync();
+        await ChooseStatusAsync(page, "Backordered");
         await page.WaitForURLAsync("**/products?status=backordered");
         var firstRow = page.Locator("[data-testid=products-table] tbody tr").First;
         await Assertions.Expect(firstRow.Locator("[data-testid=availability-badge]")).ToContainTextAsync("Backordered – ships");
@@ -115,5 +114,30 @@ public class ProductsBrowserTests(AppFactory app, BrowserFixture browser)
         await page.GotoAsync("/products/NO-SUCH-SKU");
         await Assertions.Expect(page.Locator("[data-testid=product-not-found]")).ToContainTextAsync("NO-SUCH-SKU");
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// Picks a status from the filter's list. On a busy machine the list can still be opening when the option is
+    /// clicked; the pick is tried again until the filter shows it.
+    /// </summary>
+    private static async Task ChooseStatusAsync(IPage page, string status)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.Locator("[data-testid=status-filter]").ClickAsync();
+            var option = page.GetByRole(AriaRole.Option, new() { Name = status, Exact = true });
+            await option.WaitForAsync();
+            await option.ClickAsync();
+            try
+            {
+                await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"status={status.ToLowerInvariant()}"),
+                    new() { Timeout = 5_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                await page.Keyboard.PressAsync("Escape");
+            }
+        }
     }
 }
