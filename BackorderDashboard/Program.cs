@@ -86,6 +86,7 @@ builder.Services.AddScoped<OrderIntakeService>();
 builder.Services.AddSingleton<QueueMaintenance>();
 builder.Services.AddScoped<BackorderService>();
 builder.Services.AddScoped<ShippingService>();
+builder.Services.AddScoped<OrderService>();
 
 var app = builder.Build();
 

@@ -16,6 +16,9 @@ namespace BackorderDashboard.Tests.TestSupport;
 /// </summary>
 public sealed class AppFactory : WebApplicationFactory<Program>
 {
+    /// <summary>SKUs of products a test adds to the shared store: after the demo SKUs, so lists read first are unchanged.</summary>
+    public const string TestSkuPrefix = "ZZ";
+
     private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"backorders-app-{Guid.NewGuid():N}.db");
 
     public AppFactory()

@@ -1,3 +1,4 @@
+using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Features.Products;
 
 namespace BackorderDashboard.Data.Large;
@@ -27,7 +28,11 @@ public static class Commands
             if (args[0] == "benchmark")
             {
                 var connection = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path }.ToString();
-                await ProductsBenchmark.RunAsync(connection, Int(args, "--runs") ?? 50, Console.Out);
+                var runs = Int(args, "--runs") ?? 50;
+                var results = new List<BenchmarkResult>();
+                results.AddRange(await ProductsBenchmark.RunAsync(connection, runs));
+                results.AddRange(await QueueBenchmark.RunAsync(connection, runs));
+                Benchmark.Print(results, Console.Out);
             }
             return 0;
         }

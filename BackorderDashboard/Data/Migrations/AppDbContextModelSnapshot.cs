@@ -370,8 +370,8 @@ namespace BackorderDashboard.Data.Migrations
 
                     b.HasIndex("ProductId");
 
-                    b.HasIndex("ProductId", "Priority", "QueuedAt", "Id", "QtyUnfilled")
-                        .IsDescending(false, true, false, false, false)
+                    b.HasIndex("ProductId", "Priority", "QueuedAt", "Id", "QtyUnfilled", "CurrentEta", "PromisedShipDate")
+                        .IsDescending(false, true, false, false, false, false, false)
                         .HasDatabaseName("IX_OrderLines_Queue")
                         .HasFilter("QtyUnfilled > 0");
 

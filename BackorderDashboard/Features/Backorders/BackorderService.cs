@@ -133,7 +133,7 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         order.ShipPolicy = policy;
         order.Version++;
         var text = policy == ShipPolicy.ShipComplete ? "everything together, when the last item arrives" : "each item as soon as it is in stock";
-        db.Record(order.Id, OrderEventKind.ShipPolicyChanged, $"Shipping changed: {text}.", userName, now);
+        db.Record(order.Id, OrderEventKind.ShipPolicyChanged, $"Now ships {text}.", userName, now);
         db.Tell(order, MessageKind.Update, $"Your order {order.Number}: shipping changed",
             $"as agreed, we will now ship your order {order.Number} {text}.", now);
         await db.SaveChangesAsync(ct);
@@ -172,18 +172,13 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
             return ActionResult.Fail("That order no longer exists.");
         }
         var now = time.GetUtcNow().UtcDateTime;
-        var what = kind switch
-        {
-            ConsolationKind.PercentDiscount => $"{percent}% off",
-            ConsolationKind.AmountDiscount => $"{Money.Format(amountCents!.Value)} off",
-            _ => "free shipping",
-        };
+        var what = Orders.OrderService.Describe(kind, percent, amountCents);
         db.Consolations.Add(new OrderConsolation
         {
             OrderId = order.Id, Kind = kind, Percent = kind == ConsolationKind.PercentDiscount ? percent : null,
             AmountCents = kind == ConsolationKind.AmountDiscount ? amountCents : null, Reason = reason.Trim(), CreatedBy = userName, CreatedAt = now,
         });
-        db.Record(order.Id, OrderEventKind.Consolation, $"Consolation: {what} ({reason.Trim()}).", userName, now);
+        db.Record(order.Id, OrderEventKind.Consolation, $"{what} ({reason.Trim()}).", userName, now);
         db.Tell(order, MessageKind.Consolation, $"A thank-you for waiting on order {order.Number}",
             $"thank you for your patience with order {order.Number}. We've added {what} to it.", now);
         await db.SaveChangesAsync(ct);

@@ -158,7 +158,6 @@ public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory
         {
             db.Tell(order, MessageKind.BackorderConfirmation, $"Your order {order.Number}: ship dates for the items on backorder",
                 ConfirmationText(order.Number, placed), now);
-            db.Record(order.Id, OrderEventKind.MessageQueued, "Backorder confirmation with ship dates queued for the customer.", userName, now);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

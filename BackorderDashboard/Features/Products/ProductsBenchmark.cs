@@ -8,11 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Products;
 
-public sealed record BenchmarkResult(string Scenario, int Runs, double MedianMs, double P95Ms, double RoundTrips, double RawMedianMs)
-{
-    public double Ratio => RawMedianMs > 0 ? MedianMs / RawMedianMs : double.NaN;
-}
-
 /// <summary>
 /// Times the products page (filter Backordered, sorted by SKU, 50 rows, with badges) and one product's queue with
 /// ETAs on the large store, through the app's own services, against the same data read with hand-written SQL
@@ -20,15 +15,9 @@ public sealed record BenchmarkResult(string Scenario, int Runs, double MedianMs,
 /// </summary>
 public static class ProductsBenchmark
 {
-    public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(string connectionString, int runs, TextWriter output, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(string connectionString, int runs, CancellationToken ct = default)
     {
-        var counter = new CommandCounter();
-        var options = new DbContextOptionsBuilder<AppDbContext>()
-            .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas(), counter)
-            .UseApplicationServiceProvider(IdentitySchemaSettings.Provider)
-            .Options;
-        var factory = new OptionsFactory(options);
+        var (factory, counter) = Benchmark.CreateFactory(connectionString);
         var time = TimeProvider.System;
         var availability = new AvailabilityService(new SettingsService(factory, time), new SupplierLeadTimes(factory, time));
         var products = new ProductService(factory, availability);
@@ -43,13 +32,7 @@ public static class ProductsBenchmark
                 .Join(db.Products, id => id, p => p.Id, (_, p) => p.Sku).FirstAsync(ct);
         }
 
-        await using var raw = new SqliteConnection(connectionString);
-        await raw.OpenAsync(ct);
-        await using (var pragma = raw.CreateCommand())
-        {
-            pragma.CommandText = "PRAGMA busy_timeout = 10000;";
-            await pragma.ExecuteNonQueryAsync(ct);
-        }
+        await using var raw = await Benchmark.OpenRawAsync(connectionString, ct);
 
         // Both sides must show the same page before either is timed.
         var appPage = await products.GetPageAsync(pageQuery, ct);
@@ -67,59 +50,12 @@ public static class ProductsBenchmark
 
         var results = new List<BenchmarkResult>
         {
-            await MeasureAsync($"Products page: backordered, by SKU, 50 rows ({appPage.Total:N0} match)", runs, counter,
+            await Benchmark.MeasureAsync($"Products page: backordered, by SKU, 50 rows ({appPage.Total:N0} match)", runs, counter,
                 () => products.GetPageAsync(pageQuery, ct), () => RawPageAsync(raw, context, ct)),
-            await MeasureAsync($"One product's queue with ETAs ({longestQueueSku}, {appQueue.Count:N0} lines)", runs, counter,
+            await Benchmark.MeasureAsync($"One product's queue with ETAs ({longestQueueSku}, {appQueue.Count:N0} lines)", runs, counter,
                 () => products.GetQueueAsync(longestQueueSku, ct), () => RawQueueAsync(raw, context, longestQueueSku, ct)),
         };
-        Print(results, output);
         return results;
-    }
-
-    private static async Task<BenchmarkResult> MeasureAsync<TApp, TRaw>(string name, int runs, CommandCounter counter,
-        Func<Task<TApp>> app, Func<Task<TRaw>> raw)
-    {
-        for (var i = 0; i < 3; i++)
-        {
-            await app();
-            await raw();
-        }
-        var appTimes = new List<double>();
-        var rawTimes = new List<double>();
-        var trips = 0;
-        for (var i = 0; i < runs; i++)
-        {
-            // Interleaved, so both sides see the same machine load.
-            counter.Reset();
-            var watch = Stopwatch.StartNew();
-            await app();
-            appTimes.Add(watch.Elapsed.TotalMilliseconds);
-            trips += counter.Count;
-            watch.Restart();
-            await raw();
-            rawTimes.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        return new BenchmarkResult(name, runs, Percentile(appTimes, 0.5), Percentile(appTimes, 0.95), (double)trips / runs, Percentile(rawTimes, 0.5));
-    }
-
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-    }
-
-    public static void Print(IReadOnlyList<BenchmarkResult> results, TextWriter output)
-    {
-        var c = CultureInfo.InvariantCulture;
-        output.WriteLine();
-        output.WriteLine("| scenario | runs | median ms | p95 ms | round trips | raw SQL median ms | ratio to raw |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in results)
-        {
-            output.WriteLine(string.Create(c, $"| {r.Scenario} | {r.Runs} | {r.MedianMs:0.00} | {r.P95Ms:0.00} | {r.RoundTrips:0.#} | {r.RawMedianMs:0.00} | {r.Ratio:0.00}× |"));
-        }
-        output.WriteLine();
-        output.WriteLine("Targets for the products page: at most 2× raw SQL, at most 3 round trips, p95 at most 50 ms.");
     }
 
     private sealed record RawRow(string Sku, string Badge);
@@ -221,6 +157,39 @@ public static class ProductsBenchmark
     /// <summary>One product's queue by hand: the product's figures, its inbound, its queued lines; same ETA walk.</summary>
     private static async Task<List<(int, DateOnly?)>> RawQueueAsync(SqliteConnection connection, AvailabilityService.Context context, string sku, CancellationToken ct)
     {
+        var (row, inbound) = await RawProductAsync(connection, context, sku, ct);
+
+        await using var queue = connection.CreateCommand();
+        queue.CommandText = """
+            SELECT l.Id, l.QtyUnfilled, o.Number, c.Name, c.Tier, l.QueuedAt, o.PlacedAt, l.Priority, l.PromisedShipDate
+            FROM OrderLines l JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId
+            WHERE l.ProductId = $id AND l.QtyUnfilled > 0
+            ORDER BY l.Priority DESC, l.QueuedAt, l.Id
+            """;
+        queue.Parameters.AddWithValue("$id", row.ProductId);
+        var lines = new List<(int Id, int Unfilled, string Number, string Customer, int Tier, string? Queued, string Placed, int Priority, string? Promised)>();
+        await using (var reader = await queue.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                lines.Add((reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6), reader.GetInt32(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8)));
+            }
+        }
+        LeadTimeRange? history = context.LeadTimes.TryGetValue(row.SupplierId, out var h) ? h : null;
+        var facts = ProductStock.ToFacts(row, inbound, history) with { QueuedUnits = lines.Sum(l => l.Unfilled) };
+        // Like the app, the rows carry what the page shows: dates parsed, promises compared.
+        _ = lines.Select(l => (DateTime.Parse(l.Queued ?? l.Placed, CultureInfo.InvariantCulture),
+            l.Promised is null ? (DateOnly?)null : DateOnly.Parse(l.Promised, CultureInfo.InvariantCulture))).ToList();
+        var etas = AvailabilityRule.QueueEtas(facts, lines.Select(l => l.Unfilled).ToList(), context.Today, context.Settings.DailyFulfilmentCapacity);
+        return lines.Select((l, i) => (l.Id, etas[i])).ToList();
+    }
+
+    /// <summary>A product's stock figures and open inbound by hand, as the availability rule needs them.</summary>
+    internal static async Task<(ProductStockRow Row, List<InboundSupply> Inbound)> RawProductAsync(SqliteConnection connection,
+        AvailabilityService.Context context, string sku, CancellationToken ct)
+    {
         await using var product = connection.CreateCommand();
         product.CommandText = """
             SELECT p.Id, p.OnHand, p.Allocated, p.BackorderPolicy, p.BackorderCap, COALESCE(p.LowStockThreshold, $threshold),
@@ -245,36 +214,6 @@ public static class ProductsBenchmark
             };
         }
         var inbound = await RawInboundAsync(connection, [row.ProductId], ct);
-
-        await using var queue = connection.CreateCommand();
-        queue.CommandText = """
-            SELECT l.Id, l.QtyUnfilled, o.Number, c.Name, c.Tier, l.QueuedAt, o.PlacedAt, l.Priority, l.PromisedShipDate
-            FROM OrderLines l JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId
-            WHERE l.ProductId = $id AND l.QtyUnfilled > 0
-            ORDER BY l.Priority DESC, l.QueuedAt, l.Id
-            """;
-        queue.Parameters.AddWithValue("$id", row.ProductId);
-        var lines = new List<(int Id, int Unfilled, string Number, string Customer, int Tier, string? Queued, string Placed, int Priority, string? Promised)>();
-        await using (var reader = await queue.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                lines.Add((reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6), reader.GetInt32(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8)));
-            }
-        }
-        LeadTimeRange? history = context.LeadTimes.TryGetValue(row.SupplierId, out var h) ? h : null;
-        var facts = ProductStock.ToFacts(row, inbound.GetValueOrDefault(row.ProductId) ?? [], history) with { QueuedUnits = lines.Sum(l => l.Unfilled) };
-        // Like the app, the rows carry what the page shows: dates parsed, promises compared.
-        _ = lines.Select(l => (DateTime.Parse(l.Queued ?? l.Placed, CultureInfo.InvariantCulture),
-            l.Promised is null ? (DateOnly?)null : DateOnly.Parse(l.Promised, CultureInfo.InvariantCulture))).ToList();
-        var etas = AvailabilityRule.QueueEtas(facts, lines.Select(l => l.Unfilled).ToList(), context.Today, context.Settings.DailyFulfilmentCapacity);
-        return lines.Select((l, i) => (l.Id, etas[i])).ToList();
-    }
-
-    private sealed class OptionsFactory(DbContextOptions<AppDbContext> options) : IDbContextFactory<AppDbContext>
-    {
-        public AppDbContext CreateDbContext() => new(options);
+        return (row, inbound.GetValueOrDefault(row.ProductId) ?? []);
     }
 }

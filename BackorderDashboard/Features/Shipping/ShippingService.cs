@@ -43,8 +43,7 @@ public sealed class ShippingService(IDbContextFactory<AppDbContext> dbFactory, T
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
-        var order = await db.Orders.Include(o => o.Customer).Include(o => o.Lines).ThenInclude(l => l.Product)
-            .SingleOrDefaultAsync(o => o.Id == orderId, ct);
+        var order = (await db.OrdersWithLinesAsync([orderId], ct)).SingleOrDefault();
         if (order is null)
         {
             return ActionResult.Fail("That order no longer exists.");

@@ -1,0 +1,142 @@
+using BackorderDashboard.Data;
+using BackorderDashboard.Features.Orders;
+using BackorderDashboard.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace BackorderDashboard.Tests.Browser;
+
+/// <summary>
+/// Support works one order: cancels a line whose unit goes to the next customer, and consoles a waiting customer.
+/// Each test adds its own product to the shared demo store so the queues it reads are known.
+/// </summary>
+[Collection(AppCollection.Name)]
+public class OrderPageBrowserTests(AppFactory app, BrowserFixture browser)
+{
+    [Fact]
+    public async Task Support_CancelsASetAsideLine_TheFreedUnitGoesToTheNextCustomerInLine()
+    {
+        var sku = await AddProductAsync(onHand: 1);
+        var first = await PlaceAsync("Ada First", "ada.first@example.com", sku, ShipPolicy.ShipAvailable);
+        var second = await PlaceAsync("Ben Second", "ben.second@example.com", sku, ShipPolicy.ShipAvailable);
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "support@example.com");
+
+        await page.GotoAsync($"/orders/{second}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator($"[data-testid=line-status-{sku}]")).ToContainTextAsync("Backordered");
+        await Assertions.Expect(page.Locator($"[data-testid=line-place-{sku}]")).ToHaveTextAsync("1st in line");
+
+        await page.GotoAsync($"/orders/{first}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator($"[data-testid=line-status-{sku}]")).ToContainTextAsync("Ready to ship");
+        await page.ClickAsync($"[data-testid=cancel-line-{sku}]");
+        await page.ClickAsync("[data-testid=confirm-cancel]");
+        await Assertions.Expect(page.GetByText("Give a reason.")).ToBeVisibleAsync();
+        await page.FillAsync("input[data-testid=cancel-reason]", "Customer found it in a shop");
+        await page.ClickAsync("[data-testid=confirm-cancel]");
+
+        await Assertions.Expect(page.GetByText("freed unit(s) went to the next in line")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator($"[data-testid=line-status-{sku}]")).ToContainTextAsync("Cancelled");
+        await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync("Customer found it in a shop");
+        await BrowserFixture.ScreenshotAsync(page, "order-cancelled");
+
+        await page.GotoAsync($"/orders/{second}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator($"[data-testid=line-status-{sku}]")).ToContainTextAsync("Ready to ship");
+        await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync($"allocated (cancellation of {first})");
+        await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync("is being packed");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Support_SwitchesAHeldOrderToPartialShipment_AndAddsAConsolation()
+    {
+        var sku = await AddProductAsync(onHand: 1);
+        var number = await PlaceAsync("Cy Complete", "cy.complete@example.com", sku, ShipPolicy.ShipComplete, qty: 3);
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "support@example.com");
+        await page.GotoAsync($"/orders/{number}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=ship-policy]")).ToContainTextAsync("Ships complete");
+        await Assertions.Expect(page.Locator($"[data-testid=line-status-{sku}]")).ToContainTextAsync("1 set aside · 2 waiting");
+
+        await page.ClickAsync("[data-testid=switch-ship-policy]");
+        await Assertions.Expect(page.Locator("[data-testid=ship-policy]")).ToContainTextAsync("Ships each item when ready");
+        await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync("each item as soon as it is in stock");
+
+        await page.ClickAsync("[data-testid=add-consolation]");
+        await page.FillAsync("input[data-testid=consolation-percent]", "150");
+        await page.FillAsync("input[data-testid=consolation-reason]", "Sorry for the wait");
+        await page.ClickAsync("[data-testid=confirm-consolation]");
+        await Assertions.Expect(page.GetByText("Between 1 and 100.")).ToBeVisibleAsync();
+        await page.FillAsync("input[data-testid=consolation-percent]", "15");
+        await page.ClickAsync("[data-testid=confirm-consolation]");
+
+        await Assertions.Expect(page.Locator("[data-testid=consolations]")).ToContainTextAsync("15% off");
+        await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync("A thank-you for waiting");
+        await BrowserFixture.ScreenshotAsync(page, "order-consolation");
+
+        // A manager reads the same page without the buttons.
+        var manager = await browser.SignedInPageAsync(app.BaseUrl, "manager@example.com");
+        await manager.GotoAsync($"/orders/{number}");
+        await BrowserFixture.WaitForCircuitAsync(manager);
+        await Assertions.Expect(manager.Locator("[data-testid=consolations]")).ToContainTextAsync("15% off");
+        await Assertions.Expect(manager.Locator("[data-testid=order-actions]")).ToHaveCountAsync(0);
+        await Assertions.Expect(manager.Locator($"[data-testid=cancel-line-{sku}]")).ToHaveCountAsync(0);
+        await manager.Context.CloseAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Merchant_ShipsPartOfWhatIsSetAside_TheRestStaysReady()
+    {
+        var sku = await AddProductAsync(onHand: 3);
+        var number = await PlaceAsync("Dot Partial", "dot.partial@example.com", sku, ShipPolicy.ShipAvailable, qty: 3);
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com");
+        await page.GotoAsync("/shipping");
+        await BrowserFixture.WaitForCircuitAsync(page);
+
+        await page.ClickAsync($"[data-testid=ship-{number}]");
+        await page.FillAsync($"input[data-testid=ship-qty-{sku}]", "0");
+        await page.ClickAsync("[data-testid=confirm-ship]");
+        await Assertions.Expect(page.Locator("[data-testid=ship-problem]")).ToHaveTextAsync("Enter at least one unit to ship.");
+        await page.FillAsync($"input[data-testid=ship-qty-{sku}]", "2");
+        await BrowserFixture.ScreenshotAsync(page, "ship-partial-dialog");
+        await page.ClickAsync("[data-testid=confirm-ship]");
+
+        await Assertions.Expect(page.GetByText($"{number} shipped: 2 ×")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator($"[data-testid=ready-{number}]")).ToContainTextAsync($"1 × Product {sku}");
+
+        await page.GotoAsync($"/orders/{number}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator($"[data-testid=line-status-{sku}]")).ToContainTextAsync("2 shipped · 1 set aside");
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<string> AddProductAsync(int onHand)
+    {
+        var sku = $"{AppFactory.TestSkuPrefix}{Guid.NewGuid():N}"[..10].ToUpperInvariant();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var product = new Product
+        {
+            Sku = sku, Name = $"Product {sku}", CategoryId = await db.Categories.Select(c => c.Id).FirstAsync(),
+            SupplierId = await db.Suppliers.Select(s => s.Id).FirstAsync(), PriceCents = 2500, OnHand = onHand,
+            BackorderPolicy = BackorderPolicy.Allowed, CreatedAt = DateTime.UtcNow,
+        };
+        db.Products.Add(product);
+        db.StockLedger.Add(new StockLedgerEntry { Product = product, OnHandDelta = onHand, Reason = StockReason.Import, At = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+        return sku;
+    }
+
+    private async Task<string> PlaceAsync(string name, string email, string sku, ShipPolicy policy, int qty = 1)
+    {
+        using var scope = app.Services.CreateScope();
+        var result = await scope.ServiceProvider.GetRequiredService<OrderIntakeService>().PlaceAsync(new NewOrderInput
+        {
+            CustomerName = name, CustomerEmail = email, ShipPolicy = policy, Lines = [new NewOrderLineInput { Sku = sku, Qty = qty }],
+        }, "support@example.com");
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors));
+        return result.OrderNumber!;
+    }
+}

@@ -1,0 +1,51 @@
+using BackorderDashboard.Data.Large;
+using BackorderDashboard.Features.Backorders;
+using BackorderDashboard.Features.Products;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
+
+namespace BackorderDashboard.Tests.Data;
+
+/// <summary>
+/// The benchmark tool on a small store: it builds the store, checks that the app and the hand-written SQL return the
+/// same pages and leave a queue with the same dates (it refuses to time them otherwise) and reports round trips.
+/// Timings are not asserted here: they belong to the benchmark run on the large store.
+/// </summary>
+public class BenchmarkTests
+{
+    [Fact]
+    public async Task Benchmark_SmallStore_AppAndRawSqlAgreeInThreeRoundTrips()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"large-test-{Guid.NewGuid():N}.db");
+        try
+        {
+            var connection = await LargeDatabase.CreateAsync(path, new LargeDatabaseSize(2_000, 20_000, 2_000, 200), TextWriter.Null);
+            var output = new StringWriter();
+
+            var results = (await ProductsBenchmark.RunAsync(connection, runs: 3)).Concat(await QueueBenchmark.RunAsync(connection, runs: 3)).ToList();
+            Benchmark.Print(results, output);
+
+            Assert.Equal(5, results.Count);
+            Assert.All(results.Take(4), r => Assert.True(r.RoundTrips <= 3, $"{r.Scenario}: {r.RoundTrips} round trips"));
+            Assert.Contains("| Products page: backordered", output.ToString());
+            Assert.Contains("| Cancel a set-aside unit", output.ToString());
+
+            // Every timed cancellation (app and raw) left the ledger and the product in step, and the queue 5,000 long.
+            await using var db = Benchmark.CreateFactory(connection).Factory.CreateDbContext();
+            var product = await db.Products.SingleAsync(p => p.Sku == QueueBenchmark.QueueSku);
+            Assert.Equal(product.OnHand, await db.StockLedger.Where(e => e.ProductId == product.Id).SumAsync(e => e.OnHandDelta));
+            Assert.Equal(product.Allocated, await db.StockLedger.Where(e => e.ProductId == product.Id).SumAsync(e => e.AllocatedDelta));
+            Assert.Equal(QueueBenchmark.QueueLength, await db.OrderLines.CountAsync(l => l.ProductId == product.Id && l.QtyUnfilled > 0));
+            // 2 checked + 3 warm-up + 3 timed rounds, each cancelling one line on each side.
+            Assert.Equal(2 + 2 * (3 + 3), await db.OrderLines.CountAsync(l => l.ProductId == product.Id && l.QtyCancelled > 0));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+}

@@ -1,0 +1,358 @@
+using System.Globalization;
+using BackorderDashboard.Data;
+using BackorderDashboard.Data.Large;
+using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Products;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackorderDashboard.Features.Backorders;
+
+/// <summary>
+/// Times the backorder queue page (all queues, and late lines only, 50 rows with place in line) and a cancellation
+/// that frees a unit for the head of a 5,000-line queue (allocation, ETA walk over the whole queue, ledger, history
+/// and messages in one transaction) through the app's services, against the same work in hand-written SQL.
+/// </summary>
+public static class QueueBenchmark
+{
+    public const string QueueSku = "BENCH-QUEUE-5000";
+    public const int QueueLength = 5_000;
+
+    public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(string connectionString, int runs, CancellationToken ct = default)
+    {
+        var (factory, counter) = Benchmark.CreateFactory(connectionString);
+        var time = TimeProvider.System;
+        var settings = new SettingsService(factory, time);
+        var availability = new AvailabilityService(settings, new SupplierLeadTimes(factory, time));
+        var queue = new QueueMaintenance(availability, time);
+        var backorders = new BackorderService(factory, queue, settings, time);
+        var products = new ProductService(factory, availability);
+        var context = await availability.GetContextAsync(ct);
+        await using var raw = await Benchmark.OpenRawAsync(connectionString, ct);
+
+        var all = new QueueQuery(PageSize: 50);
+        var late = new QueueQuery(LateOnly: true, PageSize: 50);
+        foreach (var query in new[] { all, late })
+        {
+            var app = await backorders.GetQueueAsync(query, ct);
+            var hand = await RawQueuePageAsync(raw, query.LateOnly, ct);
+            if (app.Total != hand.Total || !app.Rows.Select(r => (r.LineId, r.Position, r.UnitsAhead)).SequenceEqual(hand.Rows))
+            {
+                throw new InvalidOperationException("The raw SQL queue page differs from the app's: the comparison would be meaningless.");
+            }
+        }
+        var allTotal = (await backorders.GetQueueAsync(all, ct)).Total;
+        var lateTotal = (await backorders.GetQueueAsync(late, ct)).Total;
+
+        var productId = await EnsureQueueAsync(factory, queue, ct);
+        var front = 0;
+        Task PrepareAsync() => PrepareFrontLineAsync(factory, productId, ct).ContinueWith(t => front = t.Result, ct, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+
+        // Each side must leave the queue exactly as the rule says before either is timed.
+        await PrepareAsync();
+        await AppCancelAsync(backorders, front, ct);
+        await CheckEtasAsync(factory, products, productId, "app", ct);
+        await PrepareAsync();
+        await RawCancelAsync(raw, context, productId, front, time, ct);
+        await CheckEtasAsync(factory, products, productId, "raw SQL", ct);
+
+        return
+        [
+            await Benchmark.MeasureAsync($"Queue page: all queues, 50 rows with place in line ({allTotal:N0} lines)", runs, counter,
+                () => backorders.GetQueueAsync(all, ct), () => RawQueuePageAsync(raw, false, ct)),
+            await Benchmark.MeasureAsync($"Queue page: late lines only, 50 rows ({lateTotal:N0} late)", runs, counter,
+                () => backorders.GetQueueAsync(late, ct), () => RawQueuePageAsync(raw, true, ct)),
+            await Benchmark.MeasureAsync($"Cancel a set-aside unit, reallocate to a {QueueLength:N0}-line queue, recompute its ETAs", runs, counter,
+                () => AppCancelAsync(backorders, front, ct), () => RawCancelAsync(raw, context, productId, front, time, ct), PrepareAsync),
+        ];
+    }
+
+    private static async Task AppCancelAsync(BackorderService backorders, int lineId, CancellationToken ct)
+    {
+        var result = await backorders.CancelAsync(lineId, 0, "Customer changed their mind", joinWaitlist: false, "benchmark", ct);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(result.Message);
+        }
+    }
+
+    /// <summary>The stored ETA of every waiting line equals the walk the product page computes live.</summary>
+    private static async Task CheckEtasAsync(IDbContextFactory<AppDbContext> factory, ProductService products, int productId, string side, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var stored = await db.OrderLines.Where(l => l.ProductId == productId && l.QtyUnfilled > 0)
+            .OrderByDescending(l => l.Priority).ThenBy(l => l.QueuedAt).ThenBy(l => l.Id).Select(l => new { l.Id, l.CurrentEta }).ToListAsync(ct);
+        var live = await products.GetQueueAsync(QueueSku, ct) ?? [];
+        var product = await db.Products.AsNoTracking().SingleAsync(p => p.Id == productId, ct);
+        if (!stored.Select(s => (s.Id, s.CurrentEta)).SequenceEqual(live.Select(l => (l.OrderLineId, l.Eta)))
+            || product.Allocated != await db.StockLedger.Where(e => e.ProductId == productId).SumAsync(e => e.AllocatedDelta, ct))
+        {
+            throw new InvalidOperationException($"After the {side} cancellation the queue's dates or the ledger are wrong.");
+        }
+    }
+
+    /// <summary>
+    /// A product with 5,000 waiting lines, two purchase orders covering the first 1,500 units, the rest waiting on the
+    /// supplier's lead time. Made once in the large store; each run's cancellation is balanced by a new line at the tail.
+    /// </summary>
+    private static async Task<int> EnsureQueueAsync(IDbContextFactory<AppDbContext> factory, QueueMaintenance queue, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (await db.Products.Where(p => p.Sku == QueueSku).Select(p => (int?)p.Id).SingleOrDefaultAsync(ct) is { } existing)
+        {
+            return existing;
+        }
+        var supplier = await db.Suppliers.OrderBy(s => s.Id).FirstAsync(ct);
+        var product = new Product
+        {
+            Sku = QueueSku, Name = "Benchmark queue kettle", CategoryId = await db.Categories.Select(c => c.Id).FirstAsync(ct),
+            SupplierId = supplier.Id, PriceCents = 4900, BackorderPolicy = BackorderPolicy.Allowed, CreatedAt = DateTime.UtcNow,
+        };
+        db.Products.Add(product);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        db.PurchaseOrders.AddRange(
+            new PurchaseOrder { Number = "PO-BENCH-1", Supplier = supplier, Status = PurchaseOrderStatus.Ordered, OrderedAt = DateTime.UtcNow,
+                CreatedAt = DateTime.UtcNow, ExpectedDate = today.AddDays(10), OriginalExpectedDate = today.AddDays(10), Lines = [new PurchaseOrderLine { Product = product, QtyOrdered = 500 }] },
+            new PurchaseOrder { Number = "PO-BENCH-2", Supplier = supplier, Status = PurchaseOrderStatus.Ordered, OrderedAt = DateTime.UtcNow,
+                CreatedAt = DateTime.UtcNow, ExpectedDate = today.AddDays(30), OriginalExpectedDate = today.AddDays(30), Lines = [new PurchaseOrderLine { Product = product, QtyOrdered = 1_000 }] });
+        var customers = await db.Customers.OrderBy(c => c.Id).Select(c => c.Id).Take(QueueLength).ToListAsync(ct);
+        var start = DateTime.UtcNow.AddDays(-60);
+        for (var i = 0; i < QueueLength; i++)
+        {
+            db.Orders.Add(NewOrder($"BQ-{i:00000}", customers[i % customers.Count], start.AddMinutes(i * 15), product, qty: 1 + i % 3, queued: true));
+        }
+        await db.SaveChangesAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
+        await queue.RecomputeEtasAsync(db, product.Id, "benchmark set-up", null, ct);
+        await tx.CommitAsync(ct);
+        return product.Id;
+    }
+
+    private static Order NewOrder(string number, int customerId, DateTime placed, Product product, int qty, bool queued) => new()
+    {
+        Number = number, CustomerId = customerId, PlacedAt = placed, PaymentAuthorizedAt = placed, PaymentAuthorizationExpiresAt = placed.AddDays(7),
+        TrackingToken = TrackingTokens.New(),
+        Lines = [new OrderLine { ProductId = product.Id, Product = product.Id == 0 ? product : null!, Qty = qty, UnitPriceCents = product.PriceCents,
+            QtyAllocated = queued ? 0 : qty, QtyBackorderedAtPlacement = queued ? qty : 0, QueuedAt = queued ? placed : null }],
+    };
+
+    /// <summary>
+    /// Untimed: a customer with one unit set aside (the line the run cancels), and a new line at the tail so the
+    /// queue stays 5,000 lines long. Returns the set-aside line's id.
+    /// </summary>
+    private static async Task<int> PrepareFrontLineAsync(IDbContextFactory<AppDbContext> factory, int productId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
+        var product = await db.Products.SingleAsync(p => p.Id == productId, ct);
+        var customer = await db.Customers.OrderBy(c => c.Id).Select(c => c.Id).FirstAsync(ct);
+        var now = DateTime.UtcNow;
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var front = NewOrder($"BF-{suffix}", customer, now, product, qty: 1, queued: false);
+        db.Orders.Add(front);
+        var waiting = await db.OrderLines.CountAsync(l => l.ProductId == productId && l.QtyUnfilled > 0, ct);
+        if (waiting < QueueLength)
+        {
+            db.Orders.Add(NewOrder($"BT-{suffix}", customer, now, product, qty: 1, queued: true));
+        }
+        product.OnHand++;
+        product.Allocated++;
+        db.StockLedger.AddRange(
+            new StockLedgerEntry { ProductId = productId, OnHandDelta = 1, Reason = StockReason.Receipt, Reference = "benchmark", At = now },
+            new StockLedgerEntry { ProductId = productId, AllocatedDelta = 1, Reason = StockReason.Allocation, Reference = "benchmark", At = now });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return front.Lines[0].Id;
+    }
+
+    /// <summary>The queue page by hand: the count, then 50 rows with the lines and units ahead of each.</summary>
+    private static async Task<(int Total, List<(int, int, int)> Rows)> RawQueuePageAsync(SqliteConnection connection, bool lateOnly, CancellationToken ct)
+    {
+        var where = "l.QtyUnfilled > 0" + (lateOnly ? " AND l.CurrentEta > l.PromisedShipDate" : "");
+        const string Ahead = """
+            a.ProductId = l.ProductId AND a.QtyUnfilled > 0
+            AND (a.Priority > l.Priority OR (a.Priority = l.Priority AND (a.QueuedAt < l.QueuedAt OR (a.QueuedAt = l.QueuedAt AND a.Id < l.Id))))
+            """;
+        await using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM OrderLines l WHERE {where}";
+        var total = Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+
+        // The 50 lines first (queue order per product, products by SKU), then the place in line of those 50 only.
+        await using var page = connection.CreateCommand();
+        page.CommandText = $"""
+            SELECT l.Id, l.Version, l.Sku, l.PName, o.Number, c.Name, c.Tier, l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta, l.QueuedAt,
+                   o.ShipPolicy, o.PaymentAuthorizationExpiresAt, l.Priority,
+                   (SELECT COUNT(*) FROM OrderLines a WHERE {Ahead}),
+                   (SELECT COALESCE(SUM(a.QtyUnfilled), 0) FROM OrderLines a WHERE {Ahead})
+            FROM (SELECT l.Id, l.Version, l.ProductId, l.OrderId, l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta, l.QueuedAt, l.Priority,
+                         p.Sku, p.Name AS PName
+                  FROM OrderLines l JOIN Products p ON p.Id = l.ProductId
+                  WHERE {where}
+                  ORDER BY p.Sku, l.Priority DESC, l.QueuedAt, l.Id
+                  LIMIT 50) l
+            JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId
+            ORDER BY l.Sku, l.Priority DESC, l.QueuedAt, l.Id
+            """;
+        var rows = new List<(int, int, int)>();
+        await using var reader = await page.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            // Read every column the page shows, as the app does.
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                _ = reader.GetValue(i);
+            }
+            rows.Add((reader.GetInt32(0), reader.GetInt32(14) + 1, reader.GetInt32(15)));
+        }
+        return (total, rows);
+    }
+
+    private sealed record RawLine(int Id, int OrderId, int Unfilled, bool ShipComplete, DateOnly? Eta, DateOnly? Promised, string Number, string Customer, string Email);
+
+    /// <summary>
+    /// The same cancellation by hand in one write transaction: cancel the line and free its unit (ledger, history,
+    /// message), give free units to the queue with the same allocation engine, then walk the queue again and write
+    /// the dates that moved (history, and a delay message for a line that became late).
+    /// </summary>
+    private static async Task RawCancelAsync(SqliteConnection connection, AvailabilityService.Context context, int productId, int lineId,
+        TimeProvider time, CancellationToken ct)
+    {
+        var now = Benchmark.Stamp(time.GetUtcNow().UtcDateTime);
+        // BEGIN IMMEDIATE, as the app's write transactions: the read-then-write is serialized with other writers.
+        await using var tx = connection.BeginTransaction(deferred: false);
+        SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+            return command;
+        }
+        async Task ExecAsync(string sql, params (string, object?)[] parameters)
+        {
+            await using var command = Command(sql, parameters);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        async Task EventAsync(int orderId, int? line, OrderEventKind kind, string detail) =>
+            await ExecAsync("INSERT INTO OrderEvents (OrderId, OrderLineId, Kind, Detail, UserName, At) VALUES ($o, $l, $k, $d, 'benchmark', $at)",
+                ("$o", orderId), ("$l", line), ("$k", (int)kind), ("$d", detail), ("$at", now));
+        async Task TellAsync(int orderId, string name, string email, MessageKind kind, string subject, string body) =>
+            await ExecAsync("""
+                INSERT INTO Outbox (Kind, OrderId, ToEmail, Subject, BodyText, CreatedAt, State, Attempts)
+                VALUES ($k, $o, $to, $s, $b, $at, 0, 0)
+                """, ("$k", (int)kind), ("$o", orderId), ("$to", email), ("$s", subject), ("$b", $"Hello {name},\n\n{body}\n"), ("$at", now));
+
+        // 1. Cancel the line and free what was set aside for it.
+        int orderId, version, allocated, unfilled;
+        string number, customer, email, productName, sku;
+        await using (var read = Command("""
+            SELECT l.OrderId, l.Version, l.QtyAllocated, l.QtyUnfilled, o.Number, c.Name, c.Email, p.Name, p.Sku
+            FROM OrderLines l JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId JOIN Products p ON p.Id = l.ProductId
+            WHERE l.Id = $id
+            """, ("$id", lineId)))
+        await using (var reader = await read.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            (orderId, version, allocated, unfilled) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+            (number, customer, email, productName, sku) = (reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8));
+        }
+        var cancelled = allocated + unfilled;
+        await ExecAsync("UPDATE OrderLines SET QtyCancelled = QtyCancelled + $n, QtyAllocated = 0, Version = Version + 1 WHERE Id = $id AND Version = $v",
+            ("$n", cancelled), ("$id", lineId), ("$v", version));
+        await ExecAsync("UPDATE Products SET Allocated = Allocated - $n, Version = Version + 1 WHERE Id = $p", ("$n", allocated), ("$p", productId));
+        await ExecAsync("""
+            INSERT INTO StockLedger (ProductId, OnHandDelta, AllocatedDelta, Reason, Reference, OrderLineId, UserName, At)
+            VALUES ($p, 0, $d, $r, $ref, $l, 'benchmark', $at)
+            """, ("$p", productId), ("$d", -allocated), ("$r", (int)StockReason.Cancellation), ("$ref", number), ("$l", lineId), ("$at", now));
+        await EventAsync(orderId, lineId, OrderEventKind.Cancelled, $"{cancelled} × {productName} cancelled: Customer changed their mind");
+        await TellAsync(orderId, customer, email, MessageKind.Cancelled, $"{productName} cancelled from order {number}",
+            $"{cancelled} × {productName} from your order {number} is cancelled (Customer changed their mind). You will not be charged for it.");
+
+        // 2. Free units to the queue, in queue order.
+        async Task<List<RawLine>> QueueAsync()
+        {
+            var lines = new List<RawLine>();
+            await using var command = Command("""
+                SELECT l.Id, l.OrderId, l.QtyUnfilled, o.ShipPolicy, l.CurrentEta, l.PromisedShipDate, o.Number, c.Name, c.Email
+                FROM OrderLines l JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId
+                WHERE l.ProductId = $p AND l.QtyUnfilled > 0
+                ORDER BY l.Priority DESC, l.QueuedAt, l.Id
+                """, ("$p", productId));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                lines.Add(new RawLine(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3) == (int)ShipPolicy.ShipComplete,
+                    reader.IsDBNull(4) ? null : DateOnly.Parse(reader.GetString(4), CultureInfo.InvariantCulture),
+                    reader.IsDBNull(5) ? null : DateOnly.Parse(reader.GetString(5), CultureInfo.InvariantCulture),
+                    reader.GetString(6), reader.GetString(7), reader.GetString(8)));
+            }
+            return lines;
+        }
+        int free;
+        await using (var stock = Command("SELECT OnHand - Allocated FROM Products WHERE Id = $p", ("$p", productId)))
+        {
+            free = Convert.ToInt32(await stock.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }
+        var queue = await QueueAsync();
+        var shipComplete = queue.Where(l => l.ShipComplete).Select(l => l.OrderId).Distinct().ToList();
+        var siblings = new List<SiblingLine>();
+        if (shipComplete.Count > 0)
+        {
+            await using var command = Command($"SELECT Id, OrderId, ProductId, QtyUnfilled FROM OrderLines WHERE OrderId IN ({string.Join(",", shipComplete)})");
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                siblings.Add(new SiblingLine(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3)));
+            }
+        }
+        var allocations = AllocationEngine.Allocate(productId, free,
+            queue.Select(l => new QueueEntry(l.Id, l.OrderId, l.Unfilled, l.ShipComplete)).ToList(), siblings.ToLookup(s => s.OrderId), new Dictionary<int, int>());
+        var reference = $"cancellation of {number}";
+        var byId = queue.ToDictionary(l => l.Id);
+        foreach (var a in allocations)
+        {
+            await ExecAsync("UPDATE OrderLines SET QtyAllocated = QtyAllocated + $q, Version = Version + 1 WHERE Id = $id", ("$q", a.Qty), ("$id", a.LineId));
+            await ExecAsync("UPDATE Products SET Allocated = Allocated + $q, Version = Version + 1 WHERE Id = $p", ("$q", a.Qty), ("$p", a.ProductId));
+            await ExecAsync("""
+                INSERT INTO StockLedger (ProductId, OnHandDelta, AllocatedDelta, Reason, Reference, OrderLineId, UserName, At)
+                VALUES ($p, 0, $q, $r, $ref, $l, 'benchmark', $at)
+                """, ("$p", a.ProductId), ("$q", a.Qty), ("$r", (int)StockReason.Allocation), ("$ref", reference), ("$l", a.LineId), ("$at", now));
+            var line = byId[a.LineId];
+            await EventAsync(line.OrderId, line.Id, OrderEventKind.Allocated, $"{a.Qty} unit(s) allocated ({reference}).");
+            await TellAsync(line.OrderId, line.Customer, line.Email, MessageKind.ReadyToShip, $"Your order {line.Number} is being packed",
+                $"good news: {a.Qty} × {productName} from your order {line.Number} is reserved for you and will ship shortly.");
+        }
+
+        // 3. Walk the queue again and write the dates that moved.
+        var (row, inbound) = await ProductsBenchmark.RawProductAsync(connection, context, sku, ct);
+        queue = await QueueAsync();
+        LeadTimeRange? history = context.LeadTimes.TryGetValue(row.SupplierId, out var h) ? h : null;
+        var facts = ProductStock.ToFacts(row, inbound, history) with { QueuedUnits = queue.Sum(l => l.Unfilled) };
+        var etas = AvailabilityRule.QueueEtas(facts, queue.Select(l => l.Unfilled).ToList(), context.Today, context.Settings.DailyFulfilmentCapacity);
+        for (var i = 0; i < queue.Count; i++)
+        {
+            var line = queue[i];
+            if (line.Eta == etas[i])
+            {
+                continue;
+            }
+            var eta = etas[i] is { } d ? Benchmark.Day(d) : null;
+            if (line.Eta is null && line.Promised is null)
+            {
+                await ExecAsync("UPDATE OrderLines SET CurrentEta = $e, PromisedShipDate = $e WHERE Id = $id", ("$e", eta), ("$id", line.Id));
+                continue;
+            }
+            await ExecAsync("UPDATE OrderLines SET CurrentEta = $e, Version = Version + 1 WHERE Id = $id", ("$e", eta), ("$id", line.Id));
+            await EventAsync(line.OrderId, line.Id, OrderEventKind.EtaChanged, $"{productName}: expected to ship {eta} instead of {line.Eta} ({reference}).");
+            if (etas[i] > line.Promised && !(line.Eta > line.Promised))
+            {
+                await TellAsync(line.OrderId, line.Customer, line.Email, MessageKind.Delay, $"{productName} from order {line.Number} is delayed",
+                    $"we're sorry: {productName} from your order {line.Number} now ships around {eta}, later than the {line.Promised} we promised.");
+            }
+        }
+        await tx.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,147 @@
+using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Backorders;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackorderDashboard.Features.Orders;
+
+/// <summary>Where a line stands, in the words a customer would use.</summary>
+public enum LineStatus
+{
+    /// <summary>Some units still wait for stock.</summary>
+    Backordered,
+
+    /// <summary>Every unit not shipped or cancelled is set aside but the order ships complete and waits for another line.</summary>
+    HeldForRest,
+
+    /// <summary>Units are set aside and can be picked.</summary>
+    ReadyToShip,
+
+    Shipped,
+    Cancelled,
+}
+
+public sealed record OrderLineView(
+    int LineId, int Version, string Sku, string ProductName, int Qty, long UnitPriceCents,
+    int Allocated, int Shipped, int Cancelled, int Unfilled,
+    DateOnly? Promised, DateOnly? Eta, int? Position, int? UnitsAhead, bool Expedited, LineStatus Status)
+{
+    public bool Late => Unfilled > 0 && Eta > Promised;
+
+    /// <summary>Something is left to cancel: units waiting or set aside.</summary>
+    public bool Open => Unfilled + Allocated > 0;
+
+    /// <summary>"1st in line" or "3rd in line, 12 units ahead"; null when the line is not waiting.</summary>
+    public string? PlaceInLine => Position is not { } p ? null
+        : UnitsAhead is > 0 ? $"{Ordinal(p)} in line, {UnitsAhead} unit{(UnitsAhead == 1 ? "" : "s")} ahead"
+        : $"{Ordinal(p)} in line";
+
+    public static string Ordinal(int n) => (n % 100) switch
+    {
+        11 or 12 or 13 => $"{n}th",
+        _ => (n % 10) switch { 1 => $"{n}st", 2 => $"{n}nd", 3 => $"{n}rd", _ => $"{n}th" },
+    };
+}
+
+public sealed record ConsolationView(ConsolationKind Kind, string What, string Reason, string? By, DateTime At);
+
+/// <summary>One entry of the order's history; a message to the customer carries its text.</summary>
+public sealed record TimelineEntry(DateTime At, string Title, string Detail, string? By, string? MessageBody = null, MessageState? MessageState = null);
+
+public sealed record OrderView(
+    int Id, int Version, string Number, string CustomerName, string CustomerEmail, string? CustomerPhone, CustomerTier Tier,
+    DateTime PlacedAt, OrderChannel Channel, ShipPolicy ShipPolicy, DateTime AuthorizationExpiresAt, DateTime? CapturedAt,
+    IReadOnlyList<OrderLineView> Lines, IReadOnlyList<ConsolationView> Consolations, IReadOnlyList<TimelineEntry> Timeline)
+{
+    public long TotalCents => Lines.Sum(l => l.UnitPriceCents * l.Qty);
+
+    /// <summary>The card authorization lapses before some waiting line's ETA: re-authorize before it ships.</summary>
+    public bool AuthorizationExpiresBeforeEta =>
+        CapturedAt is null && Lines.Any(l => l.Unfilled > 0 && l.Eta is { } eta && DateOnly.FromDateTime(AuthorizationExpiresAt) < eta);
+
+    public bool HasWaitingLines => Lines.Any(l => l.Unfilled > 0);
+}
+
+/// <summary>One order as support and operations read it: each line's state and place in line, and its history.</summary>
+public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory)
+{
+    public async Task<OrderView?> GetAsync(string number, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var order = await db.Orders.AsNoTracking().Where(o => o.Number == number.Trim())
+            .Select(o => new
+            {
+                o.Id, o.Version, o.Number, o.Customer.Name, o.Customer.Email, o.Customer.Phone, o.Customer.Tier, o.PlacedAt, o.Channel,
+                o.ShipPolicy, o.PaymentAuthorizationExpiresAt, o.PaymentCapturedAt,
+            })
+            .SingleOrDefaultAsync(ct);
+        if (order is null)
+        {
+            return null;
+        }
+        var lines = await db.OrderLines.AsNoTracking().Where(l => l.OrderId == order.Id).OrderBy(l => l.Id)
+            .Select(l => new
+            {
+                Line = l, l.Product.Sku, l.Product.Name,
+                // Same order as the queue page: higher priority first, then queued earlier, then line id.
+                AheadLines = l.QtyUnfilled > 0 ? db.OrderLines.Count(o => o.ProductId == l.ProductId && o.QtyUnfilled > 0
+                    && (o.Priority > l.Priority || (o.Priority == l.Priority && (o.QueuedAt < l.QueuedAt || (o.QueuedAt == l.QueuedAt && o.Id < l.Id))))) : (int?)null,
+                AheadUnits = l.QtyUnfilled > 0 ? db.OrderLines.Where(o => o.ProductId == l.ProductId && o.QtyUnfilled > 0
+                        && (o.Priority > l.Priority || (o.Priority == l.Priority && (o.QueuedAt < l.QueuedAt || (o.QueuedAt == l.QueuedAt && o.Id < l.Id)))))
+                    .Sum(o => o.QtyUnfilled) : (int?)null,
+            })
+            .ToListAsync(ct);
+        var anyWaiting = lines.Any(l => l.Line.QtyUnfilled > 0);
+        var lineViews = lines.Select(l => new OrderLineView(
+            l.Line.Id, l.Line.Version, l.Sku, l.Name, l.Line.Qty, l.Line.UnitPriceCents,
+            l.Line.QtyAllocated, l.Line.QtyShipped, l.Line.QtyCancelled, l.Line.QtyUnfilled,
+            l.Line.PromisedShipDate, l.Line.CurrentEta, l.AheadLines + 1, l.AheadUnits, l.Line.Priority >= BackorderService.ExpeditedPriority,
+            StatusOf(l.Line, order.ShipPolicy, anyWaiting))).ToList();
+
+        var consolations = await db.Consolations.AsNoTracking().Where(c => c.OrderId == order.Id).OrderBy(c => c.CreatedAt)
+            .Select(c => new { c.Kind, c.Percent, c.AmountCents, c.Reason, c.CreatedBy, c.CreatedAt }).ToListAsync(ct);
+        var events = await db.OrderEvents.AsNoTracking().Where(e => e.OrderId == order.Id)
+            .Select(e => new { e.Id, e.At, e.Kind, e.Detail, e.UserName }).ToListAsync(ct);
+        var messages = await db.Outbox.AsNoTracking().Where(m => m.OrderId == order.Id)
+            .Select(m => new { m.Id, m.CreatedAt, m.Subject, m.BodyText, m.ToEmail, m.State }).ToListAsync(ct);
+
+        // Changes first, then the messages they caused, each in the order they were written.
+        var timeline = events.Select(e => (e.At, Rank: 0, e.Id, Entry: new TimelineEntry(e.At, Title(e.Kind), e.Detail, e.UserName)))
+            .Concat(messages.Select(m => (At: m.CreatedAt, Rank: 1, m.Id,
+                Entry: new TimelineEntry(m.CreatedAt, "Message to customer", $"{m.Subject} (to {m.ToEmail})", null, m.BodyText, m.State))))
+            .OrderBy(x => x.At).ThenBy(x => x.Rank).ThenBy(x => x.Id)
+            .Select(x => x.Entry).ToList();
+
+        return new OrderView(order.Id, order.Version, order.Number, order.Name, order.Email, order.Phone, order.Tier, order.PlacedAt,
+            order.Channel, order.ShipPolicy, order.PaymentAuthorizationExpiresAt, order.PaymentCapturedAt, lineViews,
+            consolations.Select(c => new ConsolationView(c.Kind, Describe(c.Kind, c.Percent, c.AmountCents), c.Reason, c.CreatedBy, c.CreatedAt)).ToList(),
+            timeline);
+    }
+
+    public static LineStatus StatusOf(OrderLine line, ShipPolicy policy, bool orderHasWaitingLines) =>
+        line.QtyUnfilled > 0 ? LineStatus.Backordered
+        : line.QtyAllocated > 0 ? (policy == ShipPolicy.ShipComplete && orderHasWaitingLines ? LineStatus.HeldForRest : LineStatus.ReadyToShip)
+        : line.QtyShipped > 0 ? LineStatus.Shipped
+        : LineStatus.Cancelled;
+
+    public static string Describe(ConsolationKind kind, int? percent, long? amountCents) => kind switch
+    {
+        ConsolationKind.PercentDiscount => $"{percent}% off",
+        ConsolationKind.AmountDiscount => $"{Money.Format(amountCents ?? 0)} off",
+        _ => "free shipping",
+    };
+
+    private static string Title(OrderEventKind kind) => kind switch
+    {
+        OrderEventKind.Placed => "Placed",
+        OrderEventKind.Backordered => "Backordered",
+        OrderEventKind.EtaChanged => "Ship date changed",
+        OrderEventKind.Expedited => "Queue priority",
+        OrderEventKind.Allocated => "Stock set aside",
+        OrderEventKind.Shipped => "Shipped",
+        OrderEventKind.Cancelled => "Cancelled",
+        OrderEventKind.Consolation => "Consolation",
+        OrderEventKind.ShipPolicyChanged => "Shipping changed",
+        _ => "Message",
+    };
+}
