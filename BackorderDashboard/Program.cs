@@ -8,6 +8,7 @@ using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Features.Home;
 using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Products;
+using BackorderDashboard.Features.Restock;
 using BackorderDashboard.Features.Shipping;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -87,6 +88,10 @@ builder.Services.AddSingleton<QueueMaintenance>();
 builder.Services.AddScoped<BackorderService>();
 builder.Services.AddScoped<ShippingService>();
 builder.Services.AddScoped<OrderService>();
+builder.Services.AddSingleton<StockNotifier>();
+builder.Services.AddScoped<ReceivingService>();
+builder.Services.AddScoped<PurchaseOrderService>();
+builder.Services.AddScoped<SupplierService>();
 
 var app = builder.Build();
 

@@ -23,6 +23,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<OrderEvent> OrderEvents => Set<OrderEvent>();
     public DbSet<WaitlistEntry> Waitlist => Set<WaitlistEntry>();
     public DbSet<OrderConsolation> Consolations => Set<OrderConsolation>();
+    public DbSet<Receipt> Receipts => Set<Receipt>();
+    public DbSet<ReceiptLine> ReceiptLines => Set<ReceiptLine>();
 
     /// <summary>
     /// Identity's table layout (version 3 has passkeys). Identity reads it from IdentityOptions, so anything that
@@ -72,6 +74,21 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             l.HasOne(x => x.Product).WithMany().OnDelete(DeleteBehavior.Restrict);
             l.HasOne(x => x.PurchaseOrder).WithMany(x => x.Lines).OnDelete(DeleteBehavior.Cascade);
             l.ToTable(t => t.HasCheckConstraint("CK_PurchaseOrderLine_Qty", "QtyOrdered > 0 AND QtyReceived >= 0"));
+        });
+
+        builder.Entity<Receipt>(r =>
+        {
+            r.HasIndex(x => x.IdempotencyKey).IsUnique();
+            r.HasIndex(x => x.ReceivedAt);
+            r.HasOne(x => x.PurchaseOrder).WithMany().OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<ReceiptLine>(l =>
+        {
+            l.HasOne(x => x.Receipt).WithMany(x => x.Lines).OnDelete(DeleteBehavior.Cascade);
+            l.HasOne(x => x.Product).WithMany().OnDelete(DeleteBehavior.Restrict);
+            l.HasOne(x => x.PurchaseOrderLine).WithMany().OnDelete(DeleteBehavior.Restrict);
+            l.ToTable(t => t.HasCheckConstraint("CK_ReceiptLine_Qty", "Qty > 0"));
         });
 
         builder.Entity<Customer>(c =>

@@ -58,3 +58,46 @@ public class PurchaseOrderLine
     public int QtyReceived { get; set; }
     public long UnitCostCents { get; set; }
 }
+
+/// <summary>
+/// Goods received, against a purchase order or ad hoc. The key comes from the receiving form, so the same receipt
+/// posted twice (double click, retry, a second browser) finds this row and shows its result instead of adding stock again.
+/// </summary>
+public class Receipt
+{
+    public int Id { get; set; }
+
+    [MaxLength(64)]
+    public required string IdempotencyKey { get; set; }
+
+    public int? PurchaseOrderId { get; set; }
+    public PurchaseOrder? PurchaseOrder { get; set; }
+
+    public DateTime ReceivedAt { get; set; }
+
+    [MaxLength(256)]
+    public string? ReceivedBy { get; set; }
+
+    public int UnitsReceived { get; set; }
+
+    /// <summary>What the receipt did (which orders it filled), as shown to whoever committed it.</summary>
+    public required string ResultJson { get; set; }
+
+    public List<ReceiptLine> Lines { get; set; } = [];
+}
+
+public class ReceiptLine
+{
+    public int Id { get; set; }
+
+    public int ReceiptId { get; set; }
+    public Receipt Receipt { get; set; } = null!;
+
+    public int ProductId { get; set; }
+    public Product Product { get; set; } = null!;
+
+    public int? PurchaseOrderLineId { get; set; }
+    public PurchaseOrderLine? PurchaseOrderLine { get; set; }
+
+    public int Qty { get; set; }
+}

@@ -13,9 +13,13 @@ public static class OrderJournal
 
     /// <summary>Queues a message to the order's customer (the order must have its customer loaded).</summary>
     public static void Tell(this AppDbContext db, Order order, MessageKind kind, string subject, string body, DateTime at) =>
+        db.Tell(order.Customer, order.Id, kind, subject, body, at);
+
+    /// <summary>Queues a message to a customer, about an order or not (a waitlist's back-in-stock note).</summary>
+    public static void Tell(this AppDbContext db, Customer customer, int? orderId, MessageKind kind, string subject, string body, DateTime at) =>
         db.Outbox.Add(new OutboxMessage
         {
-            Kind = kind, OrderId = order.Id, ToEmail = order.Customer.Email, Subject = subject,
-            BodyText = $"Hello {order.Customer.Name},\n\n{body}\n", CreatedAt = at,
+            Kind = kind, OrderId = orderId, ToEmail = customer.Email, Subject = subject,
+            BodyText = $"Hello {customer.Name},\n\n{body}\n", CreatedAt = at,
         });
 }

@@ -595,6 +595,78 @@ namespace BackorderDashboard.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("BackorderDashboard.Data.Receipt", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("PurchaseOrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReceivedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResultJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnitsReceived")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("PurchaseOrderId");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.ToTable("Receipts");
+                });
+
+            modelBuilder.Entity("BackorderDashboard.Data.ReceiptLine", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PurchaseOrderLineId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Qty")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReceiptId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId");
+
+                    b.HasIndex("PurchaseOrderLineId");
+
+                    b.HasIndex("ReceiptId");
+
+                    b.ToTable("ReceiptLines", t =>
+                        {
+                            t.HasCheckConstraint("CK_ReceiptLine_Qty", "Qty > 0");
+                        });
+                });
+
             modelBuilder.Entity("BackorderDashboard.Data.Shipment", b =>
                 {
                     b.Property<int>("Id")
@@ -1018,6 +1090,42 @@ namespace BackorderDashboard.Data.Migrations
                     b.Navigation("PurchaseOrder");
                 });
 
+            modelBuilder.Entity("BackorderDashboard.Data.Receipt", b =>
+                {
+                    b.HasOne("BackorderDashboard.Data.PurchaseOrder", "PurchaseOrder")
+                        .WithMany()
+                        .HasForeignKey("PurchaseOrderId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("PurchaseOrder");
+                });
+
+            modelBuilder.Entity("BackorderDashboard.Data.ReceiptLine", b =>
+                {
+                    b.HasOne("BackorderDashboard.Data.Product", "Product")
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BackorderDashboard.Data.PurchaseOrderLine", "PurchaseOrderLine")
+                        .WithMany()
+                        .HasForeignKey("PurchaseOrderLineId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("BackorderDashboard.Data.Receipt", "Receipt")
+                        .WithMany("Lines")
+                        .HasForeignKey("ReceiptId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Product");
+
+                    b.Navigation("PurchaseOrderLine");
+
+                    b.Navigation("Receipt");
+                });
+
             modelBuilder.Entity("BackorderDashboard.Data.Shipment", b =>
                 {
                     b.HasOne("BackorderDashboard.Data.Order", "Order")
@@ -1186,6 +1294,11 @@ namespace BackorderDashboard.Data.Migrations
                 });
 
             modelBuilder.Entity("BackorderDashboard.Data.PurchaseOrder", b =>
+                {
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("BackorderDashboard.Data.Receipt", b =>
                 {
                     b.Navigation("Lines");
                 });

@@ -1,0 +1,293 @@
+using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackorderDashboard.Features.Restock;
+
+public static class PurchaseOrderText
+{
+    public static string Status(PurchaseOrderStatus status) => status switch
+    {
+        PurchaseOrderStatus.Draft => "Draft",
+        PurchaseOrderStatus.Ordered => "Ordered",
+        PurchaseOrderStatus.PartiallyReceived => "Partly received",
+        PurchaseOrderStatus.Received => "Received",
+        _ => "Cancelled",
+    };
+
+    public static bool IsOpen(PurchaseOrderStatus status) => status is PurchaseOrderStatus.Ordered or PurchaseOrderStatus.PartiallyReceived;
+}
+
+public sealed record PurchaseOrderQuery(int? SupplierId = null, PurchaseOrderStatus? Status = null, bool OverdueOnly = false, string? Search = null,
+    int Page = 0, int PageSize = 25);
+
+public sealed record PurchaseOrderRow(int Id, string Number, string Supplier, PurchaseOrderStatus Status, DateTime? OrderedAt, DateOnly ExpectedDate,
+    DateOnly? OriginalExpectedDate, int Lines, int UnitsOrdered, int UnitsReceived, bool Overdue);
+
+public sealed record PurchaseOrderLineView(int Id, string Sku, string Name, int Ordered, int Received, long UnitCostCents, int QueuedUnits);
+
+public sealed record PurchaseOrderDetail(int Id, int Version, string Number, int SupplierId, string Supplier, PurchaseOrderStatus Status,
+    DateTime? OrderedAt, DateOnly ExpectedDate, DateOnly? OriginalExpectedDate, DateTime? ReceivedAt, string? Notes, bool Overdue,
+    IReadOnlyList<PurchaseOrderLineView> Lines)
+{
+    public int Outstanding => Lines.Sum(l => Math.Max(0, l.Ordered - l.Received));
+}
+
+/// <summary>A waiting line whose date a purchase order change moves, with who is waiting.</summary>
+public sealed record ImpactLine(string OrderNumber, string Customer, string Sku, DateOnly? From, DateOnly? To, bool BecomesLate)
+{
+    public int DaysMoved => From is { } f && To is { } t ? t.DayNumber - f.DayNumber : 0;
+}
+
+/// <summary>What a change to a purchase order does to the queues it covers, before or after it is saved.</summary>
+public sealed record PoImpact(bool Succeeded, string Message, IReadOnlyList<ImpactLine> Lines)
+{
+    public int Customers => Lines.Select(l => l.OrderNumber).Distinct().Count();
+    public int Later => Lines.Count(l => l.DaysMoved > 0);
+    public int Earlier => Lines.Count(l => l.DaysMoved < 0);
+    public int MaxDaysLater => Lines.Select(l => l.DaysMoved).DefaultIfEmpty(0).Max();
+    public IReadOnlyList<ImpactLine> BecomingLate => Lines.Where(l => l.BecomesLate).ToList();
+
+    public static PoImpact Fail(string message) => new(false, message, []);
+}
+
+public sealed record PoLineInput(string Sku, int Qty, long UnitCostCents = 0);
+
+/// <summary>
+/// Purchase orders: the list and one order, drafting and placing them, and the two changes that move customers'
+/// dates (a new expected date, a cancellation), each shown as its impact first. A preview runs the same change and
+/// rolls it back, so the impact shown is the impact saved.
+/// </summary>
+public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, SettingsService settings,
+    StockNotifier notifier, TimeProvider time)
+{
+    public async Task<(IReadOnlyList<PurchaseOrderRow> Rows, int Total)> ListAsync(PurchaseOrderQuery query, CancellationToken ct = default)
+    {
+        var today = (await settings.GetClockAsync(ct)).Today;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var pos = db.PurchaseOrders.AsNoTracking();
+        if (query.SupplierId is { } supplier)
+        {
+            pos = pos.Where(p => p.SupplierId == supplier);
+        }
+        if (query.Status is { } status)
+        {
+            pos = pos.Where(p => p.Status == status);
+        }
+        if (query.OverdueOnly)
+        {
+            pos = pos.Where(p => (p.Status == PurchaseOrderStatus.Ordered || p.Status == PurchaseOrderStatus.PartiallyReceived) && p.ExpectedDate < today);
+        }
+        if (query.Search?.Trim() is { Length: > 0 } search)
+        {
+            pos = pos.Where(p => p.Number.Contains(search) || p.Lines.Any(l => l.Product.Sku.Contains(search)));
+        }
+        var total = await pos.CountAsync(ct);
+        var rows = await pos
+            .OrderBy(p => p.Status == PurchaseOrderStatus.Received || p.Status == PurchaseOrderStatus.Cancelled)
+            .ThenBy(p => p.ExpectedDate).ThenBy(p => p.Id)
+            .Skip(Math.Max(0, query.Page) * query.PageSize).Take(query.PageSize)
+            .Select(p => new PurchaseOrderRow(p.Id, p.Number, p.Supplier.Name, p.Status, p.OrderedAt, p.ExpectedDate, p.OriginalExpectedDate,
+                p.Lines.Count, p.Lines.Sum(l => l.QtyOrdered), p.Lines.Sum(l => l.QtyReceived),
+                (p.Status == PurchaseOrderStatus.Ordered || p.Status == PurchaseOrderStatus.PartiallyReceived) && p.ExpectedDate < today))
+            .ToListAsync(ct);
+        return (rows, total);
+    }
+
+    public async Task<PurchaseOrderDetail?> GetAsync(int id, CancellationToken ct = default)
+    {
+        var today = (await settings.GetClockAsync(ct)).Today;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var po = await db.PurchaseOrders.AsNoTracking().Where(p => p.Id == id)
+            .Select(p => new { p.Id, p.Version, p.Number, p.SupplierId, Supplier = p.Supplier.Name, p.Status, p.OrderedAt, p.ExpectedDate, p.OriginalExpectedDate, p.ReceivedAt, p.Notes })
+            .SingleOrDefaultAsync(ct);
+        if (po is null)
+        {
+            return null;
+        }
+        var lines = await db.PurchaseOrderLines.AsNoTracking().Where(l => l.PurchaseOrderId == id).OrderBy(l => l.Id)
+            .Select(l => new PurchaseOrderLineView(l.Id, l.Product.Sku, l.Product.Name, l.QtyOrdered, l.QtyReceived, l.UnitCostCents,
+                db.OrderLines.Where(o => o.ProductId == l.ProductId && o.QtyUnfilled > 0).Sum(o => o.QtyUnfilled)))
+            .ToListAsync(ct);
+        return new PurchaseOrderDetail(po.Id, po.Version, po.Number, po.SupplierId, po.Supplier, po.Status, po.OrderedAt, po.ExpectedDate,
+            po.OriginalExpectedDate, po.ReceivedAt, po.Notes, PurchaseOrderText.IsOpen(po.Status) && po.ExpectedDate < today, lines);
+    }
+
+    /// <summary>Open purchase orders, soonest first, for the receiving page's picker.</summary>
+    public async Task<IReadOnlyList<PurchaseOrderRow>> OpenAsync(CancellationToken ct = default) =>
+        (await ListAsync(new PurchaseOrderQuery(PageSize: 500), ct)).Rows.Where(r => PurchaseOrderText.IsOpen(r.Status)).ToList();
+
+    /// <summary>A draft (or, with <paramref name="place"/>, an order placed at once) for one supplier.</summary>
+    public async Task<(int? Id, IReadOnlyList<string> Errors)> CreateAsync(int supplierId, DateOnly expected, IReadOnlyList<PoLineInput> lines,
+        bool place, string? notes, string? userName, CancellationToken ct = default)
+    {
+        var errors = new List<string>();
+        var today = (await settings.GetClockAsync(ct)).Today;
+        if (expected < today)
+        {
+            errors.Add("The expected date can't be in the past.");
+        }
+        var wanted = lines.Where(l => !string.IsNullOrWhiteSpace(l.Sku)).ToList();
+        if (wanted.Count == 0)
+        {
+            errors.Add("Add at least one product.");
+        }
+        errors.AddRange(wanted.Where(l => l.Qty <= 0).Select(l => $"{l.Sku}: order at least one unit."));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
+        if (!await db.Suppliers.AnyAsync(s => s.Id == supplierId, ct))
+        {
+            errors.Add("Choose a supplier.");
+        }
+        var skus = wanted.Select(l => l.Sku.Trim()).ToList();
+        var products = await db.Products.Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, StringComparer.OrdinalIgnoreCase, ct);
+        errors.AddRange(skus.Where(s => !products.ContainsKey(s)).Select(s => $"There is no product with SKU “{s}”."));
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var po = new PurchaseOrder
+        {
+            Number = await NextNumberAsync(db, ct), SupplierId = supplierId, Status = PurchaseOrderStatus.Draft, ExpectedDate = expected,
+            CreatedAt = now, Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim(),
+            Lines = wanted.GroupBy(l => l.Sku.Trim(), StringComparer.OrdinalIgnoreCase)
+                .Select(g => new PurchaseOrderLine { ProductId = products[g.Key].Id, QtyOrdered = g.Sum(l => l.Qty), UnitCostCents = g.First().UnitCostCents })
+                .ToList(),
+        };
+        db.PurchaseOrders.Add(po);
+        await db.SaveChangesAsync(ct);
+        if (place)
+        {
+            await PlaceAsync(db, po, userName, now, ct);
+        }
+        await tx.CommitAsync(ct);
+        if (place)
+        {
+            await notifier.PublishAsync(po.Lines.Select(l => l.ProductId).ToList());
+        }
+        return (po.Id, []);
+    }
+
+    /// <summary>Sends a draft to the supplier: its units count as inbound from now, so waiting customers' dates improve.</summary>
+    public async Task<PoImpact> PlaceAsync(int id, int expectedVersion, string? userName, CancellationToken ct = default)
+    {
+        return await ChangeAsync(id, expectedVersion, userName, commit: true, async (db, po, now) =>
+        {
+            if (po.Status != PurchaseOrderStatus.Draft)
+            {
+                return $"{po.Number} is already {PurchaseOrderText.Status(po.Status).ToLowerInvariant()}.";
+            }
+            await PlaceAsync(db, po, userName, now, ct, recompute: false);
+            return null;
+        }, po => $"{po.Number} placed with the supplier", ct);
+    }
+
+    private async Task PlaceAsync(AppDbContext db, PurchaseOrder po, string? userName, DateTime now, CancellationToken ct, bool recompute = true)
+    {
+        po.Status = PurchaseOrderStatus.Ordered;
+        po.OrderedAt = now;
+        po.OriginalExpectedDate = po.ExpectedDate;
+        po.Version++;
+        await db.SaveChangesAsync(ct);
+        if (recompute)
+        {
+            foreach (var productId in po.Lines.Select(l => l.ProductId).Distinct())
+            {
+                await queue.RecomputeEtasAsync(db, productId, $"{po.Number} placed", userName, ct);
+            }
+        }
+    }
+
+    /// <summary>A new expected date; with <paramref name="commit"/> false, only what it would do.</summary>
+    public Task<PoImpact> ChangeExpectedDateAsync(int id, int expectedVersion, DateOnly date, string? userName, bool commit, CancellationToken ct = default) =>
+        ChangeAsync(id, expectedVersion, userName, commit, async (db, po, _) =>
+        {
+            if (!PurchaseOrderText.IsOpen(po.Status) && po.Status != PurchaseOrderStatus.Draft)
+            {
+                return $"{po.Number} is {PurchaseOrderText.Status(po.Status).ToLowerInvariant()}; its date no longer matters.";
+            }
+            if (date < (await settings.GetClockAsync(ct)).Today)
+            {
+                return "The new expected date can't be in the past.";
+            }
+            if (date == po.ExpectedDate)
+            {
+                return "That is already the expected date.";
+            }
+            po.ExpectedDate = date;
+            return null;
+        }, po => $"{po.Number} now expected {MerchantClock.ShortDate(po.ExpectedDate)}", ct);
+
+    /// <summary>Cancels the order's outstanding units; with <paramref name="commit"/> false, only what it would do.</summary>
+    public Task<PoImpact> CancelAsync(int id, int expectedVersion, string? reason, string? userName, bool commit, CancellationToken ct = default) =>
+        ChangeAsync(id, expectedVersion, userName, commit, (db, po, _) =>
+        {
+            if (po.Status is PurchaseOrderStatus.Received or PurchaseOrderStatus.Cancelled)
+            {
+                return Task.FromResult<string?>($"{po.Number} is already {PurchaseOrderText.Status(po.Status).ToLowerInvariant()}.");
+            }
+            if (commit && string.IsNullOrWhiteSpace(reason))
+            {
+                return Task.FromResult<string?>("Give a reason for the cancellation.");
+            }
+            po.Status = PurchaseOrderStatus.Cancelled;
+            po.Notes = string.Join("\n", new[] { po.Notes, $"Cancelled: {reason?.Trim()}" }.Where(n => !string.IsNullOrWhiteSpace(n)));
+            return Task.FromResult<string?>(null);
+        }, po => $"{po.Number} cancelled", ct);
+
+    /// <summary>
+    /// Applies a change to a purchase order, walks the queues of its products again (delay messages for lines that
+    /// become late) and reports who moves; commits, or rolls everything back for a preview.
+    /// </summary>
+    private async Task<PoImpact> ChangeAsync(int id, int expectedVersion, string? userName, bool commit,
+        Func<AppDbContext, PurchaseOrder, DateTime, Task<string?>> change, Func<PurchaseOrder, string> done, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
+        var po = await db.PurchaseOrders.Include(p => p.Lines).SingleOrDefaultAsync(p => p.Id == id, ct);
+        if (po is null)
+        {
+            return PoImpact.Fail("That purchase order no longer exists.");
+        }
+        if (po.Version != expectedVersion)
+        {
+            return PoImpact.Fail("Someone changed this purchase order a moment ago. Reload it and try again.");
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        if (await change(db, po, now) is { } refusal)
+        {
+            return PoImpact.Fail(refusal);
+        }
+        po.Version++;
+        await db.SaveChangesAsync(ct);
+        var changes = new List<(string Sku, EtaChange Change)>();
+        var cause = done(po);
+        foreach (var productId in po.Lines.Select(l => l.ProductId).Distinct())
+        {
+            var sku = await db.Products.Where(p => p.Id == productId).Select(p => p.Sku).SingleAsync(ct);
+            changes.AddRange((await queue.RecomputeEtasAsync(db, productId, cause, userName, ct)).Select(c => (sku, c)));
+        }
+        var lineIds = changes.Select(c => c.Change.OrderLineId).ToList();
+        var customers = await db.OrderLines.AsNoTracking().Where(l => lineIds.Contains(l.Id))
+            .Select(l => new { l.Id, l.Order.Customer.Name }).ToDictionaryAsync(l => l.Id, l => l.Name, ct);
+        var impact = new PoImpact(true, cause + ".", changes
+            .Select(c => new ImpactLine(c.Change.OrderNumber, customers.GetValueOrDefault(c.Change.OrderLineId, ""), c.Sku, c.Change.From, c.Change.To, c.Change.BecameLate))
+            .ToList());
+        if (!commit)
+        {
+            await tx.RollbackAsync(ct);
+            return impact;
+        }
+        await tx.CommitAsync(ct);
+        await notifier.PublishAsync(po.Lines.Select(l => l.ProductId).Distinct().ToList());
+        return impact;
+    }
+
+    private static async Task<string> NextNumberAsync(AppDbContext db, CancellationToken ct)
+    {
+        var numbers = await db.PurchaseOrders.Where(p => p.Number.StartsWith("PO-")).Select(p => p.Number).ToListAsync(ct);
+        var max = numbers.Select(n => int.TryParse(n[3..], out var v) ? v : 0).DefaultIfEmpty(0).Max();
+        return $"PO-{max + 1:00000}";
+    }
+}

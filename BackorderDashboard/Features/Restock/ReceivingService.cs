@@ -1,0 +1,255 @@
+using System.Text.Json;
+using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackorderDashboard.Features.Restock;
+
+public sealed class ReceiptLineInput
+{
+    public string Sku { get; set; } = "";
+    public int Qty { get; set; }
+}
+
+public sealed class ReceiptInput
+{
+    /// <summary>Made by the receiving form when it opens; the same key twice is the same receipt.</summary>
+    public string IdempotencyKey { get; set; } = "";
+
+    /// <summary>The purchase order received against; none for an ad-hoc receipt.</summary>
+    public int? PurchaseOrderId { get; set; }
+
+    public List<ReceiptLineInput> Lines { get; set; } = [];
+
+    /// <summary>Receiving more than ordered is refused unless this is set.</summary>
+    public bool AllowOverReceipt { get; set; }
+}
+
+/// <summary>A waiting order line the receipt fills (fully or partly), in queue order.</summary>
+public sealed record FilledLine(string OrderNumber, string Customer, int Qty, bool Complete, bool OrderReady);
+
+public sealed record ReceivedProduct(
+    string Sku, string Name, int Received, IReadOnlyList<FilledLine> Filled, int FreeAfter, int StillWaiting,
+    int EtasMoved, int BecameLate, int WaitlistNotified);
+
+public sealed record ReceiptOutcome(
+    bool Succeeded, bool Committed, bool AlreadyApplied, IReadOnlyList<string> Errors, IReadOnlyList<ReceivedProduct> Products,
+    int OrdersReady, string? Reference, DateTime? ReceivedAt, string? ReceivedBy)
+{
+    public static ReceiptOutcome Fail(params string[] errors) => new(false, false, false, errors, [], 0, null, null, null);
+
+    public int UnitsReceived => Products.Sum(p => p.Received);
+}
+
+/// <summary>
+/// Receiving a restock, in one write transaction: on hand up with its ledger rows, purchase order lines and status
+/// updated, then each product's queue allocated in queue order by the allocation engine, the ETAs of the rest walked
+/// again, and the customers told (set aside / ready, delay, back in stock for the waitlist). A preview runs exactly
+/// the same code and rolls it back, so what it shows is what the commit does.
+/// </summary>
+public sealed class ReceivingService(
+    IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, SupplierLeadTimes leadTimes, StockNotifier notifier, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Task<ReceiptOutcome> PreviewAsync(ReceiptInput input, string? userName, CancellationToken ct = default) =>
+        RunAsync(input, userName, commit: false, ct);
+
+    public Task<ReceiptOutcome> CommitAsync(ReceiptInput input, string? userName, CancellationToken ct = default) =>
+        RunAsync(input, userName, commit: true, ct);
+
+    private async Task<ReceiptOutcome> RunAsync(ReceiptInput input, string? userName, bool commit, CancellationToken ct)
+    {
+        var key = input.IdempotencyKey?.Trim() ?? "";
+        if (commit && key.Length is 0 or > 64)
+        {
+            return ReceiptOutcome.Fail("This receipt has no key; reload the receiving page and enter it again.");
+        }
+        var lines = input.Lines.Where(l => !string.IsNullOrWhiteSpace(l.Sku) || l.Qty != 0).ToList();
+        if (lines.FirstOrDefault(l => l.Qty < 0) is { } negative)
+        {
+            return ReceiptOutcome.Fail($"{negative.Sku}: a received quantity can't be negative.");
+        }
+        var wanted = lines.Where(l => l.Qty > 0)
+            .GroupBy(l => l.Sku.Trim(), StringComparer.OrdinalIgnoreCase)
+            .Select(g => (Sku: g.Key, Qty: g.Sum(l => l.Qty))).ToList();
+        if (wanted.Count == 0)
+        {
+            return ReceiptOutcome.Fail("Enter a received quantity for at least one product.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
+        if (commit && await db.Receipts.AsNoTracking().SingleOrDefaultAsync(r => r.IdempotencyKey == key, ct) is { } done)
+        {
+            return Stored(done);
+        }
+
+        var skus = wanted.Select(w => w.Sku.ToUpperInvariant()).ToList();
+        var products = await db.Products.Where(p => skus.Contains(p.Sku.ToUpper())).ToListAsync(ct);
+        var bySku = products.ToDictionary(p => p.Sku, StringComparer.OrdinalIgnoreCase);
+        var errors = wanted.Where(w => !bySku.ContainsKey(w.Sku)).Select(w => $"There is no product with SKU “{w.Sku}”.").ToList();
+        PurchaseOrder? po = null;
+        if (input.PurchaseOrderId is { } poId)
+        {
+            po = await db.PurchaseOrders.Include(p => p.Lines).SingleOrDefaultAsync(p => p.Id == poId, ct);
+            if (po is null)
+            {
+                return ReceiptOutcome.Fail("That purchase order no longer exists.");
+            }
+            if (po.Status is not (PurchaseOrderStatus.Ordered or PurchaseOrderStatus.PartiallyReceived))
+            {
+                return ReceiptOutcome.Fail($"{po.Number} is {PurchaseOrderText.Status(po.Status).ToLowerInvariant()}: only ordered purchase orders can be received.");
+            }
+            foreach (var (sku, qty) in wanted.Where(w => bySku.ContainsKey(w.Sku)))
+            {
+                var product = bySku[sku];
+                var poLines = po.Lines.Where(l => l.ProductId == product.Id).ToList();
+                if (poLines.Count == 0)
+                {
+                    errors.Add($"{product.Sku} is not on {po.Number}. Receive it without a purchase order, or on its own.");
+                    continue;
+                }
+                var open = poLines.Sum(l => l.QtyOrdered - l.QtyReceived);
+                if (qty > open && !input.AllowOverReceipt)
+                {
+                    errors.Add($"{product.Sku}: {po.Number} has {Math.Max(0, open)} still to come; receiving {qty} is {qty - Math.Max(0, open)} more than ordered. "
+                        + "Confirm the over-receipt to accept it.");
+                }
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return ReceiptOutcome.Fail([.. errors]);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var reference = po?.Number ?? "Ad-hoc receipt";
+        var receipt = new Receipt { IdempotencyKey = commit ? key : $"preview-{Guid.NewGuid():N}", PurchaseOrder = po, ReceivedAt = now, ReceivedBy = userName, ResultJson = "" };
+        foreach (var (sku, qty) in wanted)
+        {
+            var product = bySku[sku];
+            product.OnHand += qty;
+            product.Version++;
+            // Against a purchase order, the units fill its open lines for the product first; the excess (an
+            // accepted over-receipt) goes on the last of them.
+            var rest = qty;
+            var poLines = po?.Lines.Where(l => l.ProductId == product.Id).OrderBy(l => l.Id).ToList() ?? [];
+            for (var i = 0; i < poLines.Count && rest > 0; i++)
+            {
+                var take = i == poLines.Count - 1 ? rest : Math.Min(rest, Math.Max(0, poLines[i].QtyOrdered - poLines[i].QtyReceived));
+                if (take == 0)
+                {
+                    continue;
+                }
+                poLines[i].QtyReceived += take;
+                rest -= take;
+                AddLedger(db, receipt, product, take, poLines[i], reference, userName, now);
+            }
+            if (rest > 0)
+            {
+                AddLedger(db, receipt, product, rest, null, reference, userName, now);
+            }
+        }
+        if (po is not null)
+        {
+            var complete = po.Lines.All(l => l.QtyReceived >= l.QtyOrdered);
+            po.Status = complete ? PurchaseOrderStatus.Received : PurchaseOrderStatus.PartiallyReceived;
+            po.ReceivedAt = complete ? now : null;
+            po.Version++;
+        }
+        receipt.UnitsReceived = wanted.Sum(w => w.Qty);
+        db.Receipts.Add(receipt);
+        await db.SaveChangesAsync(ct);
+
+        // The queues, product by product, in the order the merchant entered them.
+        var results = new List<(Product Product, int Received, IReadOnlyList<Allocation> Allocations, IReadOnlyList<EtaChange> Changes, int Waitlist)>();
+        foreach (var (sku, qty) in wanted)
+        {
+            var product = bySku[sku];
+            var allocations = await queue.AllocateFreeStockAsync(db, product.Id, $"receipt {reference}", userName, ct);
+            var changes = await queue.RecomputeEtasAsync(db, product.Id, $"receipt {reference}", userName, ct);
+            var waitlist = await NotifyWaitlistAsync(db, product.Id, now, ct);
+            results.Add((product, qty, allocations, changes, waitlist));
+        }
+
+        var outcome = await DescribeAsync(db, results, reference, now, userName, commit, ct);
+        receipt.ResultJson = JsonSerializer.Serialize(outcome, Json);
+        await db.SaveChangesAsync(ct);
+        if (!commit)
+        {
+            await tx.RollbackAsync(ct);
+            return outcome;
+        }
+        await tx.CommitAsync(ct);
+        if (po is { Status: PurchaseOrderStatus.Received })
+        {
+            leadTimes.Invalidate();
+        }
+        await notifier.PublishAsync(results.Select(r => r.Product.Id).ToList());
+        return outcome;
+    }
+
+    private static void AddLedger(AppDbContext db, Receipt receipt, Product product, int qty, PurchaseOrderLine? poLine, string reference, string? userName, DateTime now)
+    {
+        receipt.Lines.Add(new ReceiptLine { ProductId = product.Id, PurchaseOrderLine = poLine, Qty = qty });
+        db.StockLedger.Add(new StockLedgerEntry
+        {
+            ProductId = product.Id, OnHandDelta = qty, Reason = StockReason.Receipt, Reference = reference,
+            PurchaseOrderLineId = poLine?.Id, UserName = userName, At = now,
+        });
+    }
+
+    /// <summary>Stock left free after the queue took its share: everyone waiting on the product's waitlist hears of it.</summary>
+    private static async Task<int> NotifyWaitlistAsync(AppDbContext db, int productId, DateTime now, CancellationToken ct)
+    {
+        var product = await db.Products.SingleAsync(p => p.Id == productId, ct);
+        if (product.OnHand - product.Allocated <= 0)
+        {
+            return 0;
+        }
+        var entries = await db.Waitlist.Include(w => w.Customer).Where(w => w.ProductId == productId && w.NotifiedAt == null).ToListAsync(ct);
+        foreach (var entry in entries)
+        {
+            entry.NotifiedAt = now;
+            db.Tell(entry.Customer, null, MessageKind.BackInStock, $"{product.Name} is back in stock",
+                $"{product.Name} ({product.Sku}) is back in stock. It is not reserved for you: order soon if you still want it.", now);
+        }
+        return entries.Count;
+    }
+
+    private static async Task<ReceiptOutcome> DescribeAsync(AppDbContext db,
+        List<(Product Product, int Received, IReadOnlyList<Allocation> Allocations, IReadOnlyList<EtaChange> Changes, int Waitlist)> results,
+        string reference, DateTime now, string? userName, bool commit, CancellationToken ct)
+    {
+        var lineIds = results.SelectMany(r => r.Allocations).Select(a => a.LineId).Distinct().ToList();
+        var lines = await db.OrderLines.AsNoTracking().Where(l => lineIds.Contains(l.Id))
+            .Select(l => new
+            {
+                l.Id, l.OrderId, l.Order.Number, Customer = l.Order.Customer.Name, l.QtyUnfilled, l.Order.ShipPolicy,
+                OrderWaiting = l.Order.Lines.Any(o => o.QtyUnfilled > 0),
+            })
+            .ToDictionaryAsync(l => l.Id, ct);
+        var products = new List<ReceivedProduct>();
+        foreach (var (product, received, allocations, changes, waitlist) in results)
+        {
+            var filled = allocations.Where(a => a.ProductId == product.Id).Select(a =>
+            {
+                var line = lines[a.LineId];
+                return new FilledLine(line.Number, line.Customer, a.Qty, line.QtyUnfilled == 0,
+                    line.ShipPolicy == ShipPolicy.ShipAvailable || !line.OrderWaiting);
+            }).ToList();
+            var stock = await db.Products.AsNoTracking().Where(p => p.Id == product.Id)
+                .Select(p => new { Free = p.OnHand - p.Allocated, Waiting = db.OrderLines.Count(l => l.ProductId == p.Id && l.QtyUnfilled > 0) })
+                .SingleAsync(ct);
+            products.Add(new ReceivedProduct(product.Sku, product.Name, received, filled, stock.Free, stock.Waiting,
+                changes.Count, changes.Count(c => c.BecameLate), waitlist));
+        }
+        var ordersReady = lines.Values.Where(l => l.ShipPolicy == ShipPolicy.ShipAvailable || !l.OrderWaiting).Select(l => l.OrderId).Distinct().Count();
+        return new ReceiptOutcome(true, commit, false, [], products, ordersReady, reference, now, userName);
+    }
+
+    private static ReceiptOutcome Stored(Receipt receipt) =>
+        (JsonSerializer.Deserialize<ReceiptOutcome>(receipt.ResultJson, Json) ?? ReceiptOutcome.Fail("This receipt was already applied."))
+        with { AlreadyApplied = true };
+}
