@@ -55,6 +55,13 @@ public class AccessTests(AppFactory app)
     [InlineData("merchant@example.com", "/shipping", HttpStatusCode.OK)]
     [InlineData("manager@example.com", "/orders/new", HttpStatusCode.Redirect)]
     [InlineData("support@example.com", "/orders/new", HttpStatusCode.OK)]
+    [InlineData("manager@example.com", "/purchase-orders", HttpStatusCode.OK)]
+    [InlineData("manager@example.com", "/suppliers", HttpStatusCode.OK)]
+    [InlineData("manager@example.com", "/receiving", HttpStatusCode.Redirect)]
+    [InlineData("manager@example.com", "/purchase-orders/new", HttpStatusCode.Redirect)]
+    [InlineData("support@example.com", "/purchase-orders", HttpStatusCode.Redirect)]
+    [InlineData("merchant@example.com", "/receiving", HttpStatusCode.OK)]
+    [InlineData("merchant@example.com", "/purchase-orders/new", HttpStatusCode.OK)]
     public async Task Pages_OnlyTheirRolesGetIn(string email, string path, HttpStatusCode expected)
     {
         var client = await app.CreateSignedInClientAsync(email);

@@ -9,7 +9,7 @@ public sealed record QueueSummary(int OpenLines, int LateLines, int UnitsWaiting
 
 public sealed record LongestQueue(string Sku, string Name, int Lines, int Units);
 
-public sealed record NextReceipt(string Number, string Supplier, DateOnly ExpectedDate, int Units, bool Overdue);
+public sealed record NextReceipt(int Id, string Number, string Supplier, DateOnly ExpectedDate, int Units, bool Overdue);
 
 public sealed record OrderHit(string Number, string CustomerName, string CustomerEmail, DateTime PlacedAt, int Lines, int LinesWaiting);
 
@@ -57,7 +57,7 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
         var receipts = await db.PurchaseOrders
             .Where(po => po.Status == PurchaseOrderStatus.Ordered || po.Status == PurchaseOrderStatus.PartiallyReceived)
             .OrderBy(po => po.ExpectedDate).ThenBy(po => po.Number)
-            .Select(po => new NextReceipt(po.Number, po.Supplier.Name, po.ExpectedDate,
+            .Select(po => new NextReceipt(po.Id, po.Number, po.Supplier.Name, po.ExpectedDate,
                 po.Lines.Sum(l => l.QtyOrdered - l.QtyReceived), po.ExpectedDate < today))
             .Take(5).ToListAsync(ct);
 

@@ -53,7 +53,7 @@ public sealed record QueuedLineRow(
     int Position, int OrderLineId, string OrderNumber, string Customer, CustomerTier Tier, int Unfilled, int UnitsAhead,
     DateTime QueuedAt, int Priority, DateOnly? PromisedShipDate, DateOnly? Eta, bool Late);
 
-public sealed record InboundRow(string Number, string Supplier, PurchaseOrderStatus Status, DateOnly ExpectedDate, int Ordered, int Received, bool Overdue);
+public sealed record InboundRow(int PurchaseOrderId, string Number, string Supplier, PurchaseOrderStatus Status, DateOnly ExpectedDate, int Ordered, int Received, bool Overdue);
 
 public sealed record LedgerRow(DateTime At, StockReason Reason, int OnHandDelta, int AllocatedDelta, string? Reference, string? UserName);
 
@@ -206,7 +206,7 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
                 && (l.PurchaseOrder.Status == PurchaseOrderStatus.Ordered || l.PurchaseOrder.Status == PurchaseOrderStatus.PartiallyReceived
                     || l.PurchaseOrder.Status == PurchaseOrderStatus.Draft))
             .OrderBy(l => l.PurchaseOrder.ExpectedDate).ThenBy(l => l.PurchaseOrder.Number)
-            .Select(l => new InboundRow(l.PurchaseOrder.Number, l.PurchaseOrder.Supplier.Name, l.PurchaseOrder.Status,
+            .Select(l => new InboundRow(l.PurchaseOrderId, l.PurchaseOrder.Number, l.PurchaseOrder.Supplier.Name, l.PurchaseOrder.Status,
                 l.PurchaseOrder.ExpectedDate, l.QtyOrdered, l.QtyReceived,
                 l.PurchaseOrder.Status != PurchaseOrderStatus.Draft && l.PurchaseOrder.ExpectedDate < context.Today))
             .ToListAsync(ct);

@@ -52,6 +52,16 @@ public sealed class ReceivingService(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The product a scanned or typed SKU names (any case), or null.</summary>
+    public async Task<(string Sku, string Name)?> FindProductAsync(string sku, CancellationToken ct = default)
+    {
+        var wanted = sku.Trim().ToUpperInvariant();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var product = await db.Products.AsNoTracking().Where(p => p.Sku == sku.Trim() || p.Sku.ToUpper() == wanted)
+            .Select(p => new { p.Sku, p.Name }).FirstOrDefaultAsync(ct);
+        return product is null ? null : (product.Sku, product.Name);
+    }
+
     public Task<ReceiptOutcome> PreviewAsync(ReceiptInput input, string? userName, CancellationToken ct = default) =>
         RunAsync(input, userName, commit: false, ct);
 

@@ -1,0 +1,149 @@
+using System.Globalization;
+using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Orders;
+using BackorderDashboard.Features.Restock;
+using BackorderDashboard.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace BackorderDashboard.Tests.Browser;
+
+/// <summary>
+/// A product nobody has in stock, Ann, Ben and Cy waiting one unit each; PO A brings 2 units in 5 days, PO B 5 units
+/// in 20. The merchant receives A: Ann and Ben become ready to ship, Cy waits on B, and a second browser open on the
+/// product watches its queue drain without reloading.
+/// </summary>
+[Collection(AppCollection.Name)]
+public class ReceivingBrowserTests(AppFactory app, BrowserFixture browser)
+{
+    [Fact]
+    public async Task Merchant_ReceivesAPurchaseOrder_FirstInLineBecomeReady_AndASecondBrowserSeesTheQueueDrain()
+    {
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-US");
+        var sku = $"{AppFactory.TestSkuPrefix}{Guid.NewGuid():N}"[..10].ToUpperInvariant();
+        var (poA, dateB, handling) = await SetUpAsync(sku);
+        var orders = new List<string>();
+        foreach (var name in new[] { "Ann Receipt", "Ben Receipt", "Cy Receipt" })
+        {
+            orders.Add(await PlaceAsync(name, sku));
+        }
+
+        // The second browser: someone watching the product page.
+        var watcher = await browser.SignedInPageAsync(app.BaseUrl, "manager@example.com");
+        await watcher.GotoAsync($"/products/{sku}");
+        await BrowserFixture.WaitForCircuitAsync(watcher);
+        await Assertions.Expect(watcher.GetByRole(AriaRole.Tab, new() { Name = "Backorder queue (3)" })).ToBeVisibleAsync();
+
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com");
+        await page.GotoAsync($"/receiving?po={poA}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=receipt-lines]")).ToContainTextAsync(sku);
+        // Too many: refused until the over-receipt is confirmed.
+        await page.FillAsync($"input[data-testid=receive-qty-{sku}]", "3");
+        await page.ClickAsync("[data-testid=receipt-preview]");
+        await Assertions.Expect(page.Locator("[data-testid=receipt-error]")).ToContainTextAsync("1 more than ordered");
+
+        await page.ClickAsync("[data-testid=fill-outstanding]");
+        await page.ClickAsync("[data-testid=receipt-preview]");
+        var filled = page.Locator($"[data-testid=receipt-filled-{sku}] tbody tr");
+        await Assertions.Expect(filled).ToHaveCountAsync(2);
+        await Assertions.Expect(filled.Nth(0)).ToContainTextAsync(orders[0]);
+        await Assertions.Expect(filled.Nth(1)).ToContainTextAsync(orders[1]);
+        await Assertions.Expect(page.Locator("[data-testid=preview-summary]")).ToContainTextAsync("2 order(s) become ready to ship");
+        await BrowserFixture.ScreenshotAsync(page, "receiving-preview");
+        // Nothing saved by the preview: the watcher still sees three.
+        await Assertions.Expect(watcher.GetByRole(AriaRole.Tab, new() { Name = "Backorder queue (3)" })).ToBeVisibleAsync();
+
+        await page.ClickAsync("[data-testid=receipt-commit]");
+        await Assertions.Expect(page.Locator("[data-testid=receipt-committed]")).ToContainTextAsync("2 order(s) ready to ship");
+        await BrowserFixture.ScreenshotAsync(page, "receiving-committed");
+
+        // The watcher's page drained by itself; its badge now gives PO B's date.
+        await Assertions.Expect(watcher.GetByRole(AriaRole.Tab, new() { Name = "Backorder queue (1)" })).ToBeVisibleAsync();
+        await Assertions.Expect(watcher.Locator("[data-testid=availability-badge]").First)
+            .ToContainTextAsync($"ships {MerchantClock.ShortDate(dateB.AddDays(handling))}");
+        await BrowserFixture.ScreenshotAsync(watcher, "receiving-watcher");
+
+        await page.GotoAsync($"/orders/{orders[0]}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator($"[data-testid=line-status-{sku}]")).ToContainTextAsync("Ready to ship");
+        await page.GotoAsync($"/orders/{orders[2]}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator($"[data-testid=line-place-{sku}]")).ToHaveTextAsync("1st in line");
+        await watcher.Context.CloseAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Merchant_SlipsAPurchaseOrder_SeesWhoBecomesLateFirst_AndTheyAreTold()
+    {
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-US");
+        var sku = $"{AppFactory.TestSkuPrefix}{Guid.NewGuid():N}"[..10].ToUpperInvariant();
+        var (poA, _, _) = await SetUpAsync(sku);
+        var ann = await PlaceAsync("Ann Slip", sku);
+        var ben = await PlaceAsync("Ben Slip", sku);
+        var newDate = DateTime.Today.AddDays(40);
+
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com");
+        await page.GotoAsync($"/purchase-orders/{poA}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.ClickAsync("[data-testid=po-change-date]");
+        var date = page.Locator("input[data-testid=po-new-date]");
+        await date.FillAsync(newDate.ToString("MMM d, yyyy", CultureInfo.GetCultureInfo("en-US")));
+        await date.PressAsync("Tab");
+        await page.ClickAsync("[data-testid=po-show-impact]");
+
+        // Ann and Ben waited on this PO; now PO B comes first, later than their promise.
+        await Assertions.Expect(page.Locator("[data-testid=po-impact-summary]")).ToContainTextAsync("2 become late");
+        await Assertions.Expect(page.Locator("[data-testid=po-impact-lines]")).ToContainTextAsync(ann);
+        await Assertions.Expect(page.Locator("[data-testid=po-impact-lines]")).ToContainTextAsync(ben);
+        await BrowserFixture.ScreenshotAsync(page, "po-slip-impact");
+        await page.ClickAsync("[data-testid=po-confirm]");
+        await Assertions.Expect(page.GetByText("2 delay message(s) queued")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=po-expected]")).ToHaveTextAsync(newDate.ToString("MMM d", CultureInfo.GetCultureInfo("en-US")));
+
+        await page.GotoAsync($"/orders/{ann}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator($"[data-testid=line-eta-{sku}]")).ToContainTextAsync("late");
+        await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync("is delayed");
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<(int PoA, DateOnly DateB, int Handling)> SetUpAsync(string sku)
+    {
+        int supplierId;
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            var product = new Product
+            {
+                Sku = sku, Name = $"Product {sku}", CategoryId = await db.Categories.Select(c => c.Id).FirstAsync(),
+                SupplierId = supplierId = await db.Suppliers.Select(s => s.Id).FirstAsync(), PriceCents = 2500,
+                BackorderPolicy = BackorderPolicy.Allowed, CreatedAt = DateTime.UtcNow,
+            };
+            db.Products.Add(product);
+            await db.SaveChangesAsync();
+        }
+        using var scope = app.Services.CreateScope();
+        var settings = scope.ServiceProvider.GetRequiredService<SettingsService>();
+        var today = (await settings.GetClockAsync()).Today;
+        var purchaseOrders = scope.ServiceProvider.GetRequiredService<PurchaseOrderService>();
+        var (a, errorsA) = await purchaseOrders.CreateAsync(supplierId, today.AddDays(5), [new PoLineInput(sku, 2)], place: true, null, "merchant@example.com");
+        var (_, errorsB) = await purchaseOrders.CreateAsync(supplierId, today.AddDays(20), [new PoLineInput(sku, 5)], place: true, null, "merchant@example.com");
+        Assert.Empty(errorsA.Concat(errorsB));
+        return (a!.Value, today.AddDays(20), (await settings.GetAsync()).DefaultHandlingDays);
+    }
+
+    private async Task<string> PlaceAsync(string name, string sku)
+    {
+        using var scope = app.Services.CreateScope();
+        var result = await scope.ServiceProvider.GetRequiredService<OrderIntakeService>().PlaceAsync(new NewOrderInput
+        {
+            CustomerName = name, CustomerEmail = $"{name.Replace(' ', '.').ToLowerInvariant()}.{Guid.NewGuid():N}@example.com",
+            Lines = [new NewOrderLineInput { Sku = sku, Qty = 1 }],
+        }, "support@example.com");
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors));
+        return result.OrderNumber!;
+    }
+}
