@@ -278,4 +278,80 @@ public class ReceivingServiceTests : IAsyncLifetime
         Assert.Equal(PurchaseOrderStatus.Cancelled, await db.PurchaseOrders.Where(p => p.Id == _po2).Select(p => p.Status).SingleAsync());
         Assert.Equal(0, await db.Outbox.CountAsync(m => m.Kind == MessageKind.Delay));
     }
+
+    [Fact]
+    public async Task CreatePurchaseOrder_BadInputIsRefusedWithReasons_AndNothingIsStored()
+    {
+        int supplier;
+        await using (var db = _db.CreateDbContext())
+        {
+            supplier = await db.Suppliers.Select(s => s.Id).SingleAsync();
+        }
+
+        var (id, errors) = await _purchaseOrders.CreateAsync(supplier, new DateOnly(2026, 11, 1), [new PoLineInput("NOPE", 3), new PoLineInput("MUG", 0)],
+            place: true, null, null);
+
+        Assert.Null(id);
+        Assert.Contains("The expected date can't be in the past.", errors);
+        Assert.Contains("There is no product with SKU “NOPE”.", errors);
+        Assert.Contains("MUG: order at least one unit.", errors);
+        await using var check = _db.CreateDbContext();
+        Assert.Equal(2, await check.PurchaseOrders.CountAsync());
+    }
+
+    [Fact]
+    public async Task PlacePurchaseOrder_ItsUnitsCountAsInbound_WaitingCustomersGetItsDate()
+    {
+        int supplier;
+        await using (var db = _db.CreateDbContext())
+        {
+            supplier = await db.Suppliers.Select(s => s.Id).SingleAsync();
+        }
+        var (id, errors) = await _purchaseOrders.CreateAsync(supplier, new DateOnly(2026, 11, 25), [new PoLineInput("ket", 3)], place: false, "rush", null);
+        Assert.Empty(errors);
+        var draft = await _purchaseOrders.GetAsync(id!.Value);
+        Assert.Equal((PurchaseOrderStatus.Draft, 3), (draft!.Status, draft.Outstanding));
+        Assert.Equal(Dec2, (await KettleLinesAsync())["SO-Ann"].CurrentEta);
+
+        var placed = await _purchaseOrders.PlaceAsync(draft.Id, draft.Version, "merchant@example.com");
+
+        // Three kettles on Nov 25 cover Ann (2) and Bob (1): they ship Nov 26; PO-1's four now cover Cat and Dan: Dec 2.
+        Assert.True(placed.Succeeded, placed.Message);
+        Assert.Equal(["SO-Ann", "SO-Bob", "SO-Cat", "SO-Dan"], placed.Lines.Select(l => l.OrderNumber).Order());
+        Assert.All(placed.Lines, l => Assert.True(l.DaysMoved < 0));
+        var lines = await KettleLinesAsync();
+        Assert.Equal(new DateOnly(2026, 11, 26), lines["SO-Ann"].CurrentEta);
+        Assert.Equal(Dec2, lines["SO-Dan"].CurrentEta);
+        Assert.Equal(Dec2, lines["SO-Ann"].PromisedShipDate);
+        var open = await _purchaseOrders.GetAsync(draft.Id);
+        Assert.Equal(PurchaseOrderStatus.Ordered, open!.Status);
+        Assert.Equal(open.ExpectedDate, open.OriginalExpectedDate);
+    }
+
+    [Fact]
+    public async Task ListPurchaseOrders_FiltersByStatusSupplierAndOverdue()
+    {
+        Assert.Equal(2, (await _purchaseOrders.ListAsync(new PurchaseOrderQuery())).Total);
+        Assert.Equal(0, (await _purchaseOrders.ListAsync(new PurchaseOrderQuery(OverdueOnly: true))).Total);
+        await _receiving.CommitAsync(Receipt(_po1, 4), null);
+
+        var received = await _purchaseOrders.ListAsync(new PurchaseOrderQuery(Status: PurchaseOrderStatus.Received));
+        Assert.Equal("PO-1", Assert.Single(received.Rows).Number);
+        Assert.Equal("PO-2", Assert.Single((await _purchaseOrders.ListAsync(new PurchaseOrderQuery(Search: "PO-2"))).Rows).Number);
+        Assert.Equal(0, (await _purchaseOrders.ListAsync(new PurchaseOrderQuery(SupplierId: -1))).Total);
+        // Open orders come first.
+        Assert.Equal(["PO-2", "PO-1"], (await _purchaseOrders.ListAsync(new PurchaseOrderQuery())).Rows.Select(r => r.Number));
+    }
+
+    [Fact]
+    public void SupplierReliability_MeanStandardDeviationAndOnTimeShare()
+    {
+        var reliability = SupplierReliability.From([(10, true), (12, true), (14, false), (16, true)]);
+
+        Assert.Equal(4, reliability.Receipts);
+        Assert.Equal(13, reliability.MeanDays);
+        Assert.Equal(Math.Sqrt(5), reliability.StdDevDays!.Value, 6);
+        Assert.Equal(75, reliability.OnTimePercent);
+        Assert.Equal(new SupplierReliability(0, null, null, null), SupplierReliability.From([]));
+    }
 }

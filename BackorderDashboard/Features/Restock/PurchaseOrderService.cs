@@ -140,7 +140,8 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
             errors.Add("Choose a supplier.");
         }
         var skus = wanted.Select(l => l.Sku.Trim()).ToList();
-        var products = await db.Products.Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, StringComparer.OrdinalIgnoreCase, ct);
+        var upper = skus.Select(s => s.ToUpperInvariant()).ToList();
+        var products = await db.Products.Where(p => upper.Contains(p.Sku.ToUpper())).ToDictionaryAsync(p => p.Sku, StringComparer.OrdinalIgnoreCase, ct);
         errors.AddRange(skus.Where(s => !products.ContainsKey(s)).Select(s => $"There is no product with SKU “{s}”."));
         if (errors.Count > 0)
         {
