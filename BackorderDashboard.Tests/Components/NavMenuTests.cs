@@ -40,14 +40,14 @@ public class NavMenuTests : BunitTestContext
     {
         var menu = RenderFor(Roles.Admin);
 
-        Assert.Equal(["/", "/products", "/backorders", "/orders/new", "/shipping", "/admin/users", "/admin/settings"], Links(menu));
+        Assert.Equal(["/", "/products", "/backorders", "/orders/new", "/shipping", "/purchase-orders", "/receiving", "/suppliers", "/admin/users", "/admin/settings"], Links(menu));
         Assert.Contains("Administration", menu.Markup);
     }
 
     [Theory]
-    [InlineData(Roles.Merchant, "/", "/products", "/backorders", "/orders/new", "/shipping")]
+    [InlineData(Roles.Merchant, "/", "/products", "/backorders", "/orders/new", "/shipping", "/purchase-orders", "/receiving", "/suppliers")]
     [InlineData(Roles.CustomerService, "/", "/products", "/backorders", "/orders/new")]
-    [InlineData(Roles.Manager, "/", "/products", "/backorders")]
+    [InlineData(Roles.Manager, "/", "/products", "/backorders", "/purchase-orders", "/suppliers")]
     public void NavMenu_NonAdminRole_SeesItsPagesButNoAdministration(string role, params string[] pages)
     {
         var menu = RenderFor(role);

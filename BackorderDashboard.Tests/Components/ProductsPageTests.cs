@@ -13,6 +13,7 @@ public class ProductsPageTests : BunitTestContext, IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 17, 0, 0, TimeSpan.Zero);
     private SqliteTestDatabase _db = null!;
+    private readonly StockNotifier _notifier = new();
 
     public ProductsPageTests()
     {
@@ -24,6 +25,7 @@ public class ProductsPageTests : BunitTestContext, IAsyncLifetime
         _db = await SqliteTestDatabase.CreateAsync();
         var time = new FixedTimeProvider(Now);
         Services.AddSingleton(new ProductService(_db, new AvailabilityService(new SettingsService(_db, time), new SupplierLeadTimes(_db, time))));
+        Services.AddSingleton(_notifier);
         await using var db = _db.CreateDbContext();
         var (category, supplier) = await TestData.AddCatalogAsync(db);
         db.AddRange(
@@ -85,5 +87,22 @@ public class ProductsPageTests : BunitTestContext, IAsyncLifetime
         var page = Render<ProductsPage>();
 
         page.WaitForAssertion(() => Assert.Contains("No product matches these filters", page.Markup));
+    }
+
+    [Fact]
+    public async Task ProductsPage_StockChangesElsewhere_TheListRefreshesWithoutAReload()
+    {
+        var page = Render<ProductsPage>();
+        page.WaitForAssertion(() => Assert.Equal("Low stock – 3 left", Badges(page)[2]));
+
+        await using (var db = _db.CreateDbContext())
+        {
+            var low = db.Products.Single(p => p.Sku == "LOW-1");
+            low.OnHand = 30;
+            await db.SaveChangesAsync();
+        }
+        await _notifier.PublishAsync([1, 2, 3]);
+
+        page.WaitForAssertion(() => Assert.Equal("In stock", Badges(page)[2]));
     }
 }

@@ -1,6 +1,7 @@
 using BackorderDashboard.Data.Large;
 using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Features.Products;
+using BackorderDashboard.Features.Restock;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 
@@ -22,13 +23,15 @@ public class BenchmarkTests
             var connection = await LargeDatabase.CreateAsync(path, new LargeDatabaseSize(2_000, 20_000, 2_000, 200), TextWriter.Null);
             var output = new StringWriter();
 
-            var results = (await ProductsBenchmark.RunAsync(connection, runs: 3)).Concat(await QueueBenchmark.RunAsync(connection, runs: 3)).ToList();
+            var results = (await ProductsBenchmark.RunAsync(connection, runs: 3)).Concat(await QueueBenchmark.RunAsync(connection, runs: 3))
+                .Concat(await ReceivingBenchmark.RunAsync(connection, runs: 2, queueLength: 500)).ToList();
             Benchmark.Print(results, output);
 
-            Assert.Equal(5, results.Count);
+            Assert.Equal(6, results.Count);
             Assert.All(results.Take(4), r => Assert.True(r.RoundTrips <= 3, $"{r.Scenario}: {r.RoundTrips} round trips"));
             Assert.Contains("| Products page: backordered", output.ToString());
             Assert.Contains("| Cancel a set-aside unit", output.ToString());
+            Assert.Contains("| Receive 1,000 units on a purchase order over a 500-line queue", output.ToString());
 
             // Every timed cancellation (app and raw) left the ledger and the product in step, and the queue 5,000 long.
             await using var db = Benchmark.CreateFactory(connection).Factory.CreateDbContext();
@@ -38,6 +41,9 @@ public class BenchmarkTests
             Assert.Equal(QueueBenchmark.QueueLength, await db.OrderLines.CountAsync(l => l.ProductId == product.Id && l.QtyUnfilled > 0));
             // 2 checked + 3 warm-up + 3 timed rounds, each cancelling one line on each side.
             Assert.Equal(2 + 2 * (3 + 3), await db.OrderLines.CountAsync(l => l.ProductId == product.Id && l.QtyCancelled > 0));
+            // The receiving benchmark cleans up after itself.
+            Assert.False(await db.Products.AnyAsync(p => p.Sku.StartsWith(ReceivingBenchmark.SkuPrefix)));
+            Assert.Equal(await db.Products.SumAsync(p => p.OnHand), await db.StockLedger.SumAsync(e => e.OnHandDelta));
         }
         finally
         {

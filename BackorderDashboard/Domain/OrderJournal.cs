@@ -17,9 +17,11 @@ public static class OrderJournal
 
     /// <summary>Queues a message to a customer, about an order or not (a waitlist's back-in-stock note).</summary>
     public static void Tell(this AppDbContext db, Customer customer, int? orderId, MessageKind kind, string subject, string body, DateTime at) =>
-        db.Outbox.Add(new OutboxMessage
-        {
-            Kind = kind, OrderId = orderId, ToEmail = customer.Email, Subject = subject,
-            BodyText = $"Hello {customer.Name},\n\n{body}\n", CreatedAt = at,
-        });
+        db.Outbox.Add(Message(orderId, customer.Name, customer.Email, kind, subject, body, at));
+
+    /// <summary>A message to a customer, greeting included, for callers that write many at once.</summary>
+    public static OutboxMessage Message(int? orderId, string name, string email, MessageKind kind, string subject, string body, DateTime at) => new()
+    {
+        Kind = kind, OrderId = orderId, ToEmail = email, Subject = subject, BodyText = $"Hello {name},\n\n{body}\n", CreatedAt = at,
+    };
 }

@@ -18,18 +18,17 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
     public async Task<IReadOnlyList<Allocation>> AllocateFreeStockAsync(AppDbContext db, int productId, string reference, string? userName, CancellationToken ct)
     {
         await SaveAsync(db, ct);
-        var product = await db.Products.SingleAsync(p => p.Id == productId, ct);
-        var free = product.OnHand - product.Allocated;
+        var free = await db.Products.AsNoTracking().Where(p => p.Id == productId).Select(p => p.OnHand - p.Allocated).SingleAsync(ct);
         if (free <= 0)
         {
             return [];
         }
         var queue = await WaitingLinesAsync(db, productId, ct);
         var shipComplete = queue.Where(l => l.ShipComplete).Select(l => l.OrderId).Distinct().ToList();
-        var siblingLines = shipComplete.Count == 0 ? [] : await db.OrderLines.AsNoTracking().Where(l => shipComplete.Contains(l.OrderId))
+        var siblingLines = shipComplete.Count == 0 ? [] : await db.OrderLines.AsNoTracking().Where(l => EF.Parameter(shipComplete).Contains(l.OrderId))
             .Select(l => new SiblingLine(l.Id, l.OrderId, l.ProductId, l.QtyUnfilled)).ToListAsync(ct);
         var otherProducts = siblingLines.Select(l => l.ProductId).Where(id => id != productId).Distinct().ToList();
-        var freeStock = otherProducts.Count == 0 ? [] : await db.Products.Where(p => otherProducts.Contains(p.Id))
+        var freeStock = otherProducts.Count == 0 ? [] : await db.Products.AsNoTracking().Where(p => otherProducts.Contains(p.Id))
             .ToDictionaryAsync(p => p.Id, p => p.OnHand - p.Allocated, ct);
 
         var allocations = AllocationEngine.Allocate(
@@ -42,43 +41,32 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
             return allocations;
         }
 
-        // Only the lines and products that receive units are loaded to be changed.
         var now = time.GetUtcNow().UtcDateTime;
-        var lineIds = allocations.Select(a => a.LineId).Distinct().ToList();
-        var lines = await db.OrderLines.Where(l => lineIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
-        var productIds = allocations.Select(a => a.ProductId).Distinct().ToList();
-        var products = await db.Products.Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
-        foreach (var allocation in allocations)
-        {
-            var line = lines[allocation.LineId];
-            line.QtyAllocated += allocation.Qty;
-            line.Version++;
-            products[allocation.ProductId].Allocated += allocation.Qty;
-            products[allocation.ProductId].Version++;
-            db.StockLedger.Add(new StockLedgerEntry
-            {
-                ProductId = allocation.ProductId, AllocatedDelta = allocation.Qty, Reason = StockReason.Allocation,
-                Reference = reference, OrderLineId = line.Id, UserName = userName, At = now,
-            });
-            db.Record(line.OrderId, OrderEventKind.Allocated, $"{allocation.Qty} unit(s) allocated ({reference}).", userName, now, line.Id);
-        }
-        await db.SaveChangesAsync(ct);
+        var orderOf = queue.Select(l => (l.Id, l.OrderId)).Concat(siblingLines.Select(l => (Id: l.LineId, l.OrderId)))
+            .DistinctBy(l => l.Id).ToDictionary(l => l.Id, l => l.OrderId);
+        await db.ApplyAllocationsAsync(
+            allocations.Select(a => new LineAllocation(a.LineId, orderOf[a.LineId], a.ProductId, a.Qty, $"{a.Qty} unit(s) allocated ({reference}).")).ToList(),
+            reference, userName, now, ct);
 
         // The customer hears once per order that something is ready to ship.
-        var orderIds = lines.Values.Select(l => l.OrderId).Distinct().ToList();
-        var orders = await db.OrdersWithLinesAsync(orderIds, ct);
+        var orderIds = allocations.Select(a => orderOf[a.LineId]).Distinct().ToList();
+        var orders = await db.Orders.AsNoTracking().Where(o => EF.Parameter(orderIds).Contains(o.Id))
+            .Select(o => new { o.Id, o.Number, o.ShipPolicy, Customer = o.Customer.Name, o.Customer.Email }).ToListAsync(ct);
+        var lines = (await db.OrderLines.AsNoTracking().Where(l => EF.Parameter(orderIds).Contains(l.OrderId))
+            .Select(l => new { l.OrderId, l.QtyAllocated, l.QtyUnfilled, l.Product.Name }).ToListAsync(ct))
+            .ToLookup(l => l.OrderId);
+        var messages = new List<OutboxMessage>();
         foreach (var order in orders)
         {
-            var complete = order.Lines.All(l => l.QtyUnfilled == 0);
-            var ready = order.ShipPolicy == ShipPolicy.ShipAvailable || complete;
-            if (ready)
+            var complete = lines[order.Id].All(l => l.QtyUnfilled == 0);
+            if (order.ShipPolicy == ShipPolicy.ShipAvailable || complete)
             {
-                db.Tell(order, MessageKind.ReadyToShip, $"Your order {order.Number} is being packed",
-                    "good news: " + string.Join(", ", order.Lines.Where(l => l.QtyAllocated > 0).Select(l => $"{l.QtyAllocated} × {l.Product.Name}"))
-                    + $" from your order {order.Number} {(complete ? "are" : "is")} reserved for you and will ship shortly.", now);
+                messages.Add(OrderJournal.Message(order.Id, order.Customer, order.Email, MessageKind.ReadyToShip, $"Your order {order.Number} is being packed",
+                    "good news: " + string.Join(", ", lines[order.Id].Where(l => l.QtyAllocated > 0).Select(l => $"{l.QtyAllocated} × {l.Name}"))
+                    + $" from your order {order.Number} {(complete ? "are" : "is")} reserved for you and will ship shortly.", now));
             }
         }
-        await db.SaveChangesAsync(ct);
+        await db.AddMessagesAsync(messages, ct);
         return allocations;
     }
 
@@ -100,61 +88,43 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
             return [];
         }
 
-        // The lines whose date moved are changed through the instance this context already tracks, or through a
-        // stub carrying the version read above (so a concurrent change is still caught), detached once saved.
-        var tracked = db.ChangeTracker.Entries<OrderLine>().ToDictionary(e => e.Entity.Id, e => e.Entity);
-        var stubs = new List<OrderLine>();
-        OrderLine Entity(WaitingLine w)
-        {
-            if (tracked.TryGetValue(w.Id, out var entity))
-            {
-                return entity;
-            }
-            entity = new OrderLine { Id = w.Id, OrderId = w.OrderId, ProductId = productId, Version = w.Version };
-            db.OrderLines.Attach(entity);
-            stubs.Add(entity);
-            return entity;
-        }
         var productName = await db.Products.Where(p => p.Id == productId).Select(p => p.Name).SingleAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         var changes = new List<EtaChange>();
+        var updates = new List<LineEta>();
         foreach (var i in moved)
         {
             var line = queue[i];
-            var entity = Entity(line);
             if (line.Eta is null && line.Promised is null)
             {
                 // A line just taken: its first date is its promise, not a change.
-                entity.CurrentEta = entity.PromisedShipDate = etas[i];
+                updates.Add(new LineEta(line.Id, line.OrderId, etas[i], SetPromise: true, EventDetail: null));
                 continue;
             }
             var wasLate = line.Eta > line.Promised;
             var isLate = etas[i] > line.Promised;
             changes.Add(new EtaChange(line.Id, line.Number, line.Eta, etas[i], isLate && !wasLate));
-            db.Record(line.OrderId, OrderEventKind.EtaChanged,
-                $"{productName}: expected to ship {Date(etas[i])} instead of {Date(line.Eta)} ({cause}).", userName, now, line.Id);
-            entity.CurrentEta = etas[i];
-            entity.Version++;
+            updates.Add(new LineEta(line.Id, line.OrderId, etas[i], SetPromise: false,
+                $"{productName}: expected to ship {Date(etas[i])} instead of {Date(line.Eta)} ({cause})."));
         }
+        await db.SetEtasAsync(updates, userName, now, ct);
 
         var late = changes.Where(c => c.BecameLate).ToList();
         if (late.Count > 0)
         {
-            var orderIds = late.Select(c => queue.First(l => l.Id == c.OrderLineId).OrderId).Distinct().ToList();
-            var orders = await db.Orders.Include(o => o.Customer).Where(o => orderIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
-            foreach (var change in late)
+            var byId = queue.ToDictionary(l => l.Id);
+            var orderIds = late.Select(c => byId[c.OrderLineId].OrderId).Distinct().ToList();
+            var customers = await db.Orders.AsNoTracking().Where(o => EF.Parameter(orderIds).Contains(o.Id))
+                .Select(o => new { o.Id, o.Customer.Name, o.Customer.Email }).ToDictionaryAsync(o => o.Id, ct);
+            await db.AddMessagesAsync(late.Select(change =>
             {
-                var line = queue.First(l => l.Id == change.OrderLineId);
-                db.Tell(orders[line.OrderId], MessageKind.Delay, $"{productName} from order {line.Number} is delayed",
+                var line = byId[change.OrderLineId];
+                var customer = customers[line.OrderId];
+                return OrderJournal.Message(line.OrderId, customer.Name, customer.Email, MessageKind.Delay, $"{productName} from order {line.Number} is delayed",
                     $"we're sorry: {productName} from your order {line.Number} "
                     + $"now ships around {Date(change.To)}, later than the {Date(line.Promised)} we promised.\n"
                     + "If you'd rather not wait, you can cancel this item at no cost from your tracking page or by replying to this e-mail.", now);
-            }
-        }
-        await db.SaveChangesAsync(ct);
-        foreach (var stub in stubs)
-        {
-            db.Entry(stub).State = EntityState.Detached;
+            }).ToList(), ct);
         }
         return changes;
     }

@@ -91,11 +91,6 @@ public static class Benchmark
         output.WriteLine("Targets for the products page: at most 2× raw SQL, at most 3 round trips, p95 at most 50 ms.");
     }
 
-    /// <summary>SQLite's text forms of the stored values, as EF Core writes them.</summary>
-    public static string Stamp(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
-
-    public static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
     private sealed class OptionsFactory(DbContextOptions<AppDbContext> options) : IDbContextFactory<AppDbContext>
     {
         public AppDbContext CreateDbContext() => new(options);

@@ -1,5 +1,7 @@
 using BackorderDashboard.Features.Backorders;
+using Microsoft.EntityFrameworkCore;
 using BackorderDashboard.Features.Products;
+using BackorderDashboard.Features.Restock;
 
 namespace BackorderDashboard.Data.Large;
 
@@ -28,10 +30,16 @@ public static class Commands
             if (args[0] == "benchmark")
             {
                 var connection = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path }.ToString();
+                // A store built by an older version gets the tables added since.
+                await using (var db = Benchmark.CreateFactory(connection).Factory.CreateDbContext())
+                {
+                    await db.Database.MigrateAsync();
+                }
                 var runs = Int(args, "--runs") ?? 50;
                 var results = new List<BenchmarkResult>();
                 results.AddRange(await ProductsBenchmark.RunAsync(connection, runs));
                 results.AddRange(await QueueBenchmark.RunAsync(connection, runs));
+                results.AddRange(await ReceivingBenchmark.RunAsync(connection, runs));
                 Benchmark.Print(results, Console.Out);
             }
             return 0;

@@ -96,8 +96,8 @@ public static class LargeDatabase
     {
         var rng = new Random(Seed);
         var today = DateOnly.FromDateTime(now);
-        string Stamp(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF");
-        string Day(DateOnly d) => d.ToString("yyyy-MM-dd");
+        static string Stamp(DateTime t) => BulkWrites.Stamp(t);
+        static string Day(DateOnly d) => BulkWrites.Day(d);
 
         using (var settings = new Insert(connection, tx, "MerchantSettings", "Id", "TimeZoneId", "DefaultHandlingDays", "DefaultLowStockThreshold", "VipFirstInQueue", "UpdatedAt"))
         {

@@ -217,7 +217,7 @@ public static class QueueBenchmark
     private static async Task RawCancelAsync(SqliteConnection connection, AvailabilityService.Context context, int productId, int lineId,
         TimeProvider time, CancellationToken ct)
     {
-        var now = Benchmark.Stamp(time.GetUtcNow().UtcDateTime);
+        var now = BulkWrites.Stamp(time.GetUtcNow().UtcDateTime);
         // BEGIN IMMEDIATE, as the app's write transactions: the read-then-write is serialized with other writers.
         await using var tx = connection.BeginTransaction(deferred: false);
         SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
@@ -339,7 +339,7 @@ public static class QueueBenchmark
             {
                 continue;
             }
-            var eta = etas[i] is { } d ? Benchmark.Day(d) : null;
+            var eta = etas[i] is { } d ? BulkWrites.Day(d) : null;
             if (line.Eta is null && line.Promised is null)
             {
                 await ExecAsync("UPDATE OrderLines SET CurrentEta = $e, PromisedShipDate = $e WHERE Id = $id", ("$e", eta), ("$id", line.Id));
