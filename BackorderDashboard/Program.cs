@@ -6,6 +6,7 @@ using BackorderDashboard.Components.Layout;
 using BackorderDashboard.Features.Admin;
 using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Features.Home;
+using BackorderDashboard.Features.Messages;
 using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Products;
 using BackorderDashboard.Features.Restock;
@@ -92,6 +93,10 @@ builder.Services.AddSingleton<StockNotifier>();
 builder.Services.AddScoped<ReceivingService>();
 builder.Services.AddScoped<PurchaseOrderService>();
 builder.Services.AddScoped<SupplierService>();
+builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
+builder.Services.Configure<SmtpOptions>(builder.Configuration.GetSection(SmtpOptions.Section));
+builder.Services.AddSingleton<OutboxSender>();
+builder.Services.AddHostedService<OutboxDispatcher>();
 
 var app = builder.Build();
 

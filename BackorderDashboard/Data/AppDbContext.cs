@@ -141,7 +141,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         builder.Entity<OutboxMessage>(m =>
         {
             m.HasIndex(x => new { x.State, x.CreatedAt });
+            m.HasIndex(x => new { x.State, x.NextAttemptAt });
             m.HasIndex(x => x.OrderId);
+            m.HasIndex(x => x.OrderLineId);
             m.HasOne(x => x.Order).WithMany().OnDelete(DeleteBehavior.Restrict);
         });
 

@@ -90,11 +90,11 @@ public static class BulkWrites
         {
             return;
         }
-        var json = Json(messages.Select(m => new object?[] { (int)m.Kind, m.OrderId, m.ToEmail, m.Subject, m.BodyText, Stamp(m.CreatedAt) }));
+        var json = Json(messages.Select(m => new object?[] { (int)m.Kind, m.OrderId, m.ToEmail, m.Subject, m.BodyText, Stamp(m.CreatedAt), m.OrderLineId }));
         await ExecAsync(db, """
-            INSERT INTO Outbox (Kind, OrderId, ToEmail, Subject, BodyText, CreatedAt, State, Attempts)
+            INSERT INTO Outbox (Kind, OrderId, ToEmail, Subject, BodyText, CreatedAt, State, Attempts, OrderLineId)
             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
-                   json_extract(value, '$[4]'), json_extract(value, '$[5]'), 0, 0
+                   json_extract(value, '$[4]'), json_extract(value, '$[5]'), 0, 0, json_extract(value, '$[6]')
             FROM json_each($json) ORDER BY key;
             """, ct, ("$json", json));
     }

@@ -16,9 +16,15 @@ public enum MessageKind
 
 public enum MessageState
 {
+    /// <summary>Waiting to be sent (first try, or a retry after <see cref="OutboxMessage.NextAttemptAt"/>).</summary>
     Pending = 0,
+
+    /// <summary>Claimed by one dispatcher until <see cref="OutboxMessage.ClaimedUntil"/>.</summary>
     Sending = 1,
+
     Sent = 2,
+
+    /// <summary>Given up: refused for good by the mail server, or out of retries. Someone has to look at it.</summary>
     Failed = 3,
 }
 
@@ -35,6 +41,9 @@ public class OutboxMessage
     public int? OrderId { get; set; }
     public Order? Order { get; set; }
 
+    /// <summary>The line a delay message is about: the customer may cancel it from the tracking page.</summary>
+    public int? OrderLineId { get; set; }
+
     [MaxLength(256)]
     public required string ToEmail { get; set; }
 
@@ -50,6 +59,19 @@ public class OutboxMessage
     public int Attempts { get; set; }
 
     public DateTime? SentAt { get; set; }
+
+    /// <summary>When a retry may go; null for a message not tried yet.</summary>
+    public DateTime? NextAttemptAt { get; set; }
+
+    /// <summary>The dispatcher sending it, and until when its claim holds (a crashed dispatcher's claim runs out).</summary>
+    [MaxLength(64)]
+    public string? ClaimedBy { get; set; }
+
+    public DateTime? ClaimedUntil { get; set; }
+
+    /// <summary>The Message-ID the e-mail was sent with; the same for every attempt, so a mail server can tell a repeat.</summary>
+    [MaxLength(200)]
+    public string? MessageId { get; set; }
 
     [MaxLength(2000)]
     public string? LastError { get; set; }

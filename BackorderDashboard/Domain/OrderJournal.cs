@@ -12,16 +12,17 @@ public static class OrderJournal
         db.OrderEvents.Add(new OrderEvent { OrderId = orderId, OrderLineId = lineId, Kind = kind, Detail = detail, UserName = userName, At = at });
 
     /// <summary>Queues a message to the order's customer (the order must have its customer loaded).</summary>
-    public static void Tell(this AppDbContext db, Order order, MessageKind kind, string subject, string body, DateTime at) =>
-        db.Tell(order.Customer, order.Id, kind, subject, body, at);
+    public static OutboxMessage Tell(this AppDbContext db, Order order, MessageContent content, DateTime at) =>
+        db.Tell(order.Customer, order.Id, content, at);
 
     /// <summary>Queues a message to a customer, about an order or not (a waitlist's back-in-stock note).</summary>
-    public static void Tell(this AppDbContext db, Customer customer, int? orderId, MessageKind kind, string subject, string body, DateTime at) =>
-        db.Outbox.Add(Message(orderId, customer.Name, customer.Email, kind, subject, body, at));
+    public static OutboxMessage Tell(this AppDbContext db, Customer customer, int? orderId, MessageContent content, DateTime at) =>
+        db.Outbox.Add(Message(orderId, customer.Name, customer.Email, content, at)).Entity;
 
     /// <summary>A message to a customer, greeting included, for callers that write many at once.</summary>
-    public static OutboxMessage Message(int? orderId, string name, string email, MessageKind kind, string subject, string body, DateTime at) => new()
+    public static OutboxMessage Message(int? orderId, string name, string email, MessageContent content, DateTime at) => new()
     {
-        Kind = kind, OrderId = orderId, ToEmail = email, Subject = subject, BodyText = $"Hello {name},\n\n{body}\n", CreatedAt = at,
+        Kind = content.Kind, OrderId = orderId, OrderLineId = content.OrderLineId, ToEmail = email, Subject = content.Subject,
+        BodyText = $"Hello {name},\n\n{content.Body}\n", CreatedAt = at,
     };
 }

@@ -61,9 +61,8 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
             var complete = lines[order.Id].All(l => l.QtyUnfilled == 0);
             if (order.ShipPolicy == ShipPolicy.ShipAvailable || complete)
             {
-                messages.Add(OrderJournal.Message(order.Id, order.Customer, order.Email, MessageKind.ReadyToShip, $"Your order {order.Number} is being packed",
-                    "good news: " + string.Join(", ", lines[order.Id].Where(l => l.QtyAllocated > 0).Select(l => $"{l.QtyAllocated} × {l.Name}"))
-                    + $" from your order {order.Number} {(complete ? "are" : "is")} reserved for you and will ship shortly.", now));
+                messages.Add(OrderJournal.Message(order.Id, order.Customer, order.Email, MessageTemplates.ReadyToShip(order.Number,
+                    lines[order.Id].Where(l => l.QtyAllocated > 0).Select(l => (l.Name, l.QtyAllocated)).ToList(), complete), now));
             }
         }
         await db.AddMessagesAsync(messages, ct);
@@ -120,10 +119,8 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
             {
                 var line = byId[change.OrderLineId];
                 var customer = customers[line.OrderId];
-                return OrderJournal.Message(line.OrderId, customer.Name, customer.Email, MessageKind.Delay, $"{productName} from order {line.Number} is delayed",
-                    $"we're sorry: {productName} from your order {line.Number} "
-                    + $"now ships around {Date(change.To)}, later than the {Date(line.Promised)} we promised.\n"
-                    + "If you'd rather not wait, you can cancel this item at no cost from your tracking page or by replying to this e-mail.", now);
+                return OrderJournal.Message(line.OrderId, customer.Name, customer.Email,
+                    MessageTemplates.Delay(productName, line.Number, line.Id, change.To, line.Promised), now);
             }).ToList(), ct);
         }
         return changes;

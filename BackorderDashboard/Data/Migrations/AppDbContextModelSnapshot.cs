@@ -394,6 +394,13 @@ namespace BackorderDashboard.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -404,7 +411,17 @@ namespace BackorderDashboard.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("OrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OrderLineId")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("SentAt")
@@ -427,7 +444,11 @@ namespace BackorderDashboard.Data.Migrations
 
                     b.HasIndex("OrderId");
 
+                    b.HasIndex("OrderLineId");
+
                     b.HasIndex("State", "CreatedAt");
+
+                    b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("Outbox");
                 });

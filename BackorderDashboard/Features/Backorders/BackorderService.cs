@@ -91,9 +91,7 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
             });
         }
         db.Record(line.OrderId, OrderEventKind.Cancelled, $"{cancelled} × {line.Product.Name} cancelled: {reason.Trim()}", userName, now, line.Id);
-        db.Tell(line.Order, MessageKind.Cancelled, $"{line.Product.Name} cancelled from order {line.Order.Number}",
-            $"{cancelled} × {line.Product.Name} from your order {line.Order.Number} is cancelled ({reason.Trim()}). You will not be charged for it."
-            + (joinWaitlist ? $"\nWe'll e-mail you as soon as {line.Product.Name} is back in stock." : ""), now);
+        db.Tell(line.Order, MessageTemplates.Cancelled(line.Product.Name, line.Order.Number, cancelled, reason, joinWaitlist), now);
         if (joinWaitlist && !await db.Waitlist.AnyAsync(w => w.ProductId == line.ProductId && w.CustomerId == line.Order.CustomerId && w.NotifiedAt == null, ct))
         {
             db.Waitlist.Add(new WaitlistEntry { ProductId = line.ProductId, CustomerId = line.Order.CustomerId, CreatedAt = now });
@@ -134,8 +132,7 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         order.Version++;
         var text = policy == ShipPolicy.ShipComplete ? "everything together, when the last item arrives" : "each item as soon as it is in stock";
         db.Record(order.Id, OrderEventKind.ShipPolicyChanged, $"Now ships {text}.", userName, now);
-        db.Tell(order, MessageKind.Update, $"Your order {order.Number}: shipping changed",
-            $"as agreed, we will now ship your order {order.Number} {text}.", now);
+        db.Tell(order, MessageTemplates.ShippingChanged(order.Number, text), now);
         await db.SaveChangesAsync(ct);
         if (policy == ShipPolicy.ShipAvailable)
         {
@@ -179,8 +176,7 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
             AmountCents = kind == ConsolationKind.AmountDiscount ? amountCents : null, Reason = reason.Trim(), CreatedBy = userName, CreatedAt = now,
         });
         db.Record(order.Id, OrderEventKind.Consolation, $"{what} ({reason.Trim()}).", userName, now);
-        db.Tell(order, MessageKind.Consolation, $"A thank-you for waiting on order {order.Number}",
-            $"thank you for your patience with order {order.Number}. We've added {what} to it.", now);
+        db.Tell(order, MessageTemplates.Consolation(order.Number, what), now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return ActionResult.Ok($"{what} added to {order.Number}.");

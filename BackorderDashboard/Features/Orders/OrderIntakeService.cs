@@ -156,8 +156,7 @@ public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory
         }
         if (placed.Any(p => p.Backordered > 0))
         {
-            db.Tell(order, MessageKind.BackorderConfirmation, $"Your order {order.Number}: ship dates for the items on backorder",
-                ConfirmationText(order.Number, placed), now);
+            db.Tell(order, MessageTemplates.Confirmation(order.Number, placed.Select(p => (p.Name, p.Qty, p.FromStock, p.Backordered, p.Eta))), now);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -204,18 +203,4 @@ public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory
     private static string Describe(ShipPolicy policy) => policy == ShipPolicy.ShipComplete ? "ship complete" : "ship what's available";
 
     private static string ShortDate(DateOnly? date) => date is { } d ? MerchantClock.ShortDate(d) : "when stock arrives";
-
-    private static string ConfirmationText(string number, IReadOnlyList<PlacedLine> lines)
-    {
-        var text = new StringBuilder($"thank you for your order {number}.\n\n");
-        foreach (var line in lines)
-        {
-            text.Append($"- {line.Qty} × {line.Name}: ");
-            text.AppendLine(line.Backordered == 0 ? "in stock, ships now"
-                : line.FromStock > 0 ? $"{line.FromStock} ship now, {line.Backordered} on backorder, expected to ship {ShortDate(line.Eta)}"
-                : $"on backorder, expected to ship {ShortDate(line.Eta)}");
-        }
-        text.Append("\nWe will write again if a date changes. You can cancel a backordered item at any time before it ships.");
-        return text.ToString();
-    }
 }

@@ -222,8 +222,7 @@ public sealed class ReceivingService(
         foreach (var entry in entries)
         {
             entry.NotifiedAt = now;
-            db.Tell(entry.Customer, null, MessageKind.BackInStock, $"{product.Name} is back in stock",
-                $"{product.Name} ({product.Sku}) is back in stock. It is not reserved for you: order soon if you still want it.", now);
+            db.Tell(entry.Customer, null, MessageTemplates.BackInStock(product.Name, product.Sku), now);
         }
         return entries.Count;
     }

@@ -90,9 +90,7 @@ public sealed class ShippingService(IDbContextFactory<AppDbContext> dbFactory, T
         var items = string.Join(", ", toShip.Select(x => $"{x.Qty} × {x.Line.Product.Name}"));
         db.Record(order.Id, OrderEventKind.Shipped,
             $"Shipped {items}{(string.IsNullOrWhiteSpace(trackingNumber) ? "" : $" ({carrier} {trackingNumber})")}.", userName, now);
-        db.Tell(order, MessageKind.Shipped, $"Your order {order.Number} has shipped",
-            $"{items} from your order {order.Number} {(toShip.Count == 1 && toShip[0].Qty == 1 ? "is" : "are")} on the way."
-            + (string.IsNullOrWhiteSpace(trackingNumber) ? "" : $"\nTracking: {carrier} {trackingNumber}"), now);
+        db.Tell(order, MessageTemplates.Shipped(order.Number, toShip.Select(x => (x.Line.Product.Name, x.Qty)).ToList(), carrier, trackingNumber), now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return ActionResult.Ok($"{order.Number} shipped: {items}.");
