@@ -11,6 +11,7 @@ using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Products;
 using BackorderDashboard.Features.Restock;
 using BackorderDashboard.Features.Shipping;
+using BackorderDashboard.Features.Tracking;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -97,6 +98,9 @@ builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(Me
 builder.Services.Configure<SmtpOptions>(builder.Configuration.GetSection(SmtpOptions.Section));
 builder.Services.AddSingleton<OutboxSender>();
 builder.Services.AddHostedService<OutboxDispatcher>();
+builder.Services.AddScoped<OutboxService>();
+builder.Services.AddScoped<CustomerMessageService>();
+builder.Services.AddScoped<TrackingService>();
 
 var app = builder.Build();
 

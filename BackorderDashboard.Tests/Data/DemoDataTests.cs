@@ -117,6 +117,36 @@ public class DemoDataTests(DemoStoreFixture store) : IClassFixture<DemoStoreFixt
     }
 
     [Fact]
+    public async Task DemoStore_OrdersHaveTheirHistoryAndMessages_AsTheAppWritesThem()
+    {
+        await using var db = store.Database.CreateDbContext();
+
+        // Every order starts with "placed"; every line that waited has its backordered row and its customer a confirmation.
+        Assert.Equal(await db.Orders.CountAsync(), await db.OrderEvents.CountAsync(e => e.Kind == OrderEventKind.Placed));
+        var backorderedLines = await db.OrderLines.CountAsync(l => l.QtyBackorderedAtPlacement > 0);
+        Assert.Equal(backorderedLines, await db.OrderEvents.CountAsync(e => e.Kind == OrderEventKind.Backordered));
+        Assert.Equal(await db.Orders.CountAsync(o => o.Lines.Any(l => l.QtyBackorderedAtPlacement > 0)),
+            await db.Outbox.CountAsync(m => m.Kind == MessageKind.BackorderConfirmation));
+        Assert.Equal(await db.Shipments.CountAsync(), await db.OrderEvents.CountAsync(e => e.Kind == OrderEventKind.Shipped));
+        Assert.Equal(await db.Shipments.CountAsync(), await db.Outbox.CountAsync(m => m.Kind == MessageKind.Shipped));
+        Assert.True(await db.OrderEvents.CountAsync(e => e.Kind == OrderEventKind.Allocated) > 50);
+
+        // A late line was told once, with a delay note that lets the customer cancel that line.
+        var late = await db.OrderLines.Where(l => l.QtyUnfilled > 0 && l.CurrentEta > l.PromisedShipDate).Select(l => l.Id).ToListAsync();
+        var delays = await db.Outbox.Where(m => m.Kind == MessageKind.Delay).Select(m => m.OrderLineId).ToListAsync();
+        Assert.NotEmpty(late);
+        Assert.Equal(late.Order(), delays.Select(d => d!.Value).Order());
+
+        // Before today they went out; today's wait for the dispatcher; nothing is dated in the future.
+        var startOfToday = store.Clock.StartOfDayUtc(store.Clock.Today);
+        Assert.False(await db.Outbox.AnyAsync(m => m.CreatedAt < startOfToday && m.State != MessageState.Sent));
+        Assert.False(await db.Outbox.AnyAsync(m => m.CreatedAt >= startOfToday && m.State != MessageState.Pending));
+        Assert.False(await db.Outbox.AnyAsync(m => m.CreatedAt > DemoStoreFixture.Now.UtcDateTime));
+        Assert.False(await db.OrderEvents.AnyAsync(e => e.At > DemoStoreFixture.Now.UtcDateTime));
+        Assert.All(await db.Outbox.Select(m => m.BodyText).Take(50).ToListAsync(), body => Assert.StartsWith("Hello ", body));
+    }
+
+    [Fact]
     public void Generate_SameSeedAndDay_GivesTheSameStore()
     {
         var a = new DemoDataGenerator().Generate(store.Clock, 1);

@@ -128,6 +128,8 @@ public static class DatabaseSetup
         db.AddRange(data.Shipments);
         db.AddRange(data.ShipmentLines);
         db.AddRange(data.Ledger);
+        db.AddRange(data.Events);
+        db.AddRange(data.Messages);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();

@@ -66,6 +66,25 @@ public static class EtaWalk
         return null;
     }
 
+    /// <summary>
+    /// Which inbound supply (index into <paramref name="inbound"/>) brings unit number <paramref name="unitNumber"/> of
+    /// the queue, by the same walk as the dates; null when what is on order does not reach it.
+    /// </summary>
+    public static int? CoveringIndex(long unitNumber, IReadOnlyList<InboundSupply> inbound)
+    {
+        long covered = 0;
+        // Stable by date, as the walk: supplies due the same day are taken in the order given.
+        foreach (var i in Enumerable.Range(0, inbound.Count).Where(i => inbound[i].Quantity > 0).OrderBy(i => inbound[i].ExpectedDate))
+        {
+            covered += inbound[i].Quantity;
+            if (covered >= unitNumber)
+            {
+                return i;
+            }
+        }
+        return null;
+    }
+
     private static InboundSupply[] Sorted(IReadOnlyList<InboundSupply> inbound) =>
         inbound.Where(s => s.Quantity > 0).OrderBy(s => s.ExpectedDate).ToArray();
 

@@ -76,5 +76,11 @@ public static class MessageTemplates
 
     public static string Items(IEnumerable<(string Product, int Qty)> items) => string.Join(", ", items.Select(i => $"{i.Qty} × {i.Product}"));
 
-    public static string Date(DateOnly? date, string unknown = "an unknown date") => date is { } d ? MerchantClock.ShortDate(d) : unknown;
+    /// <summary>
+    /// Messages are written in English, so their dates are too ("Dec 5"), whatever the format of the colleague whose
+    /// action wrote them.
+    /// </summary>
+    public static readonly System.Globalization.CultureInfo Culture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
+
+    public static string Date(DateOnly? date, string unknown = "an unknown date") => date is { } d ? MerchantClock.ShortDate(d, Culture) : unknown;
 }

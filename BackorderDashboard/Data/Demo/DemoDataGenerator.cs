@@ -16,6 +16,8 @@ public sealed class DemoData
     public List<Shipment> Shipments { get; } = [];
     public List<ShipmentLine> ShipmentLines { get; } = [];
     public List<StockLedgerEntry> Ledger { get; } = [];
+    public List<OrderEvent> Events { get; } = [];
+    public List<OutboxMessage> Messages { get; } = [];
 }
 
 /// <summary>
@@ -299,6 +301,42 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         }
         _data.Orders.Add(order);
         _openOrders.Add(new SimOrder(order, lines));
+
+        // The history and the confirmation the app writes when it takes an order.
+        Record(order, OrderEventKind.Placed, $"Order placed by {order.Channel.ToString().ToLowerInvariant()}: {lines.Count} line(s), ship policy "
+            + (order.ShipPolicy == ShipPolicy.ShipComplete ? "everything together" : "each item when ready") + ".", placedAt,
+            user: order.Channel is OrderChannel.Phone or OrderChannel.Email ? "support@example.com" : null);
+        foreach (var line in lines.Where(l => l.QtyBackorderedAtPlacement > 0))
+        {
+            Record(order, OrderEventKind.Backordered,
+                $"{line.QtyBackorderedAtPlacement} × {NameOf(line)} backordered, promised to ship {MessageTemplates.Date(line.PromisedShipDate)}.", placedAt, line.Id);
+        }
+        if (lines.Any(l => l.QtyBackorderedAtPlacement > 0))
+        {
+            Tell(order, MessageTemplates.Confirmation(order.Number,
+                lines.Select(l => (NameOf(l), l.Qty, l.Qty - l.QtyBackorderedAtPlacement, l.QtyBackorderedAtPlacement, l.PromisedShipDate))), placedAt);
+        }
+    }
+
+    private string NameOf(OrderLine line) => _products[line.ProductId - 1].Entity.Name;
+
+    private Order OrderOf(OrderLine line) => _data.Orders[line.OrderId - 1];
+
+    private void Record(Order order, OrderEventKind kind, string detail, DateTime at, int? lineId = null, string? user = null) =>
+        _data.Events.Add(new OrderEvent { OrderId = order.Id, OrderLineId = lineId, Kind = kind, Detail = detail, UserName = user, At = at });
+
+    /// <summary>A message as the app writes it; those from before today went out a couple of minutes later, today's still wait.</summary>
+    private void Tell(Order order, MessageContent content, DateTime at)
+    {
+        var customer = _data.Customers[order.CustomerId - 1];
+        var message = OrderJournal.Message(order.Id, customer.Name, customer.Email, content, at);
+        if (at < _clock.StartOfDayUtc(_clock.Today))
+        {
+            message.State = MessageState.Sent;
+            message.SentAt = at.AddMinutes(2);
+            message.Attempts = 1;
+        }
+        _data.Messages.Add(message);
     }
 
     private SimProduct PickProduct(DateOnly day)
@@ -448,6 +486,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
     /// <summary>A restock fills the queue in queue order until the new units run out.</summary>
     private void AllocateQueue(SimProduct product, string reference, DateTime at)
     {
+        var filled = new List<(OrderLine Line, int Qty)>();
         foreach (var line in product.Queue.ToList())
         {
             if (product.Available <= 0)
@@ -458,10 +497,23 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
             if (qty > 0)
             {
                 Allocate(product, line, qty, reference, at);
+                filled.Add((line, qty));
+                Record(OrderOf(line), OrderEventKind.Allocated, $"{qty} unit(s) allocated (receipt {reference}).", at, line.Id);
             }
             if (Unfilled(line) == 0)
             {
                 product.Queue.Remove(line);
+            }
+        }
+        // One "being packed" note per order that can now ship, as the app's queue upkeep writes it.
+        foreach (var group in filled.GroupBy(f => f.Line.OrderId))
+        {
+            var order = OrderOf(group.First().Line);
+            var lines = _openOrders.FirstOrDefault(o => o.Entity.Id == order.Id)?.Lines ?? group.Select(g => g.Line).ToList();
+            var complete = lines.All(l => Unfilled(l) == 0);
+            if (order.ShipPolicy == ShipPolicy.ShipAvailable || complete)
+            {
+                Tell(order, MessageTemplates.ReadyToShip(order.Number, lines.Where(l => l.QtyAllocated > 0).Select(l => (NameOf(l), l.QtyAllocated)).ToList(), complete), at);
             }
         }
     }
@@ -506,6 +558,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
             ShippedBy = "merchant@example.com",
         };
         _data.Shipments.Add(shipment);
+        var items = lines.Select(l => (NameOf(l), l.QtyAllocated)).ToList();
         foreach (var line in lines)
         {
             var qty = line.QtyAllocated;
@@ -518,6 +571,9 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
             _data.ShipmentLines.Add(new ShipmentLine { Id = ++_shipmentLineId, ShipmentId = shipment.Id, OrderLineId = line.Id, Qty = qty });
         }
         order.Entity.PaymentCapturedAt ??= at;
+        Record(order.Entity, OrderEventKind.Shipped, $"Shipped {MessageTemplates.Items(items)} ({shipment.Carrier} {shipment.TrackingNumber}).", at,
+            user: "merchant@example.com");
+        Tell(order.Entity, MessageTemplates.Shipped(order.Entity.Number, items, shipment.Carrier, shipment.TrackingNumber), at);
     }
 
     private void CancelSomeWaitingLines(DateOnly day)
@@ -530,8 +586,13 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
                 // Customers rarely give up in the first two weeks; after that a few do every day.
                 if (line.QueuedAt is { } queued && (start - queued).TotalDays > 14 && _rng.NextDouble() < 0.012)
                 {
-                    line.QtyCancelled += Unfilled(line);
+                    var qty = Unfilled(line);
+                    line.QtyCancelled += qty;
                     product.Queue.Remove(line);
+                    var at = start.AddHours(_rng.Next(9, 17));
+                    const string reason = "the customer no longer wanted to wait";
+                    Record(OrderOf(line), OrderEventKind.Cancelled, $"{qty} × {NameOf(line)} cancelled: {reason}", at, line.Id, "support@example.com");
+                    Tell(OrderOf(line), MessageTemplates.Cancelled(NameOf(line), OrderOf(line).Number, qty, reason, waitlisted: false), at);
                 }
             }
         }
@@ -680,7 +741,23 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
             var etas = AvailabilityRule.QueueEtas(FactsOn(product, today), queue.Select(Unfilled).ToList(), today, null);
             for (var i = 0; i < queue.Count; i++)
             {
-                queue[i].CurrentEta = etas[i];
+                var line = queue[i];
+                var before = line.CurrentEta;
+                line.CurrentEta = etas[i];
+                if (before == etas[i] || line.QueuedAt is not { } queued)
+                {
+                    continue;
+                }
+                // The move as the app records it: a history row with its cause, and a delay note when it breaks the promise.
+                var at = new[] { _clock.StartOfDayUtc(today.AddDays(-_rng.Next(0, 4))).AddHours(9), queued.AddMinutes(30) }.Max();
+                at = at < _clock.UtcNow ? at : _clock.UtcNow.AddMinutes(-5);
+                var order = OrderOf(line);
+                Record(order, OrderEventKind.EtaChanged,
+                    $"{product.Entity.Name}: expected to ship {MessageTemplates.Date(etas[i])} instead of {MessageTemplates.Date(before)} (restock dates changed).", at, line.Id);
+                if (etas[i] > line.PromisedShipDate && !(before > line.PromisedShipDate))
+                {
+                    Tell(order, MessageTemplates.Delay(product.Entity.Name, order.Number, line.Id, etas[i], line.PromisedShipDate), at);
+                }
             }
         }
     }

@@ -11,7 +11,8 @@ public sealed record LongestQueue(string Sku, string Name, int Lines, int Units)
 
 public sealed record NextReceipt(int Id, string Number, string Supplier, DateOnly ExpectedDate, int Units, bool Overdue);
 
-public sealed record OrderHit(string Number, string CustomerName, string CustomerEmail, DateTime PlacedAt, int Lines, int LinesWaiting);
+public sealed record OrderHit(string Number, string CustomerName, string CustomerEmail, DateTime PlacedAt, int Lines, int LinesWaiting,
+    string? CustomerPhone = null, DateOnly? LatestEta = null, bool Late = false);
 
 public sealed record KpiSummary(int Orders, int BackorderedOrders, int PreviousOrders, int PreviousBackorderedOrders,
     int OpenLines, int LateLines, long OpenValueCents, IReadOnlyList<WeekPoint> Weeks)
@@ -65,7 +66,11 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
     }
 
     /// <summary>Orders whose number, customer e-mail, name or phone contains the text (SQLite LIKE ignores ASCII case).</summary>
-    public async Task<IReadOnlyList<OrderHit>> FindOrdersAsync(string? text, int take = 10, CancellationToken ct = default)
+    /// <summary>
+    /// Orders whose number, customer e-mail, name or phone contains the text (any case), newest first. A text that
+    /// looks like a phone number also matches however the number was written ("555 0199" finds "+1 555-0199").
+    /// </summary>
+    public async Task<IReadOnlyList<OrderHit>> FindOrdersAsync(string? text, int take = 10, int skip = 0, CancellationToken ct = default)
     {
         var q = text?.Trim();
         if (string.IsNullOrEmpty(q) || q.Length < 2)
@@ -73,16 +78,25 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
             return [];
         }
         var pattern = $"%{q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
+        var digits = new string(q.Where(char.IsAsciiDigit).ToArray());
+        var phoneLike = digits.Length >= 3 && q.All(c => char.IsAsciiDigit(c) || c is ' ' or '-' or '(' or ')' or '+' or '.' or '/');
+        var digitsPattern = $"%{digits}%";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Orders.AsNoTracking()
             .Where(o => EF.Functions.Like(o.Number, pattern, "\\")
                 || EF.Functions.Like(o.Customer.Email, pattern, "\\")
                 || EF.Functions.Like(o.Customer.Name, pattern, "\\")
-                || (o.Customer.Phone != null && EF.Functions.Like(o.Customer.Phone, pattern, "\\")))
-            .OrderByDescending(o => o.PlacedAt)
+                || (o.Customer.Phone != null && EF.Functions.Like(o.Customer.Phone, pattern, "\\"))
+                || (phoneLike && o.Customer.Phone != null && EF.Functions.Like(
+                    o.Customer.Phone.Replace(" ", "").Replace("-", "").Replace("(", "").Replace(")", "").Replace("+", "").Replace(".", "").Replace("/", ""),
+                    digitsPattern)))
+            .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id)
+            .Skip(skip)
             .Take(take)
             .Select(o => new OrderHit(o.Number, o.Customer.Name, o.Customer.Email, o.PlacedAt, o.Lines.Count,
-                o.Lines.Count(l => l.QtyUnfilled > 0)))
+                o.Lines.Count(l => l.QtyUnfilled > 0), o.Customer.Phone,
+                o.Lines.Where(l => l.QtyUnfilled > 0).Max(l => l.CurrentEta),
+                o.Lines.Any(l => l.QtyUnfilled > 0 && l.CurrentEta > l.PromisedShipDate)))
             .ToListAsync(ct);
     }
 

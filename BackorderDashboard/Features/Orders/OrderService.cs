@@ -21,12 +21,38 @@ public enum LineStatus
     Cancelled,
 }
 
+/// <summary>The purchase order that brings a waiting line's last unit, or none: the date then comes from the supplier's lead time.</summary>
+public sealed record WaitingOn(int? PurchaseOrderId, string? PurchaseOrderNumber, DateOnly? Expected)
+{
+    public static readonly WaitingOn LeadTime = new(null, null, null);
+}
+
 public sealed record OrderLineView(
     int LineId, int Version, string Sku, string ProductName, int Qty, long UnitPriceCents,
     int Allocated, int Shipped, int Cancelled, int Unfilled,
-    DateOnly? Promised, DateOnly? Eta, int? Position, int? UnitsAhead, bool Expedited, LineStatus Status)
+    DateOnly? Promised, DateOnly? Eta, int? Position, int? UnitsAhead, bool Expedited, LineStatus Status, WaitingOn? WaitingOn = null)
 {
     public bool Late => Unfilled > 0 && Eta > Promised;
+
+    /// <summary>Where the line stands, as the customer would be told: "ships around Dec 5; you are 3rd in line".</summary>
+    public string CustomerStatus(DateTime? shippedAt = null) => Status switch
+    {
+        LineStatus.Backordered when Allocated + Shipped > 0 =>
+            $"{Allocated + Shipped} of {Qty - Cancelled} {(Shipped > 0 ? "shipped" : "set aside")}, the rest {Waiting()}",
+        LineStatus.Backordered => Waiting(),
+        LineStatus.HeldForRest => "set aside for you; it ships together with the rest of your order",
+        LineStatus.ReadyToShip => Shipped > 0 ? "partly shipped; the rest is set aside for you and ships shortly" : "set aside for you and ships shortly",
+        LineStatus.Shipped => shippedAt is { } at ? $"shipped on {MessageTemplates.Date(DateOnly.FromDateTime(at))}" : "shipped",
+        _ => "cancelled",
+    };
+
+    private string Waiting()
+    {
+        var when = Eta is { } eta ? $"ships around {MessageTemplates.Date(eta)}" : "ships as soon as the supplier delivers";
+        var late = Late && Promised is { } promised ? $" (later than the {MessageTemplates.Date(promised)} we first said, sorry)" : "";
+        var place = Position is { } p ? $"; you are {Ordinal(p)} in line" : "";
+        return when + late + place;
+    }
 
     /// <summary>Something is left to cancel: units waiting or set aside.</summary>
     public bool Open => Unfilled + Allocated > 0;
@@ -46,13 +72,32 @@ public sealed record OrderLineView(
 public sealed record ConsolationView(ConsolationKind Kind, string What, string Reason, string? By, DateTime At);
 
 /// <summary>One entry of the order's history; a message to the customer carries its text.</summary>
-public sealed record TimelineEntry(DateTime At, string Title, string Detail, string? By, string? MessageBody = null, MessageState? MessageState = null);
+public sealed record TimelineEntry(DateTime At, string Title, string Detail, string? By, string? MessageBody = null, MessageState? MessageState = null,
+    long? MessageId = null, string? MessageError = null, DateTime? SentAt = null);
+
+/// <summary>A parcel that left: when, how to follow it, what was in it.</summary>
+public sealed record ShipmentView(DateTime ShippedAt, string? Carrier, string? TrackingNumber, IReadOnlyList<(string Product, int Qty)> Items);
 
 public sealed record OrderView(
     int Id, int Version, string Number, string CustomerName, string CustomerEmail, string? CustomerPhone, CustomerTier Tier,
     DateTime PlacedAt, OrderChannel Channel, ShipPolicy ShipPolicy, DateTime AuthorizationExpiresAt, DateTime? CapturedAt,
-    IReadOnlyList<OrderLineView> Lines, IReadOnlyList<ConsolationView> Consolations, IReadOnlyList<TimelineEntry> Timeline)
+    IReadOnlyList<OrderLineView> Lines, IReadOnlyList<ConsolationView> Consolations, IReadOnlyList<TimelineEntry> Timeline,
+    string TrackingToken = "", IReadOnlyList<ShipmentView>? Shipments = null)
 {
+    public IReadOnlyList<ShipmentView> Parcels => Shipments ?? [];
+
+    /// <summary>When the line's last units left (for "shipped on Nov 20").</summary>
+    public DateTime? LastShippedAt(OrderLineView line) =>
+        Parcels.Where(s => s.Items.Any(i => i.Product == line.ProductName)).Select(s => (DateTime?)s.ShippedAt).Max();
+
+    /// <summary>What the agent can say or paste, one sentence per item: "Your Blue Kettle ships around Dec 5; you are 3rd in line."</summary>
+    public string SuggestedAnswer => string.Join(" ", Lines.Select(l =>
+        $"Your {(l.Qty - l.Cancelled > 1 ? $"{l.Qty - l.Cancelled} × " : "")}{l.ProductName} {(l.Status == LineStatus.Cancelled ? "was cancelled" : l.CustomerStatus(LastShippedAt(l)))}."));
+
+    /// <summary>The status update template: each item and where it stands.</summary>
+    public IReadOnlyList<MessageTemplates.ItemStatus> ItemStatuses =>
+        Lines.Select(l => new MessageTemplates.ItemStatus(l.ProductName, l.Qty, l.CustomerStatus(LastShippedAt(l)))).ToList();
+
     public long TotalCents => Lines.Sum(l => l.UnitPriceCents * l.Qty);
 
     /// <summary>The card authorization lapses before some waiting line's ETA: re-authorize before it ships.</summary>
@@ -72,7 +117,7 @@ public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory)
             .Select(o => new
             {
                 o.Id, o.Version, o.Number, o.Customer.Name, o.Customer.Email, o.Customer.Phone, o.Customer.Tier, o.PlacedAt, o.Channel,
-                o.ShipPolicy, o.PaymentAuthorizationExpiresAt, o.PaymentCapturedAt,
+                o.ShipPolicy, o.PaymentAuthorizationExpiresAt, o.PaymentCapturedAt, o.TrackingToken,
             })
             .SingleOrDefaultAsync(ct);
         if (order is null)
@@ -92,30 +137,59 @@ public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory)
             })
             .ToListAsync(ct);
         var anyWaiting = lines.Any(l => l.Line.QtyUnfilled > 0);
+
+        // The purchase order each waiting line's last unit comes on: the same walk as its ETA.
+        var waitingProducts = lines.Where(l => l.Line.QtyUnfilled > 0).Select(l => l.Line.ProductId).Distinct().ToList();
+        var inbound = (await db.PurchaseOrderLines.AsNoTracking()
+                .Where(l => waitingProducts.Contains(l.ProductId) && l.QtyOrdered > l.QtyReceived
+                    && (l.PurchaseOrder.Status == PurchaseOrderStatus.Ordered || l.PurchaseOrder.Status == PurchaseOrderStatus.PartiallyReceived))
+                .OrderBy(l => l.Id)
+                .Select(l => new { l.ProductId, l.PurchaseOrderId, l.PurchaseOrder.Number, l.PurchaseOrder.ExpectedDate, Qty = l.QtyOrdered - l.QtyReceived })
+                .ToListAsync(ct))
+            .ToLookup(l => l.ProductId);
+        WaitingOn? WaitingOnFor(OrderLine line, int? unitsAhead)
+        {
+            if (line.QtyUnfilled <= 0)
+            {
+                return null;
+            }
+            var supplies = inbound[line.ProductId].ToList();
+            return EtaWalk.CoveringIndex((unitsAhead ?? 0) + line.QtyUnfilled, supplies.Select(s => new InboundSupply(s.ExpectedDate, s.Qty)).ToList()) is { } i
+                ? new WaitingOn(supplies[i].PurchaseOrderId, supplies[i].Number, supplies[i].ExpectedDate)
+                : WaitingOn.LeadTime;
+        }
+
         var lineViews = lines.Select(l => new OrderLineView(
             l.Line.Id, l.Line.Version, l.Sku, l.Name, l.Line.Qty, l.Line.UnitPriceCents,
             l.Line.QtyAllocated, l.Line.QtyShipped, l.Line.QtyCancelled, l.Line.QtyUnfilled,
             l.Line.PromisedShipDate, l.Line.CurrentEta, l.AheadLines + 1, l.AheadUnits, l.Line.Priority >= BackorderService.ExpeditedPriority,
-            StatusOf(l.Line, order.ShipPolicy, anyWaiting))).ToList();
+            StatusOf(l.Line, order.ShipPolicy, anyWaiting), WaitingOnFor(l.Line, l.AheadUnits))).ToList();
+
+        var shipmentLines = await db.ShipmentLines.AsNoTracking().Where(s => s.Shipment.OrderId == order.Id)
+            .Select(s => new { s.ShipmentId, s.Shipment.ShippedAt, s.Shipment.Carrier, s.Shipment.TrackingNumber, s.OrderLine.Product.Name, s.Qty })
+            .ToListAsync(ct);
+        var shipments = shipmentLines.GroupBy(s => s.ShipmentId).OrderBy(g => g.First().ShippedAt)
+            .Select(g => new ShipmentView(g.First().ShippedAt, g.First().Carrier, g.First().TrackingNumber, g.Select(s => (s.Name, s.Qty)).ToList()))
+            .ToList();
 
         var consolations = await db.Consolations.AsNoTracking().Where(c => c.OrderId == order.Id).OrderBy(c => c.CreatedAt)
             .Select(c => new { c.Kind, c.Percent, c.AmountCents, c.Reason, c.CreatedBy, c.CreatedAt }).ToListAsync(ct);
         var events = await db.OrderEvents.AsNoTracking().Where(e => e.OrderId == order.Id)
             .Select(e => new { e.Id, e.At, e.Kind, e.Detail, e.UserName }).ToListAsync(ct);
         var messages = await db.Outbox.AsNoTracking().Where(m => m.OrderId == order.Id)
-            .Select(m => new { m.Id, m.CreatedAt, m.Subject, m.BodyText, m.ToEmail, m.State }).ToListAsync(ct);
+            .Select(m => new { m.Id, m.CreatedAt, m.Subject, m.BodyText, m.ToEmail, m.State, m.LastError, m.SentAt }).ToListAsync(ct);
 
         // Changes first, then the messages they caused, each in the order they were written.
         var timeline = events.Select(e => (e.At, Rank: 0, e.Id, Entry: new TimelineEntry(e.At, Title(e.Kind), e.Detail, e.UserName)))
             .Concat(messages.Select(m => (At: m.CreatedAt, Rank: 1, m.Id,
-                Entry: new TimelineEntry(m.CreatedAt, "Message to customer", $"{m.Subject} (to {m.ToEmail})", null, m.BodyText, m.State))))
+                Entry: new TimelineEntry(m.CreatedAt, "Message to customer", $"{m.Subject} (to {m.ToEmail})", null, m.BodyText, m.State, m.Id, m.LastError, m.SentAt))))
             .OrderBy(x => x.At).ThenBy(x => x.Rank).ThenBy(x => x.Id)
             .Select(x => x.Entry).ToList();
 
         return new OrderView(order.Id, order.Version, order.Number, order.Name, order.Email, order.Phone, order.Tier, order.PlacedAt,
             order.Channel, order.ShipPolicy, order.PaymentAuthorizationExpiresAt, order.PaymentCapturedAt, lineViews,
             consolations.Select(c => new ConsolationView(c.Kind, Describe(c.Kind, c.Percent, c.AmountCents), c.Reason, c.CreatedBy, c.CreatedAt)).ToList(),
-            timeline);
+            timeline, order.TrackingToken, shipments);
     }
 
     public static LineStatus StatusOf(OrderLine line, ShipPolicy policy, bool orderHasWaitingLines) =>

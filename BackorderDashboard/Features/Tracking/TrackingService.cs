@@ -1,0 +1,80 @@
+using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Backorders;
+using BackorderDashboard.Features.Orders;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackorderDashboard.Features.Tracking;
+
+/// <summary>The four stages a customer follows: ordered, waiting for stock, set aside, shipped.</summary>
+public enum TrackingStage
+{
+    Ordered = 0,
+    Backordered = 1,
+    Allocated = 2,
+    Shipped = 3,
+}
+
+public sealed record TrackedLine(
+    int LineId, string Product, int Qty, int Shipped, int SetAside, int Waiting, int Cancelled, TrackingStage Stage, bool EverBackordered,
+    string Status, DateOnly? Eta, bool Late, bool CanCancel);
+
+public sealed record TrackedOrder(string Number, string FirstName, DateTime PlacedAt, IReadOnlyList<TrackedLine> Lines, IReadOnlyList<ShipmentView> Shipments);
+
+/// <summary>
+/// The customer's own view of an order, reached with the private token of its tracking link and nothing else. The
+/// answer for a wrong token and for a token that could never exist is the same null, so the page cannot be used to
+/// learn whether an order exists. A line whose delay message offered cancellation can be cancelled here, through
+/// the same cancellation the staff use.
+/// </summary>
+public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, OrderService orders, BackorderService backorders)
+{
+    public const string CustomerActor = "customer (tracking page)";
+
+    public async Task<TrackedOrder?> GetAsync(string? token, CancellationToken ct = default)
+    {
+        if (!TrackingTokens.IsWellFormed(token))
+        {
+            return null;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var number = await db.Orders.Where(o => o.TrackingToken == token).Select(o => o.Number).SingleOrDefaultAsync(ct);
+        if (number is null || await orders.GetAsync(number, ct) is not { } order)
+        {
+            return null;
+        }
+        var lineIds = order.Lines.Select(l => l.LineId).ToList();
+        var offered = (await db.Outbox.Where(m => m.OrderId == order.Id && m.Kind == MessageKind.Delay && m.OrderLineId != null)
+            .Select(m => m.OrderLineId!.Value).Distinct().ToListAsync(ct)).ToHashSet();
+        var backordered = (await db.OrderLines.Where(l => lineIds.Contains(l.Id) && l.QtyBackorderedAtPlacement > 0).Select(l => l.Id).ToListAsync(ct)).ToHashSet();
+        var lines = order.Lines.Select(l => new TrackedLine(
+            l.LineId, l.ProductName, l.Qty, l.Shipped, l.Allocated, l.Unfilled, l.Cancelled, StageOf(l), backordered.Contains(l.LineId) || l.Unfilled > 0,
+            l.Status == LineStatus.Cancelled ? "cancelled" : l.CustomerStatus(order.LastShippedAt(l)),
+            l.Unfilled > 0 ? l.Eta : null, l.Late, CanCancel: l.Unfilled > 0 && offered.Contains(l.LineId))).ToList();
+        var first = order.CustomerName.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? order.CustomerName;
+        return new TrackedOrder(order.Number, first, order.PlacedAt, lines, order.Parcels);
+    }
+
+    /// <summary>Cancels what has not shipped of a delayed line, when the token is the order's and the delay message offered it.</summary>
+    public async Task<ActionResult> CancelDelayedLineAsync(string? token, int lineId, CancellationToken ct = default)
+    {
+        var order = await GetAsync(token, ct);
+        var line = order?.Lines.SingleOrDefault(l => l.LineId == lineId);
+        if (line is null || !line.CanCancel)
+        {
+            return ActionResult.Fail("This item can't be cancelled here any more. Reply to our e-mail and we'll help.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var version = await db.OrderLines.Where(l => l.Id == lineId).Select(l => l.Version).SingleAsync(ct);
+        var result = await backorders.CancelAsync(lineId, version, "you cancelled it on your tracking page after the delay", joinWaitlist: false, CustomerActor, ct);
+        return result.Succeeded
+            ? ActionResult.Ok($"{line.Product} is cancelled. You will not be charged for it; we've sent you a confirmation.")
+            : ActionResult.Fail("This item changed a moment ago; please look again.");
+    }
+
+    private static TrackingStage StageOf(OrderLineView line) =>
+        line.Shipped > 0 && line.Unfilled == 0 && line.Allocated == 0 ? TrackingStage.Shipped
+        : line.Unfilled > 0 ? TrackingStage.Backordered
+        : line.Allocated > 0 ? TrackingStage.Allocated
+        : TrackingStage.Ordered;
+}
