@@ -12,7 +12,8 @@ namespace BackorderDashboard.Tests.TestSupport;
 
 /// <summary>
 /// The whole app on a real Kestrel port with its own temporary SQLite database, migrated and seeded with the demo
-/// store and logins exactly as on a first run. Shared by the integration and browser tests (one start, one seed).
+/// store and logins exactly as on a first run, sending its messages to a real SMTP server (<see cref="Mail"/>).
+/// Shared by the integration and browser tests (one start, one seed).
 /// </summary>
 public sealed class AppFactory : WebApplicationFactory<Program>
 {
@@ -24,7 +25,11 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public AppFactory()
     {
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        Mail = SmtpSink.StartNewAsync().GetAwaiter().GetResult();
     }
+
+    /// <summary>The mail server the app's dispatcher delivers to: what customers would have received.</summary>
+    public SmtpSink Mail { get; }
 
     /// <summary>Base address for browsers: "localhost", as the passkey script refuses an IP origin.</summary>
     public string BaseUrl
@@ -42,6 +47,10 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={_dbPath}");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Smtp:Host", "127.0.0.1");
+        builder.UseSetting("Smtp:Port", Mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Smtp:Security", "None");
+        builder.UseSetting("Smtp:PollSeconds", "0.3");
     }
 
     /// <summary>A client of the real server that keeps cookies and shows redirects instead of following them.</summary>
@@ -76,6 +85,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        await Mail.DisposeAsync();
         SqliteConnection.ClearAllPools();
         foreach (var file in new[] { _dbPath, _dbPath + "-wal", _dbPath + "-shm" })
         {

@@ -142,6 +142,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         {
             m.HasIndex(x => new { x.State, x.CreatedAt });
             m.HasIndex(x => new { x.State, x.NextAttemptAt });
+            m.HasIndex(x => x.CreatedAt);
             m.HasIndex(x => x.OrderId);
             m.HasIndex(x => x.OrderLineId);
             m.HasOne(x => x.Order).WithMany().OnDelete(DeleteBehavior.Restrict);

@@ -73,6 +73,10 @@ public class HomeServiceTests : IAsyncLifetime
     [InlineData("hopper", "SO-100")]
     [InlineData("SO-2", "SO-200")]
     [InlineData("555-0199", "SO-200")]
+    [InlineData("5550199", "SO-200")]
+    [InlineData("(555) 0199", "SO-200")]
+    [InlineData("so-1", "SO-100")]
+    [InlineData("ALAN@example.ORG", "SO-200")]
     public async Task FindOrders_MatchesPartialNumberEmailNameOrPhone(string text, string expected)
     {
         await using (var db = _db.CreateDbContext())
@@ -90,6 +94,34 @@ public class HomeServiceTests : IAsyncLifetime
         var hits = await _home.FindOrdersAsync(text);
 
         Assert.Equal([expected], hits.Select(h => h.Number));
+    }
+
+    [Fact]
+    public async Task FindOrders_PagesThroughMatchesNewestFirst_AndNeverReturnsAnotherCustomersOrder()
+    {
+        await using (var db = _db.CreateDbContext())
+        {
+            var (category, supplier) = await TestData.AddCatalogAsync(db);
+            var product = TestData.Product(category, supplier, "KET", onHand: 50);
+            var grace = TestData.Customer("Grace Hopper", "grace@example.com", "+1 555-0100");
+            var alan = TestData.Customer("Alan Turing", "alan@example.org", "+1 555-0199");
+            for (var i = 0; i < 25; i++)
+            {
+                db.Add(Order(TestData.Order(grace, $"SO-G{i:00}", Now.UtcDateTime.AddHours(-i)), product));
+                db.Add(Order(TestData.Order(alan, $"SO-A{i:00}", Now.UtcDateTime.AddHours(-i).AddMinutes(-30)), product));
+            }
+            await db.SaveChangesAsync();
+        }
+
+        var first = await _home.FindOrdersAsync("grace", take: 10);
+        var second = await _home.FindOrdersAsync("grace", take: 10, skip: 10);
+        var last = await _home.FindOrdersAsync("grace", take: 10, skip: 20);
+
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => $"SO-G{i:00}"), first.Concat(second).Concat(last).Select(h => h.Number));
+        Assert.All(first.Concat(second).Concat(last), h => Assert.Equal("grace@example.com", h.CustomerEmail));
+        // "0100" is in Grace's phone only, never in Alan's; "555" is in both.
+        Assert.All(await _home.FindOrdersAsync("0100", take: 100), h => Assert.Equal("Grace Hopper", h.CustomerName));
+        Assert.Equal(50, (await _home.FindOrdersAsync("555", take: 100)).Count);
     }
 
     [Fact]

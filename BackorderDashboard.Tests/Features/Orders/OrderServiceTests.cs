@@ -125,6 +125,47 @@ public class OrderServiceTests : IAsyncLifetime
         Assert.False(order.HasWaitingLines);
     }
 
+    [Fact]
+    public async Task WaitingOn_IsThePurchaseOrderBringingEachLinesLastUnit_OrTheLeadTimeBeyondThem()
+    {
+        // Queue: Bob 1 (expedited), Amy 3, Zoe 2. PO-A brings 3 on Dec 1, PO-B 2 on Dec 3: units 1-3 on A, 4-5 on B, 6 on nothing.
+        await using (var db = _db.CreateDbContext())
+        {
+            var kettle = db.Products.Single(p => p.Sku == "KET");
+            var supplier = db.Suppliers.Single();
+            db.PurchaseOrders.AddRange(
+                new PurchaseOrder { Number = "PO-B", Supplier = supplier, Status = PurchaseOrderStatus.Ordered, ExpectedDate = new(2026, 12, 3),
+                    Lines = [new PurchaseOrderLine { ProductId = kettle.Id, QtyOrdered = 2 }] },
+                new PurchaseOrder { Number = "PO-A", Supplier = supplier, Status = PurchaseOrderStatus.PartiallyReceived, ExpectedDate = new(2026, 12, 1),
+                    Lines = [new PurchaseOrderLine { ProductId = kettle.Id, QtyOrdered = 5, QtyReceived = 2 }] },
+                new PurchaseOrder { Number = "PO-DRAFT", Supplier = supplier, Status = PurchaseOrderStatus.Draft, ExpectedDate = new(2026, 11, 25),
+                    Lines = [new PurchaseOrderLine { ProductId = kettle.Id, QtyOrdered = 50 }] });
+            await db.SaveChangesAsync();
+        }
+
+        WaitingOn? Of(string number) => _orders.GetAsync(number).Result!.Lines.Single(l => l.Sku == "KET").WaitingOn;
+
+        Assert.Equal(("PO-A", new DateOnly(2026, 12, 1)), (Of("SO-BOB")!.PurchaseOrderNumber, Of("SO-BOB")!.Expected));
+        Assert.Equal("PO-B", Of("SO-AMY")!.PurchaseOrderNumber);
+        Assert.Same(WaitingOn.LeadTime, Of("SO-ZOE"));
+        // Lines not waiting wait on nothing.
+        Assert.All((await _orders.GetAsync("SO-ZOE"))!.Lines.Where(l => l.Sku != "KET"), l => Assert.Null(l.WaitingOn));
+    }
+
+    [Fact]
+    public async Task SuggestedAnswer_SaysWhereEachItemStands_InTheCustomersWords()
+    {
+        var zoe = (await _orders.GetAsync("SO-ZOE"))!;
+        Assert.Equal("Your Product MUG shipped. Your 2 × Product PLA were cancelled. "
+            + "Your 2 × Product KET ship around Dec 3 (later than the Dec 1 we first said, sorry); you are 3rd in line.", zoe.SuggestedAnswer);
+        Assert.Equal(["shipped", "cancelled", "ships around Dec 3 (later than the Dec 1 we first said, sorry); you are 3rd in line"],
+            zoe.ItemStatuses.Select(i => i.Status));
+
+        var amy = (await _orders.GetAsync("SO-AMY"))!;
+        Assert.Equal("Your 3 × Product KET ship around Dec 1; you are 2nd in line. "
+            + "Your Product BOW is set aside for you and ships together with the rest of your order.", amy.SuggestedAnswer);
+    }
+
     [Theory]
     [InlineData(1, "1st")]
     [InlineData(2, "2nd")]

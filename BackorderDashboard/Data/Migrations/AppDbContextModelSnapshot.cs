@@ -442,6 +442,8 @@ namespace BackorderDashboard.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("OrderId");
 
                     b.HasIndex("OrderLineId");

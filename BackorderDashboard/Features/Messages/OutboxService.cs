@@ -45,7 +45,7 @@ public sealed class OutboxService(
                 || (m.Order != null && EF.Functions.Like(m.Order.Number, pattern, "\\")));
         }
         var total = await messages.CountAsync(ct);
-        var rows = await messages.OrderByDescending(m => m.Id).Skip(query.Page * query.PageSize).Take(query.PageSize)
+        var rows = await messages.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Skip(query.Page * query.PageSize).Take(query.PageSize)
             .Select(m => new OutboxRow(m.Id, m.Kind, m.Order != null ? m.Order.Number : null, m.ToEmail, m.Subject, m.CreatedAt, m.State,
                 m.Attempts, m.SentAt, m.NextAttemptAt, m.LastError))
             .ToListAsync(ct);

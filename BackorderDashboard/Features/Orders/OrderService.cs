@@ -34,21 +34,32 @@ public sealed record OrderLineView(
 {
     public bool Late => Unfilled > 0 && Eta > Promised;
 
-    /// <summary>Where the line stands, as the customer would be told: "ships around Dec 5; you are 3rd in line".</summary>
-    public string CustomerStatus(DateTime? shippedAt = null) => Status switch
+    /// <summary>
+    /// Where the line stands, as the customer would be told: "ships around Dec 5; you are 3rd in line". With
+    /// <paramref name="plural"/> the verbs agree with "Your 3 × Blue Kettle" ("ship", "are").
+    /// </summary>
+    public string CustomerStatus(DateTime? shippedAt = null, bool plural = false)
     {
-        LineStatus.Backordered when Allocated + Shipped > 0 =>
-            $"{Allocated + Shipped} of {Qty - Cancelled} {(Shipped > 0 ? "shipped" : "set aside")}, the rest {Waiting()}",
-        LineStatus.Backordered => Waiting(),
-        LineStatus.HeldForRest => "set aside for you; it ships together with the rest of your order",
-        LineStatus.ReadyToShip => Shipped > 0 ? "partly shipped; the rest is set aside for you and ships shortly" : "set aside for you and ships shortly",
-        LineStatus.Shipped => shippedAt is { } at ? $"shipped on {MessageTemplates.Date(DateOnly.FromDateTime(at))}" : "shipped",
-        _ => "cancelled",
-    };
+        var (be, ship) = plural ? ("are", "ship") : ("is", "ships");
+        var on = shippedAt is { } at ? $" on {MessageTemplates.Date(DateOnly.FromDateTime(at))}" : "";
+        return Status switch
+        {
+            LineStatus.Backordered when Shipped + Allocated > 0 =>
+                string.Join(", ", new[] { Shipped > 0 ? $"{Shipped} shipped{on}" : null, Allocated > 0 ? $"{Allocated} set aside for you" : null }.OfType<string>())
+                + $"; the other {Unfilled} {Waiting(plural: Unfilled > 1)}",
+            LineStatus.Backordered => Waiting(plural),
+            LineStatus.HeldForRest => $"{be} set aside for you and {ship} together with the rest of your order",
+            LineStatus.ReadyToShip when Shipped > 0 => $"{be} partly on the way: {Shipped} shipped{on}, {Allocated} set aside for you and shipping shortly",
+            LineStatus.ReadyToShip => $"{be} set aside for you and {ship} shortly",
+            LineStatus.Shipped => $"shipped{on}",
+            _ => plural ? "were cancelled" : "was cancelled",
+        };
+    }
 
-    private string Waiting()
+    private string Waiting(bool plural)
     {
-        var when = Eta is { } eta ? $"ships around {MessageTemplates.Date(eta)}" : "ships as soon as the supplier delivers";
+        var ship = plural ? "ship" : "ships";
+        var when = Eta is { } eta ? $"{ship} around {MessageTemplates.Date(eta)}" : $"{ship} as soon as the supplier delivers";
         var late = Late && Promised is { } promised ? $" (later than the {MessageTemplates.Date(promised)} we first said, sorry)" : "";
         var place = Position is { } p ? $"; you are {Ordinal(p)} in line" : "";
         return when + late + place;
@@ -92,11 +103,14 @@ public sealed record OrderView(
 
     /// <summary>What the agent can say or paste, one sentence per item: "Your Blue Kettle ships around Dec 5; you are 3rd in line."</summary>
     public string SuggestedAnswer => string.Join(" ", Lines.Select(l =>
-        $"Your {(l.Qty - l.Cancelled > 1 ? $"{l.Qty - l.Cancelled} × " : "")}{l.ProductName} {(l.Status == LineStatus.Cancelled ? "was cancelled" : l.CustomerStatus(LastShippedAt(l)))}."));
+    {
+        var count = l.Status == LineStatus.Cancelled ? l.Qty : l.Qty - l.Cancelled;
+        return $"Your {(count > 1 ? $"{count} × " : "")}{l.ProductName} {l.CustomerStatus(LastShippedAt(l), plural: count > 1)}.";
+    }));
 
     /// <summary>The status update template: each item and where it stands.</summary>
     public IReadOnlyList<MessageTemplates.ItemStatus> ItemStatuses =>
-        Lines.Select(l => new MessageTemplates.ItemStatus(l.ProductName, l.Qty, l.CustomerStatus(LastShippedAt(l)))).ToList();
+        Lines.Select(l => new MessageTemplates.ItemStatus(l.ProductName, l.Qty, l.Status == LineStatus.Cancelled ? "cancelled" : l.CustomerStatus(LastShippedAt(l)))).ToList();
 
     public long TotalCents => Lines.Sum(l => l.UnitPriceCents * l.Qty);
 

@@ -49,7 +49,7 @@ public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, O
         var backordered = (await db.OrderLines.Where(l => lineIds.Contains(l.Id) && l.QtyBackorderedAtPlacement > 0).Select(l => l.Id).ToListAsync(ct)).ToHashSet();
         var lines = order.Lines.Select(l => new TrackedLine(
             l.LineId, l.ProductName, l.Qty, l.Shipped, l.Allocated, l.Unfilled, l.Cancelled, StageOf(l), backordered.Contains(l.LineId) || l.Unfilled > 0,
-            l.Status == LineStatus.Cancelled ? "cancelled" : l.CustomerStatus(order.LastShippedAt(l)),
+            l.Status == LineStatus.Cancelled ? "cancelled" : l.CustomerStatus(order.LastShippedAt(l), plural: l.Qty - l.Cancelled > 1),
             l.Unfilled > 0 ? l.Eta : null, l.Late, CanCancel: l.Unfilled > 0 && offered.Contains(l.LineId))).ToList();
         var first = order.CustomerName.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? order.CustomerName;
         return new TrackedOrder(order.Number, first, order.PlacedAt, lines, order.Parcels);

@@ -44,6 +44,11 @@ namespace BackorderDashboard.Data.Migrations
                 nullable: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Outbox_CreatedAt",
+                table: "Outbox",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Outbox_OrderLineId",
                 table: "Outbox",
                 column: "OrderLineId");
@@ -57,6 +62,10 @@ namespace BackorderDashboard.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Outbox_CreatedAt",
+                table: "Outbox");
+
             migrationBuilder.DropIndex(
                 name: "IX_Outbox_OrderLineId",
                 table: "Outbox");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BackorderDashboard.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261122192253_OutboxDelivery")]
+    [Migration("20261122194355_OutboxDelivery")]
     partial class OutboxDelivery
     {
         /// <inheritdoc />
@@ -444,6 +444,8 @@ namespace BackorderDashboard.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("OrderId");
 
