@@ -2,6 +2,7 @@ using BackorderDashboard.Features.Backorders;
 using Microsoft.EntityFrameworkCore;
 using BackorderDashboard.Features.Products;
 using BackorderDashboard.Features.Restock;
+using BackorderDashboard.Features.Support;
 
 namespace BackorderDashboard.Data.Large;
 
@@ -40,6 +41,7 @@ public static class Commands
                 results.AddRange(await ProductsBenchmark.RunAsync(connection, runs));
                 results.AddRange(await QueueBenchmark.RunAsync(connection, runs));
                 results.AddRange(await ReceivingBenchmark.RunAsync(connection, runs));
+                results.AddRange(await SupportSearchBenchmark.RunAsync(connection, runs));
                 Benchmark.Print(results, Console.Out);
             }
             return 0;

@@ -65,7 +65,6 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
         return new QueueSummary(totals?.Lines ?? 0, totals?.Late ?? 0, totals?.Units ?? 0, totals?.Products ?? 0, ready, longest, receipts);
     }
 
-    /// <summary>Orders whose number, customer e-mail, name or phone contains the text (SQLite LIKE ignores ASCII case).</summary>
     /// <summary>
     /// Orders whose number, customer e-mail, name or phone contains the text (any case), newest first. A text that
     /// looks like a phone number also matches however the number was written ("555 0199" finds "+1 555-0199").
@@ -81,23 +80,53 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
         var digits = new string(q.Where(char.IsAsciiDigit).ToArray());
         var phoneLike = digits.Length >= 3 && q.All(c => char.IsAsciiDigit(c) || c is ' ' or '-' or '(' or ')' or '+' or '.' or '/');
         var digitsPattern = $"%{digits}%";
+        // Order numbers have digits and never an @ or a space: other texts are only looked for in customers.
+        var numberPossible = digits.Length > 0 && !q.Any(c => c == '@' || char.IsWhiteSpace(c));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Orders.AsNoTracking()
-            .Where(o => EF.Functions.Like(o.Number, pattern, "\\")
-                || EF.Functions.Like(o.Customer.Email, pattern, "\\")
-                || EF.Functions.Like(o.Customer.Name, pattern, "\\")
-                || (o.Customer.Phone != null && EF.Functions.Like(o.Customer.Phone, pattern, "\\"))
-                || (phoneLike && o.Customer.Phone != null && EF.Functions.Like(
-                    o.Customer.Phone.Replace(" ", "").Replace("-", "").Replace("(", "").Replace(")", "").Replace("+", "").Replace(".", "").Replace("/", ""),
+
+        // Customers first (a small table, read once), then their orders by the customer index; order numbers apart.
+        // One OR across both would make SQLite read every order for a rare match (seconds on a large store).
+        var customers = db.Customers.Where(c => EF.Functions.Like(c.Email, pattern, "\\")
+                || EF.Functions.Like(c.Name, pattern, "\\")
+                || (c.Phone != null && EF.Functions.Like(c.Phone, pattern, "\\"))
+                || (phoneLike && c.Phone != null && EF.Functions.Like(
+                    c.Phone.Replace(" ", "").Replace("-", "").Replace("(", "").Replace(")", "").Replace("+", "").Replace(".", "").Replace("/", ""),
                     digitsPattern)))
-            .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id)
-            .Skip(skip)
-            .Take(take)
-            .Select(o => new OrderHit(o.Number, o.Customer.Name, o.Customer.Email, o.PlacedAt, o.Lines.Count,
-                o.Lines.Count(l => l.QtyUnfilled > 0), o.Customer.Phone,
-                o.Lines.Where(l => l.QtyUnfilled > 0).Max(l => l.CurrentEta),
-                o.Lines.Any(l => l.QtyUnfilled > 0 && l.CurrentEta > l.PromisedShipDate)))
-            .ToListAsync(ct);
+            .Select(c => c.Id);
+        var wanted = skip + take;
+        var found = await db.Orders.AsNoTracking().Where(o => customers.Contains(o.CustomerId))
+            .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(wanted)
+            .Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct);
+        // A whole order number typed or pasted is found by the index; only a fragment needs reading every number.
+        var exact = numberPossible ? await db.Orders.AsNoTracking().Where(o => o.Number == q.ToUpperInvariant())
+            .Select(o => new { o.Id, o.PlacedAt }).SingleOrDefaultAsync(ct) : null;
+        if (exact is not null)
+        {
+            found.Add(exact);
+        }
+        else if (numberPossible)
+        {
+            found.AddRange(await db.Orders.AsNoTracking().Where(o => EF.Functions.Like(o.Number, pattern, "\\"))
+                .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(wanted)
+                .Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct));
+        }
+        var page = found.DistinctBy(o => o.Id).OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id)
+            .Skip(skip).Take(take).Select(o => o.Id).ToList();
+        if (page.Count == 0)
+        {
+            return [];
+        }
+        var hits = await db.Orders.AsNoTracking().Where(o => page.Contains(o.Id))
+            .Select(o => new
+            {
+                o.Id,
+                Hit = new OrderHit(o.Number, o.Customer.Name, o.Customer.Email, o.PlacedAt, o.Lines.Count,
+                    o.Lines.Count(l => l.QtyUnfilled > 0), o.Customer.Phone,
+                    o.Lines.Where(l => l.QtyUnfilled > 0).Max(l => l.CurrentEta),
+                    o.Lines.Any(l => l.QtyUnfilled > 0 && l.CurrentEta > l.PromisedShipDate)),
+            })
+            .ToDictionaryAsync(x => x.Id, x => x.Hit, ct);
+        return page.Select(id => hits[id]).ToList();
     }
 
     public async Task<KpiSummary> GetKpiSummaryAsync(CancellationToken ct = default)
