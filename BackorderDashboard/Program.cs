@@ -98,6 +98,8 @@ builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(Me
 builder.Services.Configure<SmtpOptions>(builder.Configuration.GetSection(SmtpOptions.Section));
 builder.Services.AddSingleton<OutboxSender>();
 builder.Services.AddHostedService<OutboxDispatcher>();
+builder.Services.AddSingleton<BackorderSnapshotRecorder>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<BackorderSnapshotRecorder>());
 builder.Services.AddScoped<OutboxService>();
 builder.Services.AddScoped<CustomerMessageService>();
 builder.Services.AddScoped<TrackingService>();

@@ -20,6 +20,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<StockLedgerEntry> StockLedger => Set<StockLedgerEntry>();
     public DbSet<MerchantSettings> MerchantSettings => Set<MerchantSettings>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<BackorderSnapshot> BackorderSnapshots => Set<BackorderSnapshot>();
     public DbSet<OrderEvent> OrderEvents => Set<OrderEvent>();
     public DbSet<WaitlistEntry> Waitlist => Set<WaitlistEntry>();
     public DbSet<OrderConsolation> Consolations => Set<OrderConsolation>();
@@ -146,6 +147,12 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             m.HasIndex(x => x.OrderId);
             m.HasIndex(x => x.OrderLineId);
             m.HasOne(x => x.Order).WithMany().OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<BackorderSnapshot>(b =>
+        {
+            b.HasIndex(x => new { x.Day, x.ProductId }).IsUnique();
+            b.HasOne(x => x.Product).WithMany().OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<OrderEvent>(e =>

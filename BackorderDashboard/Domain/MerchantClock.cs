@@ -36,6 +36,36 @@ public sealed class MerchantClock(TimeProvider time, TimeZoneInfo zone)
         return $"{ShortDate(DateOnly.FromDateTime(local), culture)}, {local.ToString("t", culture)}";
     }
 
+    /// <summary>
+    /// SQL that turns a stored UTC time column into the merchant's calendar day ('YYYY-MM-DD') for times between
+    /// the two instants: SQLite knows no time zones, so each stretch with one UTC offset gets its own shift (a CASE
+    /// over the daylight-saving changes in the range), and grouping by day stays exact across them.
+    /// </summary>
+    public string LocalDaySql(string column, DateTime fromUtc, DateTime toUtc)
+    {
+        static string Shift(TimeSpan offset) => $"'{(int)offset.TotalMinutes:+0;-0;+0} minutes'";
+        var stretches = new List<(DateTime Until, TimeSpan Offset)>();
+        var offset = zone.GetUtcOffset(fromUtc);
+        // Offsets change on the hour (or half hour) in every zone; stepping by 30 minutes finds every change.
+        var start = new DateTime(fromUtc.Ticks - fromUtc.Ticks % (TimeSpan.TicksPerMinute * 30), DateTimeKind.Utc);
+        for (var t = start.AddMinutes(30); t < toUtc.AddMinutes(30); t = t.AddMinutes(30))
+        {
+            var next = zone.GetUtcOffset(t);
+            if (next != offset)
+            {
+                stretches.Add((t, offset));
+                offset = next;
+            }
+        }
+        if (stretches.Count == 0)
+        {
+            return $"date({column}, {Shift(offset)})";
+        }
+        var cases = string.Concat(stretches.Select(s =>
+            $" WHEN {column} < '{s.Until:yyyy-MM-dd HH:mm:ss}' THEN date({column}, {Shift(s.Offset)})"));
+        return $"(CASE{cases} ELSE date({column}, {Shift(offset)}) END)";
+    }
+
     public static TimeZoneInfo FindZone(string? id) =>
         !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 }

@@ -18,6 +18,7 @@ public sealed class DemoData
     public List<StockLedgerEntry> Ledger { get; } = [];
     public List<OrderEvent> Events { get; } = [];
     public List<OutboxMessage> Messages { get; } = [];
+    public List<BackorderSnapshot> Snapshots { get; } = [];
 }
 
 /// <summary>
@@ -68,6 +69,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
                 CancelSomeWaitingLines(day);
                 PlacePurchaseOrders(day);
             }
+            RecordSnapshot(day);
         }
 
         FinishOpenPurchaseOrders(today);
@@ -315,6 +317,23 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         {
             Tell(order, MessageTemplates.Confirmation(order.Number,
                 lines.Select(l => (NameOf(l), l.Qty, l.Qty - l.QtyBackorderedAtPlacement, l.QtyBackorderedAtPlacement, l.PromisedShipDate))), placedAt);
+        }
+    }
+
+    /// <summary>What each product's queue held at the end of the day, as the app's snapshot recorder writes it.</summary>
+    private void RecordSnapshot(DateOnly day)
+    {
+        foreach (var product in _products)
+        {
+            var waiting = product.Queue.Where(l => Unfilled(l) > 0).ToList();
+            if (waiting.Count > 0)
+            {
+                _data.Snapshots.Add(new BackorderSnapshot
+                {
+                    Day = day, ProductId = product.Entity.Id, Lines = waiting.Count, Units = waiting.Sum(Unfilled),
+                    ValueCents = waiting.Sum(l => (long)Unfilled(l) * l.UnitPriceCents),
+                });
+            }
         }
     }
 
