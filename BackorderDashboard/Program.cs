@@ -6,6 +6,7 @@ using BackorderDashboard.Components.Layout;
 using BackorderDashboard.Features.Admin;
 using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Features.Home;
+using BackorderDashboard.Features.Kpi;
 using BackorderDashboard.Features.Messages;
 using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Products;
@@ -103,6 +104,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<BackorderSnapshotR
 builder.Services.AddScoped<OutboxService>();
 builder.Services.AddScoped<CustomerMessageService>();
 builder.Services.AddScoped<TrackingService>();
+builder.Services.AddScoped<KpiService>();
 
 var app = builder.Build();
 
@@ -129,6 +131,21 @@ app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 
 app.MapAdditionalIdentityEndpoints();
+
+// Each KPI chart's data as CSV, with the same filters as the page (the page links here).
+app.MapGet("/kpi/export/{chart}.csv", async (string chart, string? range, string? from, string? to, string? group, int? category, int? supplier,
+        string? channel, KpiService kpi, SettingsService settings) =>
+    {
+        if (!KpiCharts.Ids.Contains(chart))
+        {
+            return Results.NotFound();
+        }
+        var query = KpiQueryText.Parse((await settings.GetClockAsync()).Today, range, from, to, group, category, supplier, channel, out _);
+        var table = KpiCharts.Table(chart, await kpi.GetAsync(query));
+        return Results.File(System.Text.Encoding.UTF8.GetBytes(table.ToCsv()), "text/csv; charset=utf-8",
+            $"{chart}-{query.From:yyyy-MM-dd}-{query.To:yyyy-MM-dd}.csv");
+    })
+    .RequireAuthorization(Policies.Analytics);
 
 await DatabaseSetup.InitializeAsync(app.Services);
 

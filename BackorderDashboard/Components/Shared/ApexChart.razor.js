@@ -1,5 +1,7 @@
 // One ApexCharts instance per element. The library is a UMD bundle, loaded once on first use.
 const charts = new WeakMap();
+// The .NET side to tell of clicks on a data point, per element (only for charts that ask for it).
+const listeners = new WeakMap();
 let library;
 
 function loadLibrary(src) {
@@ -19,8 +21,25 @@ function loadLibrary(src) {
     return library;
 }
 
-function withTheme(json, height, dark) {
+function withTheme(json, height, dark, element) {
     const options = JSON.parse(json);
+    const listener = element && listeners.get(element);
+    if (listener) {
+        // A click on a bar, a marker or near a point says which series and which point; the page decides where it leads.
+        // Several of these events fire for one click; the first one counts.
+        let last = 0;
+        const tell = (series, point) => {
+            const now = Date.now();
+            if (point >= 0 && now - last > 400) {
+                last = now;
+                listener.invokeMethodAsync('OnPointClicked', series ?? 0, point);
+            }
+        };
+        options.chart = { ...(options.chart ?? {}), events: { ...(options.chart?.events ?? {}),
+            dataPointSelection: (event, context, config) => tell(config?.seriesIndex, config?.dataPointIndex ?? -1),
+            markerClick: (event, context, config) => tell(config?.seriesIndex, config?.dataPointIndex ?? -1),
+            click: (event, context, config) => tell(config?.seriesIndex, config?.dataPointIndex ?? -1) } };
+    }
     // Text and grid colours are set outright: a theme switch through updateOptions alone leaves dark text on dark.
     options.chart = { ...(options.chart ?? {}), height, background: 'transparent', foreColor: dark ? '#c9d1d9' : '#373d3f' };
     options.theme = { ...(options.theme ?? {}), mode: dark ? 'dark' : 'light' };
@@ -29,9 +48,19 @@ function withTheme(json, height, dark) {
     return options;
 }
 
-export async function create(element, src, json, height, dark) {
+export async function create(element, src, json, height, dark, listener) {
+    if (!element) {
+        // The page moved on before the chart was drawn.
+        return;
+    }
+    if (listener) {
+        listeners.set(element, listener);
+    }
     const ready = loadLibrary(src).then(async () => {
-        const chart = new window.ApexCharts(element, withTheme(json, height, dark));
+        if (!element.isConnected) {
+            return null;
+        }
+        const chart = new window.ApexCharts(element, withTheme(json, height, dark, element));
         await chart.render();
         return chart;
     });
@@ -40,14 +69,17 @@ export async function create(element, src, json, height, dark) {
 }
 
 export async function update(element, json, height, dark) {
-    const chart = await charts.get(element);
+    const chart = element && await charts.get(element);
     if (chart) {
         // Redraw in place: no flicker, and no new instance left behind.
-        await chart.updateOptions(withTheme(json, height, dark), true, true);
+        await chart.updateOptions(withTheme(json, height, dark, element), true, true);
     }
 }
 
 export async function destroy(element) {
+    if (!element) {
+        return;
+    }
     const pending = charts.get(element);
     charts.delete(element);
     const chart = await pending;

@@ -1,0 +1,66 @@
+using System.Globalization;
+using BackorderDashboard.Tests.TestSupport;
+using Microsoft.Playwright;
+
+namespace BackorderDashboard.Tests.Browser;
+
+/// <summary>The manager reads the KPI page on the demo store: the backorder-rate chart with its 5% line, another range, a drill into the queue.</summary>
+[Collection(AppCollection.Name)]
+public class KpiBrowserTests(AppFactory app, BrowserFixture browser)
+{
+    [Fact]
+    public async Task Manager_SeesTheBackorderRateAgainstTheBenchmark_ChangesTheRange_AndDrillsIntoTheQueue()
+    {
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "manager@example.com");
+        var console = new List<string>();
+        page.Console += (_, m) => console.Add($"{m.Type}: {m.Text}");
+        page.PageError += (_, e) => console.Add($"error: {e}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Key figures" }).ClickAsync();
+        await BrowserFixture.WaitForCircuitAsync(page);
+
+        // The chart is drawn (an SVG with one line), with the benchmark annotation.
+        var chart = page.Locator("[data-testid=kpi-chart-backorder-rate]");
+        // The charts library loads on first use: the first chart may take a while on a busy machine.
+        try
+        {
+            await Assertions.Expect(chart.Locator("svg .apexcharts-line-series path.apexcharts-line")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        }
+        finally
+        {
+            File.WriteAllText("/tmp/kpi-console.txt", string.Join("\n", console) + "\n---\n" + await chart.InnerHTMLAsync());
+            await BrowserFixture.ScreenshotAsync(page, "kpi-debug");
+        }
+        await Assertions.Expect(chart.Locator(".apexcharts-yaxis-annotations")).ToContainTextAsync("5% benchmark");
+        await Assertions.Expect(page.Locator("[data-testid=kpi-tile-backorder-rate] .kpi-figure")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+\.\d%$"));
+        await BrowserFixture.ScreenshotAsync(page, "kpi-90-days");
+
+        // The table view says the same as the chart: one row per week of the last 90 days.
+        await page.ClickAsync("[data-testid=kpi-table-toggle-backorder-rate]");
+        var rows = page.Locator("[data-testid=kpi-table-backorder-rate] tbody tr");
+        await Assertions.Expect(rows.First).ToBeVisibleAsync();
+        Assert.InRange(await rows.CountAsync(), 13, 15);
+
+        // Last 30 days, by day: thirty points.
+        await page.Locator("[data-testid=kpi-range]").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Last 30 days" }).ClickAsync();
+        await page.Locator("[data-testid=kpi-group]").GetByText("Day").ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(30);
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("range=30&group=day"));
+        await Assertions.Expect(page.Locator("[data-testid=kpi-csv-backorder-rate]")).ToHaveAttributeAsync("href",
+            new System.Text.RegularExpressions.Regex("^/kpi/export/backorder-rate.csv\\?range=30&group=day"));
+
+        // A bar of the aging chart opens the queue with that filter.
+        var aging = page.Locator("[data-testid=kpi-chart-aging]");
+        await Assertions.Expect(aging.Locator("path.apexcharts-bar-area")).ToHaveCountAsync(4);
+        await aging.Locator("path.apexcharts-bar-area").Nth(2).ClickAsync(new() { Force = true });
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/backorders\\?age=15-30"));
+        await BrowserFixture.WaitForCircuitAsync(page);
+        var waiting = page.Locator("[data-testid=queue-table] tbody tr td[data-label='Days waiting']");
+        await Assertions.Expect(waiting.First).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "kpi-drill-queue");
+        var days = await waiting.AllInnerTextsAsync();
+        Assert.NotEmpty(days);
+        Assert.All(days, d => Assert.InRange(int.Parse(d.Trim(), CultureInfo.InvariantCulture), 15, 30));
+        await page.Context.CloseAsync();
+    }
+}
