@@ -71,6 +71,9 @@ public class AccessTests(AppFactory app)
     [InlineData("admin@example.com", "/outbox", HttpStatusCode.OK)]
     [InlineData("merchant@example.com", "/outbox", HttpStatusCode.Redirect)]
     [InlineData("manager@example.com", "/outbox", HttpStatusCode.Redirect)]
+    [InlineData("manager@example.com", "/kpi", HttpStatusCode.OK)]
+    [InlineData("merchant@example.com", "/kpi", HttpStatusCode.OK)]
+    [InlineData("support@example.com", "/kpi", HttpStatusCode.Redirect)]
     public async Task Pages_OnlyTheirRolesGetIn(string email, string path, HttpStatusCode expected)
     {
         var client = await app.CreateSignedInClientAsync(email);
@@ -143,6 +146,27 @@ public class AccessTests(AppFactory app)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("ApexCharts", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task KpiCsv_ManagerGetsTheChartsData_SupportAndStrangersDoNot()
+    {
+        var manager = await app.CreateSignedInClientAsync("manager@example.com");
+
+        var response = await manager.GetAsync("/kpi/export/backorder-rate.csv?range=30&group=day");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Period,From,To,Orders,Backordered orders,Backorder rate %", lines[0]);
+        Assert.Equal(31, lines.Length);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/kpi/export/nothing.csv")).StatusCode);
+
+        var support = await (await app.CreateSignedInClientAsync("support@example.com")).GetAsync("/kpi/export/backorder-rate.csv");
+        Assert.NotEqual(HttpStatusCode.OK, support.StatusCode);
+        var stranger = await Anonymous().GetAsync("/kpi/export/backorder-rate.csv");
+        Assert.Equal(HttpStatusCode.Redirect, stranger.StatusCode);
+        Assert.Equal("/Account/Login", PathOf(stranger.Headers.Location!));
     }
 
     [Fact]
