@@ -46,15 +46,16 @@ public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
     }
 
     [Fact]
-    public async Task ManagerHome_DrawsTheOrdersPerWeekChart()
+    public async Task ManagerHome_DrawsTheBackorderRateTrendAndTheAgingChart()
     {
         var page = await browser.SignedInPageAsync(app.BaseUrl, "manager@example.com");
 
-        // ApexCharts draws SVG bars once the library has loaded from wwwroot/lib.
-        var bars = page.Locator("[data-testid=orders-per-week-chart] path.apexcharts-bar-area");
-        await bars.First.WaitForAsync();
-
-        Assert.True(await bars.CountAsync() >= 16);
+        // ApexCharts draws SVG once the library has loaded from wwwroot/lib.
+        var bars = page.Locator("[data-testid=kpi-chart-aging] path.apexcharts-bar-area");
+        await Assertions.Expect(bars).ToHaveCountAsync(4, new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("[data-testid=kpi-chart-backorder-rate] path.apexcharts-line")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-testid=kpi-chart-backorder-rate] .apexcharts-yaxis-annotations")).ToContainTextAsync("5% benchmark");
+        await BrowserFixture.ScreenshotAsync(page, "home-manager-kpis");
         Assert.Matches(@"^\d+(\.\d)?%$", (await page.Locator("[data-testid=backorder-rate] .kpi-figure").InnerTextAsync()).Trim());
         await page.Context.CloseAsync();
     }
