@@ -10,6 +10,7 @@ using BackorderDashboard.Features.Kpi;
 using BackorderDashboard.Features.Messages;
 using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Products;
+using BackorderDashboard.Features.Replenishment;
 using BackorderDashboard.Features.Restock;
 using BackorderDashboard.Features.Shipping;
 using BackorderDashboard.Features.Tracking;
@@ -105,6 +106,7 @@ builder.Services.AddScoped<OutboxService>();
 builder.Services.AddScoped<CustomerMessageService>();
 builder.Services.AddScoped<TrackingService>();
 builder.Services.AddScoped<KpiService>();
+builder.Services.AddScoped<ReplenishmentService>();
 
 var app = builder.Build();
 

@@ -63,4 +63,49 @@ public class KpiBrowserTests(AppFactory app, BrowserFixture browser)
         Assert.All(days, d => Assert.InRange(int.Parse(d.Trim(), CultureInfo.InvariantCulture), 15, 30));
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Merchant_TurnsProductsBelowTheirReorderPointIntoDraftPurchaseOrders()
+    {
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Replenishment" }).ClickAsync();
+        await BrowserFixture.WaitForCircuitAsync(page);
+
+        var rows = page.Locator("[data-testid=repl-table] tbody tr");
+        await Assertions.Expect(rows.First).ToBeVisibleAsync();
+        Assert.True(await rows.CountAsync() >= 2, "the demo store has products due for reordering");
+        await BrowserFixture.ScreenshotAsync(page, "replenishment", fullPage: false);
+
+        // The first product gets 7 units instead of the suggestion; the second keeps its suggestion.
+        var first = rows.Nth(0);
+        var second = rows.Nth(1);
+        var firstSku = (await first.Locator("td[data-label='Product'] .mud-typography-caption").InnerTextAsync()).Split('·')[0].Trim();
+        var secondSku = (await second.Locator("td[data-label='Product'] .mud-typography-caption").InnerTextAsync()).Split('·')[0].Trim();
+        var secondQty = await page.Locator($"input[data-testid=repl-qty-{secondSku}]").InputValueAsync();
+        await page.Locator($"input[data-testid=repl-qty-{firstSku}]").FillAsync("7");
+        await page.Locator($"input[data-testid=repl-qty-{firstSku}]").PressAsync("Tab");
+        await first.Locator("input[type=checkbox]").CheckAsync();
+        await second.Locator("input[type=checkbox]").CheckAsync();
+        await page.ClickAsync("[data-testid=repl-create-drafts]");
+
+        var links = page.Locator("[data-testid=repl-draft-link]");
+        await Assertions.Expect(links.First).ToBeVisibleAsync();
+        var count = await links.CountAsync();
+        Assert.InRange(count, 1, 2);
+        await links.First.ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=po-status]")).ToContainTextAsync("Draft");
+        var lines = page.Locator("[data-testid=po-lines]");
+        await Assertions.Expect(lines).ToContainTextAsync(count == 1 ? firstSku : "");
+        var text = await lines.InnerTextAsync();
+        Assert.True(text.Contains(firstSku) || text.Contains(secondSku));
+        if (text.Contains(firstSku))
+        {
+            Assert.Matches($@"{firstSku}\s+7\b", text);
+        }
+        else
+        {
+            Assert.Matches($@"{secondSku}\s+{secondQty}\b", text);
+        }
+        await page.Context.CloseAsync();
+    }
 }

@@ -9,10 +9,10 @@ public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
 {
     public static TheoryData<string, string, string[], string[]> Homes => new()
     {
-        { "admin@example.com", "admin", ["merchant-home", "support-home", "manager-home"], ["Home", "Products", "Backorder queues", "Where is my order?", "New order", "Outbox", "Ready to ship", "Key figures", "Purchase orders", "Receiving", "Suppliers", "Users & roles", "Settings"] },
-        { "merchant@example.com", "merchant", ["merchant-home"], ["Home", "Products", "Backorder queues", "Where is my order?", "New order", "Ready to ship", "Key figures", "Purchase orders", "Receiving", "Suppliers"] },
+        { "admin@example.com", "admin", ["merchant-home", "support-home", "manager-home"], ["Home", "Products", "Backorder queues", "Where is my order?", "New order", "Outbox", "Ready to ship", "Key figures", "Replenishment", "Purchase orders", "Receiving", "Suppliers", "Users & roles", "Settings"] },
+        { "merchant@example.com", "merchant", ["merchant-home"], ["Home", "Products", "Backorder queues", "Where is my order?", "New order", "Ready to ship", "Key figures", "Replenishment", "Purchase orders", "Receiving", "Suppliers"] },
         { "support@example.com", "support", ["support-home"], ["Home", "Products", "Backorder queues", "Where is my order?", "New order", "Outbox"] },
-        { "manager@example.com", "manager", ["manager-home"], ["Home", "Products", "Backorder queues", "Where is my order?", "Key figures", "Purchase orders", "Suppliers"] },
+        { "manager@example.com", "manager", ["manager-home"], ["Home", "Products", "Backorder queues", "Where is my order?", "Key figures", "Replenishment", "Purchase orders", "Suppliers"] },
     };
 
     [Theory]

@@ -74,6 +74,9 @@ public class AccessTests(AppFactory app)
     [InlineData("manager@example.com", "/kpi", HttpStatusCode.OK)]
     [InlineData("merchant@example.com", "/kpi", HttpStatusCode.OK)]
     [InlineData("support@example.com", "/kpi", HttpStatusCode.Redirect)]
+    [InlineData("manager@example.com", "/replenishment", HttpStatusCode.OK)]
+    [InlineData("merchant@example.com", "/replenishment", HttpStatusCode.OK)]
+    [InlineData("support@example.com", "/replenishment", HttpStatusCode.Redirect)]
     public async Task Pages_OnlyTheirRolesGetIn(string email, string path, HttpStatusCode expected)
     {
         var client = await app.CreateSignedInClientAsync(email);
