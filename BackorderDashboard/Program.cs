@@ -105,6 +105,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<BackorderSnapshotR
 builder.Services.AddScoped<OutboxService>();
 builder.Services.AddScoped<CustomerMessageService>();
 builder.Services.AddScoped<TrackingService>();
+builder.Services.AddSingleton<KpiCache>();
 builder.Services.AddScoped<KpiService>();
 builder.Services.AddScoped<ReplenishmentService>();
 

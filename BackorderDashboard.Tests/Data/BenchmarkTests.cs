@@ -1,5 +1,6 @@
 using BackorderDashboard.Data.Large;
 using BackorderDashboard.Features.Backorders;
+using BackorderDashboard.Features.Kpi;
 using BackorderDashboard.Features.Products;
 using BackorderDashboard.Features.Restock;
 using BackorderDashboard.Features.Support;
@@ -26,14 +27,16 @@ public class BenchmarkTests
 
             var results = (await ProductsBenchmark.RunAsync(connection, runs: 3)).Concat(await QueueBenchmark.RunAsync(connection, runs: 3))
                 .Concat(await ReceivingBenchmark.RunAsync(connection, runs: 2, queueLength: 500))
-                .Concat(await SupportSearchBenchmark.RunAsync(connection, runs: 3)).ToList();
+                .Concat(await SupportSearchBenchmark.RunAsync(connection, runs: 3))
+                .Concat(await KpiBenchmark.RunAsync(connection, runs: 3)).ToList();
             Benchmark.Print(results, output);
 
-            Assert.Equal(8, results.Count);
+            Assert.Equal(10, results.Count);
             Assert.All(results.Take(4), r => Assert.True(r.RoundTrips <= 3, $"{r.Scenario}: {r.RoundTrips} round trips"));
             Assert.Contains("| Products page: backordered", output.ToString());
             Assert.Contains("| Cancel a set-aside unit", output.ToString());
             Assert.Contains("| Support search: part of an e-mail", output.ToString());
+            Assert.Contains("| KPI page, last 90 days by week, first load", output.ToString());
             Assert.Contains("| Support search: a whole order number", output.ToString());
             Assert.Contains("| Receive 1,000 units on a purchase order over a 500-line queue", output.ToString());
 

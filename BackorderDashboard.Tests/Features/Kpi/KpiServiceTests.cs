@@ -32,7 +32,7 @@ public class KpiServiceTests : IAsyncLifetime
     {
         _db = await SqliteTestDatabase.CreateAsync();
         var time = new FixedTimeProvider(Now);
-        _kpi = new KpiService(_db, new SettingsService(_db, time));
+        _kpi = new KpiService(_db, new SettingsService(_db, time), new KpiCache(time, TimeSpan.Zero));
         await using var db = _db.CreateDbContext();
         db.MerchantSettings.Add(new MerchantSettings { TimeZoneId = "America/New_York" });
         var (kitchen, northwind) = await TestData.AddCatalogAsync(db);

@@ -1,4 +1,5 @@
 using BackorderDashboard.Features.Backorders;
+using BackorderDashboard.Features.Kpi;
 using Microsoft.EntityFrameworkCore;
 using BackorderDashboard.Features.Products;
 using BackorderDashboard.Features.Restock;
@@ -9,7 +10,7 @@ namespace BackorderDashboard.Data.Large;
 /// <summary>
 /// The app's command-line tools, run instead of the web server:
 /// <c>generate-large [--path FILE] [--products N] [--lines N] [--open N] [--pos N]</c> builds the large store;
-/// <c>benchmark [--path FILE] [--runs N]</c> times the app's queries on it (building it first when missing).
+/// <c>benchmark [--path FILE] [--runs N] [--only FAMILY]</c> times the app's queries on it (building it first when missing).
 /// </summary>
 public static class Commands
 {
@@ -38,10 +39,29 @@ public static class Commands
                 }
                 var runs = Int(args, "--runs") ?? 50;
                 var results = new List<BenchmarkResult>();
-                results.AddRange(await ProductsBenchmark.RunAsync(connection, runs));
-                results.AddRange(await QueueBenchmark.RunAsync(connection, runs));
-                results.AddRange(await ReceivingBenchmark.RunAsync(connection, runs));
-                results.AddRange(await SupportSearchBenchmark.RunAsync(connection, runs));
+                // --only products|queue|receiving|support|kpi runs one family of scenarios.
+                var only = Option(args, "--only");
+                bool Wanted(string family) => only is null || only.Equals(family, StringComparison.OrdinalIgnoreCase);
+                if (Wanted("products"))
+                {
+                    results.AddRange(await ProductsBenchmark.RunAsync(connection, runs));
+                }
+                if (Wanted("queue"))
+                {
+                    results.AddRange(await QueueBenchmark.RunAsync(connection, runs));
+                }
+                if (Wanted("receiving"))
+                {
+                    results.AddRange(await ReceivingBenchmark.RunAsync(connection, runs));
+                }
+                if (Wanted("support"))
+                {
+                    results.AddRange(await SupportSearchBenchmark.RunAsync(connection, runs));
+                }
+                if (Wanted("kpi"))
+                {
+                    results.AddRange(await KpiBenchmark.RunAsync(connection, runs));
+                }
                 Benchmark.Print(results, Console.Out);
             }
             return 0;

@@ -55,40 +55,103 @@ public sealed record SupplierLeadTime(int SupplierId, string Supplier, int Recei
 public sealed record KpiReport(
     KpiQuery Query, KpiFigures Period, KpiFigures PreviousPeriod, IReadOnlyList<KpiPoint> Points,
     IReadOnlyList<AgingBucket> Aging, double? AverageWaitDays, long OpenValueCents,
-    IReadOnlyList<SkuFigure> TopBackorderedUnits, IReadOnlyList<SkuFigure> TopStockouts, IReadOnlyList<SupplierLeadTime> Suppliers);
+    IReadOnlyList<SkuFigure> TopBackorderedUnits, IReadOnlyList<SkuFigure> TopStockouts, IReadOnlyList<SupplierLeadTime> Suppliers,
+    DateTime ComputedAt = default);
+
+/// <summary>
+/// Recently computed reports, so moving between the KPI page, the home page and an export does not run every
+/// aggregate again: a report is reused for <see cref="DefaultLifetime"/> (the page says how old its figures are).
+/// </summary>
+public sealed class KpiCache(TimeProvider time, TimeSpan lifetime)
+{
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(1);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(KpiQuery, DateOnly), KpiReport> _reports = new();
+
+    public KpiCache(TimeProvider time) : this(time, DefaultLifetime)
+    {
+    }
+
+    public KpiReport? Get(KpiQuery query, DateOnly today) =>
+        _reports.TryGetValue((query, today), out var report) && time.GetUtcNow().UtcDateTime - report.ComputedAt < lifetime ? report : null;
+
+    public void Put(KpiQuery query, DateOnly today, KpiReport report)
+    {
+        if (lifetime <= TimeSpan.Zero)
+        {
+            return;
+        }
+        if (_reports.Count > 200)
+        {
+            _reports.Clear();
+        }
+        _reports[(query, today)] = report;
+    }
+}
 
 /// <summary>
 /// Every KPI of the KPI page, computed in SQLite with GROUP BY per merchant day (never by loading orders), then
 /// summed into weeks or months: every figure is a sum of counts, so a week's share is its days' numerators over their
 /// denominators. The definitions are DESIGN.md's; each figure's tooltip on the page says the same in words.
 /// </summary>
-public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings)
+public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings, KpiCache cache)
 {
+    /// <summary>The statements of the report being computed, when someone asked to see them (the benchmark).</summary>
+    private static readonly AsyncLocal<List<(string Sql, IReadOnlyList<(string Name, object? Value)> Parameters)>?> Recording = new();
+
+    /// <summary>Every SQL statement (with its parameters) that computing this report runs, in order.</summary>
+    public async Task<IReadOnlyList<(string Sql, IReadOnlyList<(string Name, object? Value)> Parameters)>> StatementsAsync(KpiQuery query, CancellationToken ct = default)
+    {
+        var statements = new List<(string, IReadOnlyList<(string, object?)>)>();
+        Recording.Value = statements;
+        try
+        {
+            await ComputeAsync(query, ct);
+        }
+        finally
+        {
+            Recording.Value = null;
+        }
+        return statements;
+    }
+
     public static readonly (string Label, int Min, int? Max)[] AgeBuckets = [("0–7 days", 0, 7), ("8–14 days", 8, 14), ("15–30 days", 15, 30), ("30+ days", 31, null)];
 
     public async Task<KpiReport> GetAsync(KpiQuery query, CancellationToken ct = default)
+    {
+        var today = (await settings.GetClockAsync(ct)).Today;
+        if (cache.Get(query, today) is { } cached)
+        {
+            return cached;
+        }
+        var report = await ComputeAsync(query, ct);
+        cache.Put(query, today, report);
+        return report;
+    }
+
+    private async Task<KpiReport> ComputeAsync(KpiQuery query, CancellationToken ct)
     {
         var clock = await settings.GetClockAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
 
-        var previous = query.Previous;
-        var days = await DailyFiguresAsync(connection, clock, previous.From, query.To, query, ct);
-        var period = Sum(days.Where(d => d.Key >= query.From).Select(d => d.Value));
-        var before = Sum(days.Where(d => d.Key < query.From).Select(d => d.Value));
-        var values = await DailyValuesAsync(connection, clock, query, ct);
+        var days = await DailyFiguresAsync(connection, clock, query.From, query.To, query, ct);
+        var period = Sum(days.Values);
+        // The period before is only compared by its backorder rate (the headline's arrow): one light count.
+        var before = KpiFigures.Empty with { BackorderRate = await BackorderRateAsync(connection, clock, query.Previous, ct) };
+        var (aging, openValue) = await AgingAsync(connection, clock, query, ct);
+        var values = await DailyValuesAsync(connection, clock, query, query.Channel is null ? openValue : null, ct);
         var points = Buckets(query).Select(b => new KpiPoint(b.Start, b.End,
                 Sum(days.Where(d => d.Key >= b.Start && d.Key <= b.End).Select(d => d.Value)),
                 // The figure of the bucket's last day; a day the app did not record takes the day before (up to three).
                 values.Where(v => v.Key <= b.End && v.Key >= b.End.AddDays(-3)).OrderByDescending(v => v.Key).Select(v => v.Value).FirstOrDefault()))
             .ToList();
 
-        var (aging, openValue) = await AgingAsync(connection, clock, query, ct);
         return new KpiReport(query, period, before, points, aging,
             await AverageWaitAsync(connection, clock, query, ct), openValue,
             await TopBackorderedAsync(connection, clock, query, ct), await TopStockoutsAsync(connection, clock, query, ct),
-            await SuppliersAsync(connection, clock, query, ct));
+            await SuppliersAsync(connection, clock, query, ct), clock.UtcNow);
     }
 
     /// <summary>The days, weeks (Monday to Sunday) or calendar months covering the period, cut at its ends.</summary>
@@ -120,70 +183,57 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         var (fromUtc, toUtc) = (clock.StartOfDayUtc(from), clock.StartOfDayUtc(to.AddDays(1)));
         var placedDay = clock.LocalDaySql("o.PlacedAt", fromUtc, toUtc);
         var shipDay = clock.LocalDaySql("s.ShippedAt", fromUtc, clock.UtcNow.AddDays(1));
-        var productFilter = ProductFilter("p", filter);
-        var orderFilter = filter.CategoryId is null && filter.SupplierId is null ? ""
-            : $"AND EXISTS (SELECT 1 FROM OrderLines fl JOIN Products p ON p.Id = fl.ProductId WHERE fl.OrderId = o.Id {productFilter})";
+        var orderFilter = OrderFilter(filter);
+        // One pass over the period's orders and lines (materialized once), then counted per order and per day.
         var sql = $"""
-            WITH ord AS (
-                SELECT o.Id, {placedDay} AS Day
-                FROM Orders o
-                WHERE o.PlacedAt >= $from AND o.PlacedAt < $to {(filter.Channel is null ? "" : "AND o.Channel = $channel")} {orderFilter}
+            WITH sh AS MATERIALIZED (
+                SELECT s.OrderId, COUNT(*) AS Parcels, MIN(s.ShippedAt) AS FirstAt
+                FROM Shipments s JOIN Orders o ON o.Id = s.OrderId
+                WHERE o.PlacedAt >= $from AND o.PlacedAt < $to
+                GROUP BY s.OrderId
             ),
-            ln AS (
-                SELECT l.OrderId, l.Id, l.Qty, l.QtyShipped, l.QtyCancelled, l.QtyBackorderedAtPlacement AS Backordered,
-                       l.QtyUnfilled + l.QtyAllocated AS Open, l.PromisedShipDate AS Promised
-                FROM OrderLines l JOIN ord ON ord.Id = l.OrderId
-            ),
-            shipment AS (
-                SELECT s.Id, s.OrderId, s.ShippedAt, {shipDay} AS Day,
-                       ROW_NUMBER() OVER (PARTITION BY s.OrderId ORDER BY s.ShippedAt, s.Id) AS Nr,
-                       COUNT(*) OVER (PARTITION BY s.OrderId) AS Count
-                FROM Shipments s JOIN ord ON ord.Id = s.OrderId
-            ),
-            lineship AS (
-                SELECT sl.OrderLineId, COUNT(*) AS Parcels, MAX(shipment.Day) AS LastDay, SUM(sl.Qty) AS ShippedQty,
-                       SUM(CASE WHEN shipment.Nr = 1 THEN sl.Qty ELSE 0 END) AS FirstQty
-                FROM ShipmentLines sl JOIN shipment ON shipment.Id = sl.ShipmentId
+            ls AS MATERIALIZED (
+                SELECT sl.OrderLineId, COUNT(*) AS Parcels, SUM(sl.Qty) AS ShippedQty,
+                       SUM(CASE WHEN s.ShippedAt = sh.FirstAt THEN sl.Qty ELSE 0 END) AS FirstQty, MAX({shipDay}) AS LastDay
+                FROM sh JOIN Shipments s ON s.OrderId = sh.OrderId JOIN ShipmentLines sl ON sl.ShipmentId = s.Id
                 GROUP BY sl.OrderLineId
             ),
+            x AS MATERIALIZED (
+                SELECT o.Id AS OrderId, {placedDay} AS Day, sh.Parcels AS OrderParcels,
+                       l.Qty, l.QtyShipped AS Shipped, l.QtyCancelled AS Cancelled, l.QtyBackorderedAtPlacement AS Backordered,
+                       l.QtyUnfilled + l.QtyAllocated AS Open, l.PromisedShipDate AS Promised,
+                       ls.OrderLineId IS NOT NULL AS LineShipped, ls.Parcels AS LineParcels, ls.ShippedQty, COALESCE(ls.FirstQty, 0) AS FirstQty, ls.LastDay
+                FROM Orders o JOIN OrderLines l ON l.OrderId = o.Id
+                LEFT JOIN sh ON sh.OrderId = o.Id
+                LEFT JOIN ls ON ls.OrderLineId = l.Id
+                WHERE o.PlacedAt >= $from AND o.PlacedAt < $to {(filter.Channel is null ? "" : "AND o.Channel = $channel")} {orderFilter}
+            ),
             perorder AS (
-                SELECT ln.OrderId,
-                       MAX(ln.Backordered > 0) AS AnyBackordered,
-                       SUM(ln.Qty) AS Units,
-                       SUM(COALESCE(lineship.FirstQty, 0)) AS FirstUnits,
-                       SUM(ln.Open) AS Open,
-                       SUM(ln.QtyCancelled) AS Cancelled,
-                       SUM(ln.QtyShipped) AS Shipped,
-                       -- late: a backordered line left after its promised day
-                       MAX(ln.Promised IS NOT NULL AND lineship.LastDay > ln.Promised) AS Late
-                FROM ln LEFT JOIN lineship ON lineship.OrderLineId = ln.Id
-                GROUP BY ln.OrderId
+                SELECT Day, MAX(Backordered > 0) AS AnyBackordered, SUM(Qty) AS Units, SUM(FirstQty) AS FirstUnits, SUM(Open) AS Open,
+                       SUM(Cancelled) AS Cancelled, SUM(Shipped) AS Shipped, MAX(OrderParcels) AS Parcels,
+                       -- late: a line left after the day promised for it
+                       MAX(Promised IS NOT NULL AND LastDay > Promised) AS Late
+                FROM x GROUP BY OrderId
             ),
             orderfig AS (
-                SELECT ord.Day,
-                       COUNT(*) AS Orders,
-                       SUM(p.AnyBackordered) AS BackorderedOrders,
-                       SUM(sh.Count IS NOT NULL) AS ShippedOrders,
-                       SUM(sh.Count = 1 AND p.FirstUnits = p.Units) AS FirstComplete,
-                       SUM(CASE WHEN sh.Count IS NOT NULL THEN p.FirstUnits ELSE 0 END) AS FirstUnits,
-                       SUM(CASE WHEN sh.Count IS NOT NULL THEN p.Units ELSE 0 END) AS ShippedOrderUnits,
-                       SUM(p.Open = 0) AS Closed,
-                       SUM(p.Open = 0 AND p.Cancelled = 0 AND sh.Count = 1 AND p.Shipped = p.Units AND p.Late = 0) AS Perfect
-                FROM ord JOIN perorder p ON p.OrderId = ord.Id
-                LEFT JOIN shipment sh ON sh.OrderId = ord.Id AND sh.Nr = 1
-                GROUP BY ord.Day
+                SELECT Day, COUNT(*) AS Orders, SUM(AnyBackordered) AS BackorderedOrders,
+                       SUM(Parcels IS NOT NULL) AS ShippedOrders,
+                       SUM(Parcels = 1 AND FirstUnits = Units) AS FirstComplete,
+                       SUM(CASE WHEN Parcels IS NOT NULL THEN FirstUnits ELSE 0 END) AS FirstUnits,
+                       SUM(CASE WHEN Parcels IS NOT NULL THEN Units ELSE 0 END) AS ShippedOrderUnits,
+                       SUM(Open = 0) AS Closed,
+                       SUM(Open = 0 AND Cancelled = 0 AND Parcels = 1 AND Shipped = Units AND Late = 0) AS Perfect
+                FROM perorder GROUP BY Day
             ),
             linefig AS (
-                SELECT ord.Day,
-                       SUM(ls.OrderLineId IS NOT NULL) AS ShippedLines,
-                       SUM(ls.Parcels = 1 AND ls.ShippedQty = ln.Qty) AS FirstCompleteLines,
-                       SUM(ln.Backordered > 0 AND ln.Open = 0) AS BackorderedClosed,
-                       SUM(ln.Backordered > 0 AND ln.Open = 0 AND ln.QtyCancelled > 0) AS BackorderedCancelled,
-                       SUM(ln.Backordered > 0 AND ln.Open = 0 AND ln.QtyCancelled = 0 AND ls.OrderLineId IS NOT NULL) AS BackorderedShipped,
-                       SUM(ln.Backordered > 0 AND ln.Open = 0 AND ln.QtyCancelled = 0 AND ls.LastDay <= ln.Promised) AS BackorderedOnTime
-                FROM ln JOIN ord ON ord.Id = ln.OrderId
-                LEFT JOIN lineship ls ON ls.OrderLineId = ln.Id
-                GROUP BY ord.Day
+                SELECT Day,
+                       SUM(LineShipped) AS ShippedLines,
+                       SUM(LineParcels = 1 AND ShippedQty = Qty) AS FirstCompleteLines,
+                       SUM(Backordered > 0 AND Open = 0) AS BackorderedClosed,
+                       SUM(Backordered > 0 AND Open = 0 AND Cancelled > 0) AS BackorderedCancelled,
+                       SUM(Backordered > 0 AND Open = 0 AND Cancelled = 0 AND LineShipped) AS BackorderedShipped,
+                       SUM(Backordered > 0 AND Open = 0 AND Cancelled = 0 AND LastDay <= Promised) AS BackorderedOnTime
+                FROM x GROUP BY Day
             )
             SELECT o.Day, o.Orders, o.BackorderedOrders, o.ShippedOrders, o.FirstComplete, o.FirstUnits, o.ShippedOrderUnits, o.Closed, o.Perfect,
                    l.ShippedLines, l.FirstCompleteLines, l.BackorderedClosed, l.BackorderedCancelled, l.BackorderedShipped, l.BackorderedOnTime
@@ -208,7 +258,8 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
     }
 
     /// <summary>Money held in backorders at the end of each day of the period (snapshots), today from the queues as they are.</summary>
-    private static async Task<Dictionary<DateOnly, long>> DailyValuesAsync(DbConnection connection, MerchantClock clock, KpiQuery filter, CancellationToken ct)
+    private static async Task<Dictionary<DateOnly, long>> DailyValuesAsync(DbConnection connection, MerchantClock clock, KpiQuery filter, long? openValueNow,
+        CancellationToken ct)
     {
         var productFilter = ProductFilter("p", filter);
         var sql = $"""
@@ -228,8 +279,7 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         }
         if (clock.Today >= filter.From && clock.Today <= filter.To)
         {
-            var (_, open) = await AgingAsync(connection, clock, filter with { Channel = null }, ct);
-            result[clock.Today] = open;
+            result[clock.Today] = openValueNow ?? (await AgingAsync(connection, clock, filter with { Channel = null }, ct)).OpenValueCents;
         }
         return result;
     }
@@ -362,6 +412,25 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         }
     }
 
+    /// <summary>Orders with at least one line of the chosen category or supplier.</summary>
+    private static string OrderFilter(KpiQuery filter) => filter.CategoryId is null && filter.SupplierId is null ? ""
+        : $"AND EXISTS (SELECT 1 FROM OrderLines fl JOIN Products p ON p.Id = fl.ProductId WHERE fl.OrderId = o.Id {ProductFilter("p", filter)})";
+
+    /// <summary>Orders placed in a period with a line not fillable at placement, of all orders placed in it.</summary>
+    private static async Task<Ratio> BackorderRateAsync(DbConnection connection, MerchantClock clock, KpiQuery period, CancellationToken ct)
+    {
+        var sql = $"""
+            SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM OrderLines l WHERE l.OrderId = o.Id AND l.QtyBackorderedAtPlacement > 0)), 0)
+            FROM Orders o
+            WHERE o.PlacedAt >= $from AND o.PlacedAt < $to {(period.Channel is null ? "" : "AND o.Channel = $channel")} {OrderFilter(period)}
+            """;
+        await using var command = Command(connection, sql, period,
+            ("$from", BulkWrites.Stamp(clock.StartOfDayUtc(period.From))), ("$to", BulkWrites.Stamp(clock.StartOfDayUtc(period.To.AddDays(1)))));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new Ratio(reader.GetInt64(1), reader.GetInt64(0));
+    }
+
     private static string ProductFilter(string alias, KpiQuery filter) =>
         (filter.CategoryId is null ? "" : $" AND {alias}.CategoryId = $category") + (filter.SupplierId is null ? "" : $" AND {alias}.SupplierId = $supplier");
 
@@ -369,12 +438,15 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
+        var recorded = new List<(string, object?)>();
+        Recording.Value?.Add((sql, recorded));
         void Add(string name, object? value)
         {
             var p = command.CreateParameter();
             p.ParameterName = name;
             p.Value = value ?? DBNull.Value;
             command.Parameters.Add(p);
+            recorded.Add((name, value));
         }
         foreach (var (name, value) in parameters)
         {
