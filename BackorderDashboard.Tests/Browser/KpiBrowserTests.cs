@@ -15,7 +15,7 @@ public class KpiBrowserTests(AppFactory app, BrowserFixture browser)
         var console = new List<string>();
         page.Console += (_, m) => console.Add($"{m.Type}: {m.Text}");
         page.PageError += (_, e) => console.Add($"error: {e}");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Key figures" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Key figures", Exact = true }).ClickAsync();
         await BrowserFixture.WaitForCircuitAsync(page);
 
         // The chart is drawn (an SVG with one line), with the benchmark annotation.

@@ -67,13 +67,13 @@ public class ProductsPageTests : BunitTestContext, IAsyncLifetime
     }
 
     [Fact]
-    public void ProductsPage_ChoosingAFilter_PutsItInTheUrl()
+    public async Task ProductsPage_ChoosingAFilter_PutsItInTheUrl()
     {
         var page = Render<ProductsPage>();
         page.WaitForAssertion(() => Assert.Equal(3, Badges(page).Length));
 
         var filters = page.FindComponent<ProductFilters>();
-        page.InvokeAsync(() => filters.Instance.OnChange.InvokeAsync(new ProductFilterValues("bo", ProductFilter.Backordered, null, null)));
+        await page.InvokeAsync(() => filters.Instance.OnChange.InvokeAsync(new ProductFilterValues("bo", ProductFilter.Backordered, null, null)));
 
         var uri = Services.GetRequiredService<NavigationManager>().Uri;
         Assert.Contains("status=backordered", uri);
