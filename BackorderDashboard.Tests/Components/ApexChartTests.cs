@@ -1,5 +1,5 @@
 using BackorderDashboard.Components.Shared;
-using BackorderDashboard.Features.Home;
+using BackorderDashboard.Domain;
 using BackorderDashboard.Tests.TestSupport;
 using Bunit;
 using Microsoft.AspNetCore.Components;
@@ -21,8 +21,13 @@ public class ApexChartTests : BunitTestContext
         _module.SetupVoid("destroy", _ => true).SetVoidResult();
     }
 
-    private static object Weeks(params int[] orders) => OrdersPerWeekChart.Options(
-        orders.Select((n, i) => new WeekPoint(new DateOnly(2026, 11, 2).AddDays(7 * i), n, n / 2)).ToList());
+    /// <summary>A bar chart of orders per week starting Nov 2, as the app's chart options are shaped.</summary>
+    private static object Weeks(params int[] orders) => new
+    {
+        chart = new { type = "bar" },
+        series = new[] { new { name = "Orders", data = orders } },
+        xaxis = new { categories = orders.Select((_, i) => MerchantClock.ShortDate(new DateOnly(2026, 11, 2).AddDays(7 * i))).ToArray() },
+    };
 
     [Fact]
     public void ApexChart_FirstRender_CreatesTheChartWithTheOptionsAsJson()

@@ -140,50 +140,6 @@ public class HomeServiceTests : IAsyncLifetime
         Assert.Empty(await _home.FindOrdersAsync("a")); // too short to search
     }
 
-    [Fact]
-    public async Task KpiSummary_BackorderRateComparesTheLastTwoPeriods()
-    {
-        await using (var db = _db.CreateDbContext())
-        {
-            var (category, supplier) = await TestData.AddCatalogAsync(db);
-            var product = TestData.Product(category, supplier, "KET");
-            var c = TestData.Customer("Grace", "grace@example.com");
-            // Last 30 days: 4 orders, 1 backordered (25%). The 30 days before: 2 orders, 2 backordered (100%).
-            for (var i = 0; i < 4; i++)
-            {
-                db.Add(Order(TestData.Order(c, $"SO-A{i}", Now.UtcDateTime.AddDays(-1 - i)), product, backordered: i == 0 ? 2 : 0));
-            }
-            for (var i = 0; i < 2; i++)
-            {
-                db.Add(Order(TestData.Order(c, $"SO-B{i}", Now.UtcDateTime.AddDays(-40 - i)), product, backordered: 1));
-            }
-            db.Add(Order(TestData.Order(c, "SO-OLD", Now.UtcDateTime.AddDays(-90)), product));
-            await db.SaveChangesAsync();
-        }
-
-        var kpi = await _home.GetKpiSummaryAsync();
-
-        Assert.Equal(4, kpi.Orders);
-        Assert.Equal(1, kpi.BackorderedOrders);
-        Assert.Equal(25.0, kpi.BackorderRate);
-        Assert.Equal(100.0, kpi.PreviousBackorderRate);
-        Assert.Equal(HomeService.ChartWeeks, kpi.Weeks.Count);
-        Assert.Equal(DayOfWeek.Monday, kpi.Weeks[0].WeekStart.DayOfWeek);
-        Assert.Equal(7, kpi.Weeks.Sum(w => w.Orders));
-        Assert.Equal(3, kpi.Weeks.Sum(w => w.BackorderedOrders));
-        Assert.Equal(4, kpi.Weeks[^1].Orders); // Nov 18-21 fall in the week of Monday Nov 16.
-    }
-
-    [Fact]
-    public async Task KpiSummary_NoOrders_HasNoRateInsteadOfDividingByZero()
-    {
-        var kpi = await _home.GetKpiSummaryAsync();
-
-        Assert.Null(kpi.BackorderRate);
-        Assert.Null(kpi.PreviousBackorderRate);
-        Assert.All(kpi.Weeks, w => Assert.Equal(0, w.Orders));
-    }
-
     private static Order Order(Order order, Product product, int backordered = 0)
     {
         order.Lines.Add(new OrderLine { Product = product, Qty = Math.Max(1, backordered), QtyShipped = backordered == 0 ? 1 : 0,

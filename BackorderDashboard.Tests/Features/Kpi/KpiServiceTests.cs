@@ -88,7 +88,7 @@ public class KpiServiceTests : IAsyncLifetime
         Ship(o7, At(11, 8), (o7Mugs, 1));
         Stock(Place("OL", At(11, 2, 4, 30)), mug, 1);
         Waiting(Place("O0", At(10, 31, 3, 30)), kettle, 1, new(2026, 11, 20));
-        Waiting(Place("O8", At(11, 20)), kettle, 1, new(2026, 12, 5));
+        Waiting(Place("O8", At(11, 20)), kettle, 1, new(2026, 12, 5)).CurrentEta = new(2026, 12, 9);
 
         // Kettle stock: 1 in Nov 1, set aside Nov 2 (out), 2 in Nov 4, set aside at once (out again); after the week, once more.
         db.StockLedger.AddRange(
@@ -186,6 +186,8 @@ public class KpiServiceTests : IAsyncLifetime
         // O8 waits 2 days, O5 17, O0 23.
         Assert.Equal([(1, 1), (0, 0), (2, 4), (0, 0)], report.Aging.Select(a => (a.Lines, a.Units)));
         Assert.Equal(["0–7 days", "8–14 days", "15–30 days", "30+ days"], report.Aging.Select(a => a.Label));
+        // O8 now ships Dec 9, after the Dec 5 promised.
+        Assert.Equal((3, 1), (report.OpenLines, report.LateLines));
     }
 
     [Fact]

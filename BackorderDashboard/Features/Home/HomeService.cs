@@ -14,21 +14,9 @@ public sealed record NextReceipt(int Id, string Number, string Supplier, DateOnl
 public sealed record OrderHit(string Number, string CustomerName, string CustomerEmail, DateTime PlacedAt, int Lines, int LinesWaiting,
     string? CustomerPhone = null, DateOnly? LatestEta = null, bool Late = false);
 
-public sealed record KpiSummary(int Orders, int BackorderedOrders, int PreviousOrders, int PreviousBackorderedOrders,
-    int OpenLines, int LateLines, long OpenValueCents, IReadOnlyList<WeekPoint> Weeks)
-{
-    public double? BackorderRate => Orders == 0 ? null : 100.0 * BackorderedOrders / Orders;
-    public double? PreviousBackorderRate => PreviousOrders == 0 ? null : 100.0 * PreviousBackorderedOrders / PreviousOrders;
-}
-
-public sealed record WeekPoint(DateOnly WeekStart, int Orders, int BackorderedOrders);
-
 /// <summary>The figures on each role's home page, all aggregated in SQL.</summary>
 public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings)
 {
-    public const int KpiDays = 30;
-    public const int ChartWeeks = 16;
-
     public async Task<QueueSummary> GetQueueSummaryAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -127,56 +115,5 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
             })
             .ToDictionaryAsync(x => x.Id, x => x.Hit, ct);
         return page.Select(id => hits[id]).ToList();
-    }
-
-    public async Task<KpiSummary> GetKpiSummaryAsync(CancellationToken ct = default)
-    {
-        var clock = await settings.GetClockAsync(ct);
-        var today = clock.Today;
-        var periodStart = clock.StartOfDayUtc(today.AddDays(1 - KpiDays));
-        var previousStart = clock.StartOfDayUtc(today.AddDays(1 - 2 * KpiDays));
-
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var periods = await db.Orders
-            .Where(o => o.PlacedAt >= previousStart)
-            .GroupBy(o => o.PlacedAt >= periodStart)
-            .Select(g => new { Current = g.Key, Orders = g.Count(), Backordered = g.Count(o => o.Lines.Any(l => l.QtyBackorderedAtPlacement > 0)) })
-            .ToListAsync(ct);
-        var current = periods.FirstOrDefault(p => p.Current);
-        var previous = periods.FirstOrDefault(p => !p.Current);
-
-        var open = await db.OrderLines.Where(l => l.QtyUnfilled > 0).GroupBy(_ => 1).Select(g => new
-        {
-            Lines = g.Count(),
-            Late = g.Count(l => l.CurrentEta > l.PromisedShipDate),
-            Value = g.Sum(l => l.UnitPriceCents * l.QtyUnfilled),
-        }).FirstOrDefaultAsync(ct);
-
-        // Weeks start on the merchant's Monday; julianday() buckets the rows in SQL so no order is loaded.
-        var firstWeek = today.AddDays(-(((int)today.DayOfWeek + 6) % 7) - 7 * (ChartWeeks - 1));
-        var chartStart = clock.StartOfDayUtc(firstWeek);
-        var weekRows = await db.Database.SqlQuery<WeekRow>($"""
-            SELECT CAST((julianday(o.PlacedAt) - julianday({chartStart})) / 7 AS INTEGER) AS Week,
-                   COUNT(*) AS Orders,
-                   SUM(EXISTS (SELECT 1 FROM OrderLines l WHERE l.OrderId = o.Id AND l.QtyBackorderedAtPlacement > 0)) AS Backordered
-            FROM Orders o
-            WHERE o.PlacedAt >= {chartStart}
-            GROUP BY Week
-            """).ToListAsync(ct);
-        var weeks = Enumerable.Range(0, ChartWeeks)
-            .Select(i => weekRows.FirstOrDefault(w => w.Week == i) is { } w
-                ? new WeekPoint(firstWeek.AddDays(7 * i), w.Orders, w.Backordered)
-                : new WeekPoint(firstWeek.AddDays(7 * i), 0, 0))
-            .ToList();
-
-        return new KpiSummary(current?.Orders ?? 0, current?.Backordered ?? 0, previous?.Orders ?? 0, previous?.Backordered ?? 0,
-            open?.Lines ?? 0, open?.Late ?? 0, open?.Value ?? 0, weeks);
-    }
-
-    internal sealed class WeekRow
-    {
-        public int Week { get; set; }
-        public int Orders { get; set; }
-        public int Backordered { get; set; }
     }
 }

@@ -56,7 +56,10 @@ public sealed record KpiReport(
     KpiQuery Query, KpiFigures Period, KpiFigures PreviousPeriod, IReadOnlyList<KpiPoint> Points,
     IReadOnlyList<AgingBucket> Aging, double? AverageWaitDays, long OpenValueCents,
     IReadOnlyList<SkuFigure> TopBackorderedUnits, IReadOnlyList<SkuFigure> TopStockouts, IReadOnlyList<SupplierLeadTime> Suppliers,
-    DateTime ComputedAt = default);
+    DateTime ComputedAt = default, int LateLines = 0)
+{
+    public int OpenLines => Aging.Sum(a => a.Lines);
+}
 
 /// <summary>
 /// Recently computed reports, so moving between the KPI page, the home page and an export does not run every
@@ -140,7 +143,7 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         var period = Sum(days.Values);
         // The period before is only compared by its backorder rate (the headline's arrow): one light count.
         var before = KpiFigures.Empty with { BackorderRate = await BackorderRateAsync(connection, clock, query.Previous, ct) };
-        var (aging, openValue) = await AgingAsync(connection, clock, query, ct);
+        var (aging, openValue, late) = await AgingAsync(connection, clock, query, ct);
         var values = await DailyValuesAsync(connection, clock, query, query.Channel is null ? openValue : null, ct);
         var points = Buckets(query).Select(b => new KpiPoint(b.Start, b.End,
                 Sum(days.Where(d => d.Key >= b.Start && d.Key <= b.End).Select(d => d.Value)),
@@ -151,7 +154,7 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         return new KpiReport(query, period, before, points, aging,
             await AverageWaitAsync(connection, clock, query, ct), openValue,
             await TopBackorderedAsync(connection, clock, query, ct), await TopStockoutsAsync(connection, clock, query, ct),
-            await SuppliersAsync(connection, clock, query, ct), clock.UtcNow);
+            await SuppliersAsync(connection, clock, query, ct), clock.UtcNow, late);
     }
 
     /// <summary>The days, weeks (Monday to Sunday) or calendar months covering the period, cut at its ends.</summary>
@@ -284,31 +287,33 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         return result;
     }
 
-    /// <summary>Open backordered lines by days waiting (today − queued day), and their value.</summary>
-    private static async Task<(IReadOnlyList<AgingBucket> Buckets, long OpenValueCents)> AgingAsync(DbConnection connection, MerchantClock clock,
+    /// <summary>Open backordered lines by days waiting (today − queued day), their value, and how many are past their promise.</summary>
+    private static async Task<(IReadOnlyList<AgingBucket> Buckets, long OpenValueCents, int LateLines)> AgingAsync(DbConnection connection, MerchantClock clock,
         KpiQuery filter, CancellationToken ct)
     {
         var today = clock.Today;
         var queuedDay = clock.LocalDaySql("l.QueuedAt", clock.StartOfDayUtc(today.AddDays(-400)), clock.UtcNow.AddDays(1));
         var sql = $"""
-            SELECT CAST(julianday($today) - julianday({queuedDay}) AS INTEGER) AS Age, COUNT(*), SUM(l.QtyUnfilled), SUM(l.QtyUnfilled * l.UnitPriceCents)
+            SELECT CAST(julianday($today) - julianday({queuedDay}) AS INTEGER) AS Age, COUNT(*), SUM(l.QtyUnfilled), SUM(l.QtyUnfilled * l.UnitPriceCents),
+                   SUM(l.CurrentEta > l.PromisedShipDate)
             FROM OrderLines l JOIN Products p ON p.Id = l.ProductId {(filter.Channel is null ? "" : "JOIN Orders o ON o.Id = l.OrderId")}
             WHERE l.QtyUnfilled > 0 {ProductFilter("p", filter)} {(filter.Channel is null ? "" : "AND o.Channel = $channel")}
             GROUP BY Age
             """;
-        var rows = new List<(int Age, int Lines, int Units, long Value)>();
+        var rows = new List<(int Age, int Lines, int Units, long Value, int Late)>();
         await using var command = Command(connection, sql, filter, ("$today", BulkWrites.Day(today)));
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add((reader.IsDBNull(0) ? 0 : reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3)));
+            rows.Add((reader.IsDBNull(0) ? 0 : reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3),
+                reader.IsDBNull(4) ? 0 : reader.GetInt32(4)));
         }
         var buckets = AgeBuckets.Select(b =>
         {
             var inside = rows.Where(r => Math.Max(0, r.Age) >= b.Min && (b.Max is null || Math.Max(0, r.Age) <= b.Max)).ToList();
             return new AgingBucket(b.Label, b.Min, b.Max, inside.Sum(r => r.Lines), inside.Sum(r => r.Units));
         }).ToList();
-        return (buckets, rows.Sum(r => r.Value));
+        return (buckets, rows.Sum(r => r.Value), rows.Sum(r => r.Late));
     }
 
     /// <summary>Days from placement to the last parcel, for lines backordered at placement, placed in the period and shipped in full.</summary>
