@@ -1,8 +1,5 @@
 using BackorderDashboard.Data;
-using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Tests.TestSupport;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace BackorderDashboard.Tests.Browser;
@@ -17,9 +14,9 @@ public class OrderPageBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task Support_CancelsASetAsideLine_TheFreedUnitGoesToTheNextCustomerInLine()
     {
-        var sku = await AddProductAsync(onHand: 1);
-        var first = await PlaceAsync("Ada First", "ada.first@example.com", sku, ShipPolicy.ShipAvailable);
-        var second = await PlaceAsync("Ben Second", "ben.second@example.com", sku, ShipPolicy.ShipAvailable);
+        var sku = await app.AddProductAsync(onHand: 1);
+        var first = await app.PlaceOrderAsync("Ada First", "ada.first@example.com", sku, ShipPolicy.ShipAvailable);
+        var second = await app.PlaceOrderAsync("Ben Second", "ben.second@example.com", sku, ShipPolicy.ShipAvailable);
         var page = await browser.SignedInPageAsync(app.BaseUrl, "support@example.com");
 
         await page.GotoAsync($"/orders/{second}");
@@ -52,8 +49,8 @@ public class OrderPageBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task Support_SwitchesAHeldOrderToPartialShipment_AndAddsAConsolation()
     {
-        var sku = await AddProductAsync(onHand: 1);
-        var number = await PlaceAsync("Cy Complete", "cy.complete@example.com", sku, ShipPolicy.ShipComplete, qty: 3);
+        var sku = await app.AddProductAsync(onHand: 1);
+        var number = await app.PlaceOrderAsync("Cy Complete", "cy.complete@example.com", sku, ShipPolicy.ShipComplete, qty: 3);
         var page = await browser.SignedInPageAsync(app.BaseUrl, "support@example.com");
         await page.GotoAsync($"/orders/{number}");
         await BrowserFixture.WaitForCircuitAsync(page);
@@ -90,8 +87,8 @@ public class OrderPageBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task Merchant_ShipsPartOfWhatIsSetAside_TheRestStaysReady()
     {
-        var sku = await AddProductAsync(onHand: 3);
-        var number = await PlaceAsync("Dot Partial", "dot.partial@example.com", sku, ShipPolicy.ShipAvailable, qty: 3);
+        var sku = await app.AddProductAsync(onHand: 3);
+        var number = await app.PlaceOrderAsync("Dot Partial", "dot.partial@example.com", sku, ShipPolicy.ShipAvailable, qty: 3);
         var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com");
         await page.GotoAsync("/shipping");
         await BrowserFixture.WaitForCircuitAsync(page);
@@ -111,32 +108,5 @@ public class OrderPageBrowserTests(AppFactory app, BrowserFixture browser)
         await BrowserFixture.WaitForCircuitAsync(page);
         await Assertions.Expect(page.Locator($"[data-testid=line-status-{sku}]")).ToContainTextAsync("2 shipped · 1 set aside");
         await page.Context.CloseAsync();
-    }
-
-    private async Task<string> AddProductAsync(int onHand)
-    {
-        var sku = $"{AppFactory.TestSkuPrefix}{Guid.NewGuid():N}"[..10].ToUpperInvariant();
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        var product = new Product
-        {
-            Sku = sku, Name = $"Product {sku}", CategoryId = await db.Categories.Select(c => c.Id).FirstAsync(),
-            SupplierId = await db.Suppliers.Select(s => s.Id).FirstAsync(), PriceCents = 2500, OnHand = onHand,
-            BackorderPolicy = BackorderPolicy.Allowed, CreatedAt = DateTime.UtcNow,
-        };
-        db.Products.Add(product);
-        db.StockLedger.Add(new StockLedgerEntry { Product = product, OnHandDelta = onHand, Reason = StockReason.Import, At = DateTime.UtcNow });
-        await db.SaveChangesAsync();
-        return sku;
-    }
-
-    private async Task<string> PlaceAsync(string name, string email, string sku, ShipPolicy policy, int qty = 1)
-    {
-        using var scope = app.Services.CreateScope();
-        var result = await scope.ServiceProvider.GetRequiredService<OrderIntakeService>().PlaceAsync(new NewOrderInput
-        {
-            CustomerName = name, CustomerEmail = email, ShipPolicy = policy, Lines = [new NewOrderLineInput { Sku = sku, Qty = qty }],
-        }, "support@example.com");
-        Assert.True(result.Succeeded, string.Join(" ", result.Errors));
-        return result.OrderNumber!;
     }
 }

@@ -1,11 +1,6 @@
 using System.Globalization;
-using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
-using BackorderDashboard.Features.Orders;
-using BackorderDashboard.Features.Restock;
 using BackorderDashboard.Tests.TestSupport;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace BackorderDashboard.Tests.Browser;
@@ -22,8 +17,7 @@ public class ReceivingBrowserTests(AppFactory app, BrowserFixture browser)
     public async Task Merchant_ReceivesAPurchaseOrder_FirstInLineBecomeReady_AndASecondBrowserSeesTheQueueDrain()
     {
         CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-US");
-        var sku = $"{AppFactory.TestSkuPrefix}{Guid.NewGuid():N}"[..10].ToUpperInvariant();
-        var (poA, dateB, handling) = await SetUpAsync(sku);
+        var (sku, poA, dateB, handling) = await SetUpAsync();
         var orders = new List<string>();
         foreach (var name in new[] { "Ann Receipt", "Ben Receipt", "Cy Receipt" })
         {
@@ -80,8 +74,7 @@ public class ReceivingBrowserTests(AppFactory app, BrowserFixture browser)
     public async Task Merchant_SlipsAPurchaseOrder_SeesWhoBecomesLateFirst_AndTheyAreTold()
     {
         CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-US");
-        var sku = $"{AppFactory.TestSkuPrefix}{Guid.NewGuid():N}"[..10].ToUpperInvariant();
-        var (poA, _, _) = await SetUpAsync(sku);
+        var (sku, poA, _, _) = await SetUpAsync();
         var ann = await PlaceAsync("Ann Slip", sku);
         var ben = await PlaceAsync("Ben Slip", sku);
         var newDate = DateTime.Today.AddDays(40);
@@ -111,39 +104,15 @@ public class ReceivingBrowserTests(AppFactory app, BrowserFixture browser)
         await page.Context.CloseAsync();
     }
 
-    private async Task<(int PoA, DateOnly DateB, int Handling)> SetUpAsync(string sku)
+    /// <summary>The product with PO A (2 units in 5 days) and PO B (5 units in 20 days).</summary>
+    private async Task<(string Sku, int PoA, DateOnly DateB, int Handling)> SetUpAsync()
     {
-        int supplierId;
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
-        {
-            var product = new Product
-            {
-                Sku = sku, Name = $"Product {sku}", CategoryId = await db.Categories.Select(c => c.Id).FirstAsync(),
-                SupplierId = supplierId = await db.Suppliers.Select(s => s.Id).FirstAsync(), PriceCents = 2500,
-                BackorderPolicy = BackorderPolicy.Allowed, CreatedAt = DateTime.UtcNow,
-            };
-            db.Products.Add(product);
-            await db.SaveChangesAsync();
-        }
-        using var scope = app.Services.CreateScope();
-        var settings = scope.ServiceProvider.GetRequiredService<SettingsService>();
-        var today = (await settings.GetClockAsync()).Today;
-        var purchaseOrders = scope.ServiceProvider.GetRequiredService<PurchaseOrderService>();
-        var (a, errorsA) = await purchaseOrders.CreateAsync(supplierId, today.AddDays(5), [new PoLineInput(sku, 2)], place: true, null, "merchant@example.com");
-        var (_, errorsB) = await purchaseOrders.CreateAsync(supplierId, today.AddDays(20), [new PoLineInput(sku, 5)], place: true, null, "merchant@example.com");
-        Assert.Empty(errorsA.Concat(errorsB));
-        return (a!.Value, today.AddDays(20), (await settings.GetAsync()).DefaultHandlingDays);
+        var sku = await app.AddProductAsync();
+        var a = await app.PlacePurchaseOrderAsync(sku, 2, days: 5);
+        var b = await app.PlacePurchaseOrderAsync(sku, 5, days: 20);
+        return (sku, a.Id, b.Expected, (await app.StoreDayAsync()).HandlingDays);
     }
 
-    private async Task<string> PlaceAsync(string name, string sku)
-    {
-        using var scope = app.Services.CreateScope();
-        var result = await scope.ServiceProvider.GetRequiredService<OrderIntakeService>().PlaceAsync(new NewOrderInput
-        {
-            CustomerName = name, CustomerEmail = $"{name.Replace(' ', '.').ToLowerInvariant()}.{Guid.NewGuid():N}@example.com",
-            Lines = [new NewOrderLineInput { Sku = sku, Qty = 1 }],
-        }, "support@example.com");
-        Assert.True(result.Succeeded, string.Join(" ", result.Errors));
-        return result.OrderNumber!;
-    }
+    private Task<string> PlaceAsync(string name, string sku) =>
+        app.PlaceOrderAsync(name, $"{name.Replace(' ', '.').ToLowerInvariant()}.{Guid.NewGuid():N}@example.com", sku);
 }

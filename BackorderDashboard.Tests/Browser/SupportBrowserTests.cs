@@ -1,12 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
-using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Restock;
 using BackorderDashboard.Features.Tracking;
 using BackorderDashboard.Tests.TestSupport;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MimeKit;
@@ -27,8 +24,8 @@ public partial class SupportBrowserTests(AppFactory app, BrowserFixture browser)
         CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-US");
         var (sku, poA, _, poDate, handling) = await SetUpAsync();
         var tag = Guid.NewGuid().ToString("N")[..8];
-        await PlaceAsync("Ann Queue", $"ann.{tag}@example.com", sku);
-        var lena = await PlaceAsync("Lena Lookup", $"lena.lookup.{tag}@example.com", sku);
+        await app.PlaceOrderAsync("Ann Queue", $"ann.{tag}@example.com", sku);
+        var lena = await app.PlaceOrderAsync("Lena Lookup", $"lena.lookup.{tag}@example.com", sku);
         var eta = MerchantClock.ShortDate(poDate.AddDays(handling), CultureInfo.GetCultureInfo("en-US"));
 
         var page = await browser.SignedInPageAsync(app.BaseUrl, "support@example.com");
@@ -100,7 +97,7 @@ public partial class SupportBrowserTests(AppFactory app, BrowserFixture browser)
         CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-US");
         var (sku, _, poId, poDate, _) = await SetUpAsync();
         var tag = Guid.NewGuid().ToString("N")[..8];
-        var mia = await PlaceAsync("Mia Delay", $"mia.delay.{tag}@example.com", sku);
+        var mia = await app.PlaceOrderAsync("Mia Delay", $"mia.delay.{tag}@example.com", sku);
 
         // The supplier slips PO-A by three weeks: Mia becomes late and is written to.
         using (var scope = app.Services.CreateScope())
@@ -164,38 +161,11 @@ public partial class SupportBrowserTests(AppFactory app, BrowserFixture browser)
         throw new TimeoutException("The expected e-mail did not arrive at the SMTP server within 20 s.");
     }
 
+    /// <summary>The product with one purchase order bringing 3 units in 5 days.</summary>
     private async Task<(string Sku, string PoNumber, int PoId, DateOnly PoDate, int Handling)> SetUpAsync()
     {
-        var sku = $"{AppFactory.TestSkuPrefix}{Guid.NewGuid():N}"[..10].ToUpperInvariant();
-        int supplierId;
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
-        {
-            db.Products.Add(new Product
-            {
-                Sku = sku, Name = $"Product {sku}", CategoryId = await db.Categories.Select(c => c.Id).FirstAsync(),
-                SupplierId = supplierId = await db.Suppliers.Select(s => s.Id).FirstAsync(), PriceCents = 2500,
-                BackorderPolicy = BackorderPolicy.Allowed, CreatedAt = DateTime.UtcNow,
-            });
-            await db.SaveChangesAsync();
-        }
-        using var scope = app.Services.CreateScope();
-        var settings = scope.ServiceProvider.GetRequiredService<SettingsService>();
-        var today = (await settings.GetClockAsync()).Today;
-        var purchaseOrders = scope.ServiceProvider.GetRequiredService<PurchaseOrderService>();
-        var (id, errors) = await purchaseOrders.CreateAsync(supplierId, today.AddDays(5), [new PoLineInput(sku, 3)], place: true, null, "merchant@example.com");
-        Assert.Empty(errors);
-        var number = (await purchaseOrders.GetAsync(id!.Value))!.Number;
-        return (sku, number, id.Value, today.AddDays(5), (await settings.GetAsync()).DefaultHandlingDays);
-    }
-
-    private async Task<string> PlaceAsync(string name, string email, string sku)
-    {
-        using var scope = app.Services.CreateScope();
-        var result = await scope.ServiceProvider.GetRequiredService<OrderIntakeService>().PlaceAsync(new NewOrderInput
-        {
-            CustomerName = name, CustomerEmail = email, Lines = [new NewOrderLineInput { Sku = sku, Qty = 1 }],
-        }, "support@example.com");
-        Assert.True(result.Succeeded, string.Join(" ", result.Errors));
-        return result.OrderNumber!;
+        var sku = await app.AddProductAsync();
+        var po = await app.PlacePurchaseOrderAsync(sku, 3, days: 5);
+        return (sku, po.Number, po.Id, po.Expected, (await app.StoreDayAsync()).HandlingDays);
     }
 }
