@@ -100,12 +100,14 @@ builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(Me
 builder.Services.Configure<SmtpOptions>(builder.Configuration.GetSection(SmtpOptions.Section));
 builder.Services.AddSingleton<OutboxSender>();
 builder.Services.AddHostedService<OutboxDispatcher>();
-builder.Services.AddSingleton<BackorderSnapshotRecorder>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<BackorderSnapshotRecorder>());
+builder.Services.AddSingleton<BackorderValueRecorder>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<BackorderValueRecorder>());
 builder.Services.AddScoped<OutboxService>();
 builder.Services.AddScoped<CustomerMessageService>();
 builder.Services.AddScoped<TrackingService>();
 builder.Services.AddSingleton<KpiCache>();
+builder.Services.AddSingleton<KpiRollups>();
+builder.Services.AddHostedService<KpiRollupRefresher>();
 builder.Services.AddScoped<KpiService>();
 builder.Services.AddScoped<ReplenishmentService>();
 

@@ -20,7 +20,12 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<StockLedgerEntry> StockLedger => Set<StockLedgerEntry>();
     public DbSet<MerchantSettings> MerchantSettings => Set<MerchantSettings>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
-    public DbSet<BackorderSnapshot> BackorderSnapshots => Set<BackorderSnapshot>();
+    public DbSet<BackorderValueDay> BackorderValueDays => Set<BackorderValueDay>();
+    public DbSet<KpiDay> KpiDays => Set<KpiDay>();
+    public DbSet<KpiProductDay> KpiProductDays => Set<KpiProductDay>();
+    public DbSet<KpiStockoutDay> KpiStockoutDays => Set<KpiStockoutDay>();
+    public DbSet<KpiStaleDay> KpiStaleDays => Set<KpiStaleDay>();
+    public DbSet<KpiRollupState> KpiRollupState => Set<KpiRollupState>();
     public DbSet<OrderEvent> OrderEvents => Set<OrderEvent>();
     public DbSet<WaitlistEntry> Waitlist => Set<WaitlistEntry>();
     public DbSet<OrderConsolation> Consolations => Set<OrderConsolation>();
@@ -113,11 +118,11 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             l.Property(x => x.QtyUnfilled)
                 .HasComputedColumnSql("Qty - QtyAllocated - QtyShipped - QtyCancelled", stored: true);
             // The backorder queue of a product in queue order, only over lines that still wait. It carries the
-            // unfilled quantity and the two dates too, so summing a queue or counting its late lines reads the index
-            // alone, never the table.
-            l.HasIndex(x => new { x.ProductId, x.Priority, x.QueuedAt, x.Id, x.QtyUnfilled, x.CurrentEta, x.PromisedShipDate })
+            // unfilled quantity, the two dates and the price too, so summing a queue, counting its late lines or
+            // ageing and valuing all open backorders (KPI page) reads the index alone, never the table.
+            l.HasIndex(x => new { x.ProductId, x.Priority, x.QueuedAt, x.Id, x.QtyUnfilled, x.CurrentEta, x.PromisedShipDate, x.UnitPriceCents })
                 .HasDatabaseName("IX_OrderLines_Queue")
-                .IsDescending(false, true, false, false, false, false, false)
+                .IsDescending(false, true, false, false, false, false, false, false)
                 .HasFilter("QtyUnfilled > 0");
             l.HasIndex(x => x.ProductId);
             l.HasIndex(x => x.OrderId);
@@ -149,11 +154,14 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             m.HasOne(x => x.Order).WithMany().OnDelete(DeleteBehavior.Restrict);
         });
 
-        builder.Entity<BackorderSnapshot>(b =>
-        {
-            b.HasIndex(x => new { x.Day, x.ProductId }).IsUnique();
-            b.HasOne(x => x.Product).WithMany().OnDelete(DeleteBehavior.Cascade);
-        });
+        builder.Entity<BackorderValueDay>().HasKey(x => new { x.Day, x.CategoryId, x.SupplierId });
+
+        // KPI rollups: rebuilt by day, so each day's rows are stored together; a filter reads one key range per day.
+        builder.Entity<KpiDay>().HasKey(x => new { x.Day, x.CategoryId, x.SupplierId, x.Channel });
+        builder.Entity<KpiProductDay>().HasKey(x => new { x.Day, x.ProductId, x.Channel });
+        builder.Entity<KpiStockoutDay>().HasKey(x => new { x.Day, x.ProductId });
+        builder.Entity<KpiStaleDay>().HasKey(x => new { x.UtcDay, x.Source });
+        builder.Entity<KpiRollupState>().Property(x => x.Id).ValueGeneratedNever();
 
         builder.Entity<OrderEvent>(e =>
         {

@@ -130,7 +130,7 @@ public static class DatabaseSetup
         db.AddRange(data.Ledger);
         db.AddRange(data.Events);
         db.AddRange(data.Messages);
-        db.AddRange(data.Snapshots);
+        db.AddRange(data.ValueDays);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();

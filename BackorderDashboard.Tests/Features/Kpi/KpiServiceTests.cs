@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Kpi;
@@ -25,6 +26,7 @@ public class KpiServiceTests : IAsyncLifetime
     private static readonly KpiQuery Week = new(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 7), KpiGrouping.Day);
     private SqliteTestDatabase _db = null!;
     private KpiService _kpi = null!;
+    private KpiRollups _rollups = null!;
     private int _kitchen;
     private int _acme;
 
@@ -32,7 +34,9 @@ public class KpiServiceTests : IAsyncLifetime
     {
         _db = await SqliteTestDatabase.CreateAsync();
         var time = new FixedTimeProvider(Now);
-        _kpi = new KpiService(_db, new SettingsService(_db, time), new KpiCache(time, TimeSpan.Zero));
+        var settings = new SettingsService(_db, time);
+        _rollups = new KpiRollups(_db, settings);
+        _kpi = new KpiService(_db, settings, new KpiCache(time, TimeSpan.Zero), _rollups);
         await using var db = _db.CreateDbContext();
         db.MerchantSettings.Add(new MerchantSettings { TimeZoneId = "America/New_York" });
         var (kitchen, northwind) = await TestData.AddCatalogAsync(db);
@@ -106,10 +110,10 @@ public class KpiServiceTests : IAsyncLifetime
                 ExpectedDate = new(2026, 9, 15) });
 
         // Money held at the end of Nov 3 and Nov 6 (the recorder's rows); none recorded on the other days.
-        db.BackorderSnapshots.AddRange(
-            new BackorderSnapshot { Day = new(2026, 11, 3), ProductId = kettle.Id, Lines = 2, Units = 3, ValueCents = 3000 },
-            new BackorderSnapshot { Day = new(2026, 11, 6), ProductId = kettle.Id, Lines = 3, Units = 5, ValueCents = 5000 },
-            new BackorderSnapshot { Day = new(2026, 11, 6), ProductId = mug.Id, Lines = 1, Units = 1, ValueCents = 1000 });
+        db.BackorderValueDays.AddRange(
+            new BackorderValueDay { Day = new(2026, 11, 3), CategoryId = kitchen.Id, SupplierId = northwind.Id, Lines = 2, Units = 3, ValueCents = 3000 },
+            new BackorderValueDay { Day = new(2026, 11, 6), CategoryId = kitchen.Id, SupplierId = northwind.Id, Lines = 3, Units = 5, ValueCents = 5000 },
+            new BackorderValueDay { Day = new(2026, 11, 6), CategoryId = tableware.Id, SupplierId = acme.Id, Lines = 1, Units = 1, ValueCents = 1000 });
         await db.SaveChangesAsync();
     }
 
@@ -223,6 +227,9 @@ public class KpiServiceTests : IAsyncLifetime
         // Orders with a kettle: O2 O3 O4 O5, all backordered.
         var kitchen = await _kpi.GetAsync(Week with { CategoryId = _kitchen });
         Assert.Equal(new Ratio(4, 4), kitchen.Period.BackorderRate);
+        Assert.Equal(5000, kitchen.Points.Single(p => p.Start == new DateOnly(2026, 11, 6)).BackorderValueCents);
+        // Both filters: orders with a kettle from Acme — there are none.
+        Assert.Equal(new Ratio(0, 0), (await _kpi.GetAsync(Week with { CategoryId = _kitchen, SupplierId = _acme })).Period.BackorderRate);
         Assert.Empty((await _kpi.GetAsync(Week with { SupplierId = _acme })).TopBackorderedUnits);
         Assert.Equal(["Acme"], (await _kpi.GetAsync(Week with { SupplierId = _acme })).Suppliers.Select(s => s.Supplier));
     }
@@ -239,5 +246,133 @@ public class KpiServiceTests : IAsyncLifetime
         Assert.Empty(report.TopBackorderedUnits);
         Assert.Empty(report.TopStockouts);
         Assert.All(report.Suppliers, s => Assert.Null(s.MeanDays));
+    }
+
+    [Fact]
+    public async Task Rollups_FollowEveryChange_MadeAfterTheyWereBuilt()
+    {
+        var before = await _kpi.GetAsync(Week);
+        Assert.Equal(new Ratio(3, 5), before.Period.OrderFillRate);
+
+        await using (var db = _db.CreateDbContext())
+        {
+            // O5's three kettles ship in one parcel on Nov 21 (before the Dec 1 promise).
+            var o5 = await db.Orders.Include(o => o.Lines).SingleAsync(o => o.Number == "O5");
+            o5.Lines[0].QtyShipped = 3;
+            db.Shipments.Add(new Shipment { OrderId = o5.Id, ShippedAt = new DateTime(2026, 11, 21, 15, 0, 0, DateTimeKind.Utc),
+                Lines = [new ShipmentLine { OrderLineId = o5.Lines[0].Id, Qty = 3 }] });
+            // Mugs move to Kitchen; today the last nine available mugs go (a stockout on Nov 22).
+            var mug = await db.Products.SingleAsync(p => p.Sku == "MUG");
+            mug.CategoryId = _kitchen;
+            mug.OnHand -= 9;
+            db.StockLedger.Add(Ledger(mug, new DateTime(2026, 11, 22, 15, 0, 0, DateTimeKind.Utc), -9, 0));
+            await db.SaveChangesAsync();
+        }
+
+        var after = await _kpi.GetAsync(Week);
+        Assert.Equal(new Ratio(4, 6), after.Period.OrderFillRate);      // O5 shipped complete in its first parcel
+        Assert.Equal(new Ratio(1, 4), after.Period.CancellationRate);   // O2 O3 O4 O5 closed, O4 cancelled
+        Assert.Equal(new Ratio(2, 3), after.Period.OnTimeToPromise);    // O2 and O5 on time, O3 late
+        Assert.Equal(new Ratio(4, 8), (await _kpi.GetAsync(Week with { CategoryId = _kitchen })).Period.BackorderRate);
+        var today = await _kpi.GetAsync(new KpiQuery(new(2026, 11, 22), new(2026, 11, 22)));
+        Assert.Equal([("MUG", 1L)], today.TopStockouts.Select(s => (s.Sku, s.Value)));
+        // The week's stockouts are counted from the level as it was then, not today's.
+        Assert.Equal([("KET", 2L)], after.TopStockouts.Select(s => (s.Sku, s.Value)));
+    }
+
+    [Fact]
+    public async Task StaleMarks_ComeFromCountedChangesOnly()
+    {
+        await _rollups.RefreshAsync();
+        await using var db = _db.CreateDbContext();
+        var o5 = await db.Orders.Include(o => o.Lines).SingleAsync(o => o.Number == "O5");
+
+        // Setting units aside, moving in the queue or a new ETA changes no KPI: nothing to rebuild.
+        o5.Lines[0].QtyAllocated = 1;
+        o5.Lines[0].Priority = 1;
+        o5.Lines[0].CurrentEta = new DateOnly(2026, 12, 3);
+        await db.SaveChangesAsync();
+        Assert.Empty(await db.KpiStaleDays.ToListAsync());
+
+        // A cancelled unit does: the UTC day O5 was placed on (Nov 5, 17:00 UTC).
+        o5.Lines[0].QtyCancelled = 1;
+        o5.Lines[0].QtyAllocated = 0;
+        await db.SaveChangesAsync();
+        Assert.Equal([("2026-11-05", KpiSource.Orders)], (await db.KpiStaleDays.ToListAsync()).Select(d => (d.UtcDay, d.Source)));
+
+        // That UTC day is the evening of Nov 4 and most of Nov 5 in New York: both are rebuilt, nothing else.
+        var refresh = await _rollups.RefreshAsync();
+        Assert.Equal((2, false), (refresh.OrderDays, refresh.Full));
+        Assert.Empty(await db.KpiStaleDays.ToListAsync());
+        Assert.Equal(new Ratio(1, 1), (await _kpi.GetAsync(new KpiQuery(new(2026, 11, 5), new(2026, 11, 5)))).Period.BackorderRate);
+    }
+
+    [Fact]
+    public async Task ManyStaleDays_AreRebuiltBatchByBatch_ToTheSameFigures()
+    {
+        var before = await _kpi.GetAsync(Week);
+        await using (var db = _db.CreateDbContext())
+        {
+            // Every UTC day of a long stretch marked stale at once (as a big receipt or a category change does).
+            var start = new DateOnly(2026, 8, 1);
+            db.KpiStaleDays.AddRange(Enumerable.Range(0, 3 * KpiRollups.DaysPerBatch + 5)
+                .Select(i => new KpiStaleDay { UtcDay = start.AddDays(i).ToString("yyyy-MM-dd"), Source = KpiSource.Orders }));
+            await db.SaveChangesAsync();
+        }
+
+        var refresh = await _rollups.RefreshAsync();
+
+        Assert.True(refresh.OrderDays >= 3 * KpiRollups.DaysPerBatch + 5, $"{refresh.OrderDays} days rebuilt");
+        await using (var db = _db.CreateDbContext())
+        {
+            Assert.Empty(await db.KpiStaleDays.ToListAsync());
+        }
+        Assert.Equal(before with { ComputedAt = default }, (await _kpi.GetAsync(Week)) with { ComputedAt = default }, new ReportComparer());
+    }
+
+    [Fact]
+    public async Task ChangingTheTimeZone_RebuildsEveryDay_InTheNewOne()
+    {
+        await _rollups.RefreshAsync();
+        await using (var db = _db.CreateDbContext())
+        {
+            (await db.MerchantSettings.SingleAsync()).TimeZoneId = "UTC";
+            await db.SaveChangesAsync();
+        }
+        var time = new FixedTimeProvider(Now);
+        var settings = new SettingsService(_db, time);
+        var rollups = new KpiRollups(_db, settings);
+        var kpi = new KpiService(_db, settings, new KpiCache(time, TimeSpan.Zero), rollups);
+
+        Assert.True((await rollups.RefreshAsync()).Full);
+        var report = await kpi.GetAsync(Week);
+        // In UTC, OL (04:30 UTC on Nov 2) is a Nov 2 order like O1 and O2; O0 (03:30 UTC Oct 31) falls before the week still.
+        Assert.Equal([0, 3, 1, 1, 1, 1, 1], report.Points.Select(p => (int)p.Figures.BackorderRate.Denominator));
+        Assert.False((await rollups.RefreshAsync()).Full);
+    }
+
+    [Fact]
+    public void StaleUtcDays_CoverTheMerchantDaysTheyOverlap_InRuns()
+    {
+        var newYork = new MerchantClock(new FixedTimeProvider(Now), MerchantClock.FindZone("America/New_York"));
+        // Nov 2 UTC runs from Nov 1 19:00 to Nov 2 18:59 in New York.
+        Assert.Equal([new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 2)], KpiRollups.LocalDays(newYork, ["2026-11-02", "not a day"]));
+        var tokyo = new MerchantClock(new FixedTimeProvider(Now), MerchantClock.FindZone("Asia/Tokyo"));
+        Assert.Equal([new DateOnly(2026, 11, 2), new DateOnly(2026, 11, 3)], KpiRollups.LocalDays(tokyo, ["2026-11-02"]));
+
+        Assert.Equal([(new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 3)), (new DateOnly(2026, 1, 5), new DateOnly(2026, 1, 5))],
+            KpiRollups.Ranges([new(2026, 1, 1), new(2026, 1, 2), new(2026, 1, 3), new(2026, 1, 5)]));
+        Assert.Empty(KpiRollups.Ranges([]));
+    }
+
+    /// <summary>Reports are records of lists: equal when every figure and every list item is.</summary>
+    private sealed class ReportComparer : IEqualityComparer<KpiReport>
+    {
+        public bool Equals(KpiReport? a, KpiReport? b) => a is not null && b is not null
+            && a.Period == b.Period && a.PreviousPeriod == b.PreviousPeriod && a.Points.SequenceEqual(b.Points) && a.Aging.SequenceEqual(b.Aging)
+            && a.AverageWaitDays == b.AverageWaitDays && a.OpenValueCents == b.OpenValueCents && a.TopBackorderedUnits.SequenceEqual(b.TopBackorderedUnits)
+            && a.TopStockouts.SequenceEqual(b.TopStockouts) && a.Suppliers.SequenceEqual(b.Suppliers) && a.LateLines == b.LateLines;
+
+        public int GetHashCode(KpiReport obj) => obj.Period.GetHashCode();
     }
 }

@@ -18,7 +18,7 @@ public sealed class DemoData
     public List<StockLedgerEntry> Ledger { get; } = [];
     public List<OrderEvent> Events { get; } = [];
     public List<OutboxMessage> Messages { get; } = [];
-    public List<BackorderSnapshot> Snapshots { get; } = [];
+    public List<BackorderValueDay> ValueDays { get; } = [];
 }
 
 /// <summary>
@@ -320,20 +320,17 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         }
     }
 
-    /// <summary>What each product's queue held at the end of the day, as the app's snapshot recorder writes it.</summary>
+    /// <summary>What the queues held at the end of the day per category and supplier, as the app's recorder writes it.</summary>
     private void RecordSnapshot(DateOnly day)
     {
-        foreach (var product in _products)
+        var waiting = _products.SelectMany(p => p.Queue.Where(l => Unfilled(l) > 0).Select(l => (p.Entity, Line: l)));
+        foreach (var group in waiting.GroupBy(w => (w.Entity.CategoryId, w.Entity.SupplierId)))
         {
-            var waiting = product.Queue.Where(l => Unfilled(l) > 0).ToList();
-            if (waiting.Count > 0)
+            _data.ValueDays.Add(new BackorderValueDay
             {
-                _data.Snapshots.Add(new BackorderSnapshot
-                {
-                    Day = day, ProductId = product.Entity.Id, Lines = waiting.Count, Units = waiting.Sum(Unfilled),
-                    ValueCents = waiting.Sum(l => (long)Unfilled(l) * l.UnitPriceCents),
-                });
-            }
+                Day = day, CategoryId = group.Key.CategoryId, SupplierId = group.Key.SupplierId, Lines = group.Count(),
+                Units = group.Sum(w => Unfilled(w.Line)), ValueCents = group.Sum(w => (long)Unfilled(w.Line) * w.Line.UnitPriceCents),
+            });
         }
     }
 

@@ -60,7 +60,7 @@ public static class Commands
                 }
                 if (Wanted("kpi"))
                 {
-                    results.AddRange(await KpiBenchmark.RunAsync(connection, runs));
+                    results.AddRange(await KpiBenchmark.RunAsync(connection, runs, Console.Out));
                 }
                 Benchmark.Print(results, Console.Out);
             }

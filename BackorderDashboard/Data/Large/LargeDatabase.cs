@@ -45,10 +45,29 @@ public static class LargeDatabase
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
         await Exec(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-200000;");
+        // The triggers that mark KPI rollups stale would fire for every row; a new store gets all its rollups built anyway.
+        var triggers = new List<(string Name, string Sql)>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'";
+            await using var reader = await list.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                triggers.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        foreach (var (name, _) in triggers)
+        {
+            await Exec(connection, $"DROP TRIGGER \"{name}\"");
+        }
         await using (var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct))
         {
             Fill(connection, tx, size, DateTime.UtcNow);
             await tx.CommitAsync(ct);
+        }
+        foreach (var (_, sql) in triggers)
+        {
+            await Exec(connection, sql);
         }
         await Exec(connection, "PRAGMA synchronous=NORMAL; ANALYZE;");
         log.WriteLine($"Built {path}: {size.Products:N0} products, {size.OrderLines:N0} order lines " +
@@ -123,22 +142,21 @@ public static class LargeDatabase
         // A third of the products are sold out; the open backorders go to them, most to a few (Zipf-like).
         var soldOut = new List<int>();
         var productSupplier = new int[size.Products + 1];
+        var productCategory = new int[size.Products + 1];
+        var productOnHand = new int[size.Products + 1];
         using (var products = new Insert(connection, tx, "Products", "Id", "Sku", "Name", "CategoryId", "SupplierId", "PriceCents", "OnHand",
                    "Allocated", "BackorderPolicy", "Discontinued", "CreatedAt", "Version"))
-        using (var ledger = new Insert(connection, tx, "StockLedger", "ProductId", "OnHandDelta", "AllocatedDelta", "Reason", "Reference", "At"))
         {
             for (var i = 1; i <= size.Products; i++)
             {
                 var out_ = rng.NextDouble() < 0.33;
                 var onHand = out_ ? 0 : rng.Next(1, 400);
                 productSupplier[i] = rng.Next(1, size.Suppliers + 1);
+                productCategory[i] = rng.Next(1, size.Categories + 1);
+                productOnHand[i] = onHand;
                 var policy = out_ ? (int)BackorderPolicy.Allowed : rng.NextDouble() < 0.15 ? (int)BackorderPolicy.NotAllowed : (int)BackorderPolicy.Allowed;
-                products.Row(i, $"P-{i:000000}", $"Product {i:000000}", rng.Next(1, size.Categories + 1), productSupplier[i],
+                products.Row(i, $"P-{i:000000}", $"Product {i:000000}", productCategory[i], productSupplier[i],
                     rng.Next(500, 50_000), onHand, 0, policy, 0, Stamp(now.AddDays(-400)), 0);
-                if (onHand > 0)
-                {
-                    ledger.Row(i, onHand, 0, (int)StockReason.Import, "Opening stock", Stamp(now.AddDays(-400)));
-                }
                 if (out_)
                 {
                     soldOut.Add(i);
@@ -179,22 +197,57 @@ public static class LargeDatabase
             }
         }
 
-        // Orders: lines over the last year; the open backorders are the newest few per sold-out product.
+        // Orders: lines over the last year. Most shipped from stock within a couple of days, a few waited as backorders
+        // (most shipped later, some cancelled), and the open backorders go to the sold-out products.
         var orderId = 0;
         var lineId = 0;
+        var shipmentId = 0;
+        var shipmentLineId = 0;
+        var sold = new int[size.Products + 1];
+        // Money held in backorders per day (index 0 = a year ago) and category × supplier: + when a line starts waiting, − when it stops.
+        const int historyDays = 366;
+        var valueChange = new long[historyDays + 1, size.Categories + 1, size.Suppliers + 1];
+        var lineChange = new int[historyDays + 1, size.Categories + 1, size.Suppliers + 1];
+        var unitChange = new int[historyDays + 1, size.Categories + 1, size.Suppliers + 1];
+        var firstDay = today.AddDays(-historyDays + 1);
+        void Waited(int product, int qty, long price, DateTime from, DateTime? until)
+        {
+            var (c, s) = (productCategory[product], productSupplier[product]);
+            var start = Math.Max(0, DateOnly.FromDateTime(from).DayNumber - firstDay.DayNumber);
+            var end = until is { } u ? Math.Min(historyDays, DateOnly.FromDateTime(u).DayNumber - firstDay.DayNumber) : historyDays;
+            if (end <= start)
+            {
+                return;
+            }
+            valueChange[start, c, s] += qty * price;
+            valueChange[end, c, s] -= qty * price;
+            lineChange[start, c, s]++;
+            lineChange[end, c, s]--;
+            unitChange[start, c, s] += qty;
+            unitChange[end, c, s] -= qty;
+        }
+        DateTime NotAfterNow(DateTime t) => t < now ? t : now.AddMinutes(-rng.Next(1, 60));
+
         using var orders = new Insert(connection, tx, "Orders", "Id", "Number", "CustomerId", "PlacedAt", "Channel", "ShipPolicy",
             "PaymentAuthorizedAt", "PaymentAuthorizationExpiresAt", "ShippingCents", "TrackingToken", "Version");
         using var lines = new Insert(connection, tx, "OrderLines", "Id", "OrderId", "ProductId", "Qty", "UnitPriceCents", "QtyAllocated",
             "QtyShipped", "QtyCancelled", "QtyBackorderedAtPlacement", "QueuedAt", "Priority", "PromisedShipDate", "CurrentEta", "Version");
+        using var shipments = new Insert(connection, tx, "Shipments", "Id", "OrderId", "ShippedAt", "Carrier", "TrackingNumber");
+        using var shipmentLines = new Insert(connection, tx, "ShipmentLines", "Id", "ShipmentId", "OrderLineId", "Qty");
+        using var ledger = new Insert(connection, tx, "StockLedger", "ProductId", "OnHandDelta", "AllocatedDelta", "Reason", "Reference", "At");
         var openLeft = size.OpenBackorderLines;
         var linesLeft = size.OrderLines;
         while (linesLeft > 0)
         {
             orderId++;
-            var placed = now.AddMinutes(-rng.Next(0, 365 * 24 * 60));
-            orders.Row(orderId, $"L-{orderId:0000000}", rng.Next(1, size.Customers + 1), Stamp(placed), 0, 0, Stamp(placed),
+            // Orders arrive over the year in time order (as a store's table grows), a few minutes apart.
+            var placed = now.AddMinutes(-365 * 24 * 60 * ((double)linesLeft / size.OrderLines) - rng.Next(0, 5));
+            var channel = rng.NextDouble() switch { < 0.7 => 0, < 0.8 => 1, < 0.9 => 2, _ => 3 };
+            orders.Row(orderId, $"L-{orderId:0000000}", rng.Next(1, size.Customers + 1), Stamp(placed), channel, 0, Stamp(placed),
                 Stamp(placed.AddDays(7)), 0, $"large-{orderId}", 0);
             var count = Math.Min(linesLeft, rng.Next(1, 3));
+            int? fromStock = null;
+            var fromStockAt = NotAfterNow(placed.AddHours(rng.Next(2, 60)));
             for (var l = 0; l < count; l++)
             {
                 linesLeft--;
@@ -208,10 +261,66 @@ public static class LargeDatabase
                     var promised = today.AddDays(rng.Next(2, 40));
                     lines.Row(++lineId, orderId, product, qty, 1000, 0, 0, 0, qty, Stamp(placed), rng.NextDouble() < 0.02 ? 1 : 0,
                         Day(promised), Day(promised.AddDays(rng.Next(-2, 6))), 0);
+                    Waited(product, qty, 1000, placed, null);
+                }
+                else if (rng.NextDouble() < 0.08)
+                {
+                    // Backordered at placement, then shipped when stock came (or cancelled by the customer).
+                    var product = rng.Next(1, size.Products + 1);
+                    var promised = DateOnly.FromDateTime(placed).AddDays(rng.Next(5, 30));
+                    var until = NotAfterNow(placed.AddHours(rng.Next(3 * 24, 40 * 24)));
+                    var cancelled = rng.NextDouble() < 0.1;
+                    lines.Row(++lineId, orderId, product, qty, 1000, 0, cancelled ? 0 : qty, cancelled ? qty : 0, qty, Stamp(placed), 0,
+                        Day(promised), null, 0);
+                    Waited(product, qty, 1000, placed, until);
+                    if (!cancelled)
+                    {
+                        shipments.Row(++shipmentId, orderId, Stamp(until), "UPS", $"1Z{shipmentId:000000000}");
+                        shipmentLines.Row(++shipmentLineId, shipmentId, lineId, qty);
+                    }
                 }
                 else
                 {
-                    lines.Row(++lineId, orderId, rng.Next(1, size.Products + 1), qty, 1000, 0, qty, 0, 0, null, 0, null, null, 0);
+                    var product = rng.Next(1, size.Products + 1);
+                    lines.Row(++lineId, orderId, product, qty, 1000, 0, qty, 0, 0, null, 0, null, null, 0);
+                    if (fromStock is null)
+                    {
+                        fromStock = ++shipmentId;
+                        shipments.Row(shipmentId, orderId, Stamp(fromStockAt), "UPS", $"1Z{shipmentId:000000000}");
+                    }
+                    shipmentLines.Row(++shipmentLineId, fromStock.Value, lineId, qty);
+                    ledger.Row(product, -qty, 0, (int)StockReason.Shipment, $"L-{orderId:0000000}", Stamp(placed));
+                    sold[product] += qty;
+                }
+            }
+        }
+
+        // Opening stock: what is on hand now plus everything sold from stock since.
+        for (var i = 1; i <= size.Products; i++)
+        {
+            if (productOnHand[i] + sold[i] > 0)
+            {
+                ledger.Row(i, productOnHand[i] + sold[i], 0, (int)StockReason.Import, "Opening stock", Stamp(now.AddDays(-400)));
+            }
+        }
+
+        // What the backorders held at the end of each past day, per category and supplier (today's the app counts itself).
+        using var values = new Insert(connection, tx, "BackorderValueDays", "Day", "CategoryId", "SupplierId", "Lines", "Units", "ValueCents");
+        for (var c = 1; c <= size.Categories; c++)
+        {
+            for (var sup = 1; sup <= size.Suppliers; sup++)
+            {
+                long value = 0;
+                int waiting = 0, units = 0;
+                for (var d = 0; d < historyDays - 1; d++)
+                {
+                    value += valueChange[d, c, sup];
+                    waiting += lineChange[d, c, sup];
+                    units += unitChange[d, c, sup];
+                    if (waiting > 0)
+                    {
+                        values.Row(Day(firstDay.AddDays(d)), c, sup, waiting, units, value);
+                    }
                 }
             }
         }

@@ -88,19 +88,18 @@ namespace BackorderDashboard.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("BackorderDashboard.Data.BackorderSnapshot", b =>
+            modelBuilder.Entity("BackorderDashboard.Data.BackorderValueDay", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
                     b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Lines")
+                    b.Property<int>("CategoryId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("ProductId")
+                    b.Property<int>("SupplierId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Lines")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Units")
@@ -109,14 +108,9 @@ namespace BackorderDashboard.Data.Migrations
                     b.Property<long>("ValueCents")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
+                    b.HasKey("Day", "CategoryId", "SupplierId");
 
-                    b.HasIndex("ProductId");
-
-                    b.HasIndex("Day", "ProductId")
-                        .IsUnique();
-
-                    b.ToTable("BackorderSnapshots");
+                    b.ToTable("BackorderValueDays");
                 });
 
             modelBuilder.Entity("BackorderDashboard.Data.Category", b =>
@@ -174,6 +168,138 @@ namespace BackorderDashboard.Data.Migrations
                     b.HasIndex("Phone");
 
                     b.ToTable("Customers");
+                });
+
+            modelBuilder.Entity("BackorderDashboard.Data.KpiDay", b =>
+                {
+                    b.Property<int>("CategoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SupplierId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BackorderedCancelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BackorderedClosed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BackorderedOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BackorderedOrders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BackorderedShipped")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClosedOrders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstShipmentComplete")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstShipmentCompleteLines")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstShipmentUnits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Orders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PerfectOrders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ShippedLines")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ShippedOrderUnits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ShippedOrders")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "CategoryId", "SupplierId", "Channel");
+
+                    b.ToTable("KpiDays");
+                });
+
+            modelBuilder.Entity("BackorderDashboard.Data.KpiProductDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BackorderedUnits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("WaitDays")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("WaitLines")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "ProductId", "Channel");
+
+                    b.ToTable("KpiProductDays");
+                });
+
+            modelBuilder.Entity("BackorderDashboard.Data.KpiRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("BuiltAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("KpiRollupState");
+                });
+
+            modelBuilder.Entity("BackorderDashboard.Data.KpiStaleDay", b =>
+                {
+                    b.Property<string>("UtcDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UtcDay", "Source");
+
+                    b.ToTable("KpiStaleDays");
+                });
+
+            modelBuilder.Entity("BackorderDashboard.Data.KpiStockoutDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Stockouts")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "ProductId");
+
+                    b.ToTable("KpiStockoutDays");
                 });
 
             modelBuilder.Entity("BackorderDashboard.Data.MerchantSettings", b =>
@@ -401,8 +527,8 @@ namespace BackorderDashboard.Data.Migrations
 
                     b.HasIndex("ProductId");
 
-                    b.HasIndex("ProductId", "Priority", "QueuedAt", "Id", "QtyUnfilled", "CurrentEta", "PromisedShipDate")
-                        .IsDescending(false, true, false, false, false, false, false)
+                    b.HasIndex("ProductId", "Priority", "QueuedAt", "Id", "QtyUnfilled", "CurrentEta", "PromisedShipDate", "UnitPriceCents")
+                        .IsDescending(false, true, false, false, false, false, false, false)
                         .HasDatabaseName("IX_OrderLines_Queue")
                         .HasFilter("QtyUnfilled > 0");
 
@@ -1031,17 +1157,6 @@ namespace BackorderDashboard.Data.Migrations
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
-                });
-
-            modelBuilder.Entity("BackorderDashboard.Data.BackorderSnapshot", b =>
-                {
-                    b.HasOne("BackorderDashboard.Data.Product", "Product")
-                        .WithMany()
-                        .HasForeignKey("ProductId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Product");
                 });
 
             modelBuilder.Entity("BackorderDashboard.Data.Order", b =>

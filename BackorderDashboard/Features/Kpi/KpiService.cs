@@ -93,18 +93,21 @@ public sealed class KpiCache(TimeProvider time, TimeSpan lifetime)
 }
 
 /// <summary>
-/// Every KPI of the KPI page, computed in SQLite with GROUP BY per merchant day (never by loading orders), then
-/// summed into weeks or months: every figure is a sum of counts, so a week's share is its days' numerators over their
-/// denominators. The definitions are DESIGN.md's; each figure's tooltip on the page says the same in words.
+/// Every KPI of the KPI page, read from the daily rollups (<see cref="KpiRollups"/>: counts per merchant day that
+/// the database keeps marked stale on every change, and that are rebuilt before reading when they are) and from a
+/// few aggregates over the open queues, then summed into weeks or months: every figure is a sum of counts, so a week's
+/// share is its days' numerators over their denominators. The definitions are DESIGN.md's; each figure's tooltip on
+/// the page says the same in words.
 /// </summary>
-public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings, KpiCache cache)
+public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings, KpiCache cache, KpiRollups rollups)
 {
     /// <summary>The statements of the report being computed, when someone asked to see them (the benchmark).</summary>
     private static readonly AsyncLocal<List<(string Sql, IReadOnlyList<(string Name, object? Value)> Parameters)>?> Recording = new();
 
-    /// <summary>Every SQL statement (with its parameters) that computing this report runs, in order.</summary>
+    /// <summary>Every SQL statement (with its parameters) that computing this report runs, in order (the rollups being current).</summary>
     public async Task<IReadOnlyList<(string Sql, IReadOnlyList<(string Name, object? Value)> Parameters)>> StatementsAsync(KpiQuery query, CancellationToken ct = default)
     {
+        await rollups.RefreshAsync(ct);
         var statements = new List<(string, IReadOnlyList<(string, object?)>)>();
         Recording.Value = statements;
         try
@@ -127,6 +130,7 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         {
             return cached;
         }
+        await rollups.RefreshAsync(ct);
         var report = await ComputeAsync(query, ct);
         cache.Put(query, today, report);
         return report;
@@ -139,10 +143,10 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
 
-        var days = await DailyFiguresAsync(connection, clock, query.From, query.To, query, ct);
-        var period = Sum(days.Values);
-        // The period before is only compared by its backorder rate (the headline's arrow): one light count.
-        var before = KpiFigures.Empty with { BackorderRate = await BackorderRateAsync(connection, clock, query.Previous, ct) };
+        // The period and the one before it in one read; the one before is only compared by its backorder rate.
+        var days = await DailyFiguresAsync(connection, query.Previous.From, query.To, query, ct);
+        var period = Sum(days.Where(d => d.Key >= query.From).Select(d => d.Value));
+        var before = KpiFigures.Empty with { BackorderRate = Sum(days.Where(d => d.Key < query.From).Select(d => d.Value)).BackorderRate };
         var (aging, openValue, late) = await AgingAsync(connection, clock, query, ct);
         var values = await DailyValuesAsync(connection, clock, query, query.Channel is null ? openValue : null, ct);
         var points = Buckets(query).Select(b => new KpiPoint(b.Start, b.End,
@@ -150,10 +154,10 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
                 // The figure of the bucket's last day; a day the app did not record takes the day before (up to three).
                 values.Where(v => v.Key <= b.End && v.Key >= b.End.AddDays(-3)).OrderByDescending(v => v.Key).Select(v => v.Value).FirstOrDefault()))
             .ToList();
+        var (topBackordered, averageWait) = await ProductFiguresAsync(connection, query, ct);
 
-        return new KpiReport(query, period, before, points, aging,
-            await AverageWaitAsync(connection, clock, query, ct), openValue,
-            await TopBackorderedAsync(connection, clock, query, ct), await TopStockoutsAsync(connection, clock, query, ct),
+        return new KpiReport(query, period, before, points, aging, averageWait, openValue,
+            topBackordered, await TopStockoutsAsync(connection, query, ct),
             await SuppliersAsync(connection, clock, query, ct), clock.UtcNow, late);
     }
 
@@ -179,71 +183,23 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
 
     private static KpiFigures Sum(IEnumerable<KpiFigures> figures) => figures.Aggregate(KpiFigures.Empty, (a, b) => a + b);
 
-    /// <summary>Orders placed in the range and their lines, counted per merchant day of placement.</summary>
-    private static async Task<Dictionary<DateOnly, KpiFigures>> DailyFiguresAsync(DbConnection connection, MerchantClock clock,
-        DateOnly from, DateOnly to, KpiQuery filter, CancellationToken ct)
+    /// <summary>The order and line counts of the orders placed on each day of the range (rollups), through the chosen channel and of the chosen category and supplier.</summary>
+    private static async Task<Dictionary<DateOnly, KpiFigures>> DailyFiguresAsync(DbConnection connection, DateOnly from, DateOnly to, KpiQuery filter,
+        CancellationToken ct)
     {
-        var (fromUtc, toUtc) = (clock.StartOfDayUtc(from), clock.StartOfDayUtc(to.AddDays(1)));
-        var placedDay = clock.LocalDaySql("o.PlacedAt", fromUtc, toUtc);
-        var shipDay = clock.LocalDaySql("s.ShippedAt", fromUtc, clock.UtcNow.AddDays(1));
-        var orderFilter = OrderFilter(filter);
-        // One pass over the period's orders and lines (materialized once), then counted per order and per day.
-        var sql = $"""
-            WITH sh AS MATERIALIZED (
-                SELECT s.OrderId, COUNT(*) AS Parcels, MIN(s.ShippedAt) AS FirstAt
-                FROM Shipments s JOIN Orders o ON o.Id = s.OrderId
-                WHERE o.PlacedAt >= $from AND o.PlacedAt < $to
-                GROUP BY s.OrderId
-            ),
-            ls AS MATERIALIZED (
-                SELECT sl.OrderLineId, COUNT(*) AS Parcels, SUM(sl.Qty) AS ShippedQty,
-                       SUM(CASE WHEN s.ShippedAt = sh.FirstAt THEN sl.Qty ELSE 0 END) AS FirstQty, MAX({shipDay}) AS LastDay
-                FROM sh JOIN Shipments s ON s.OrderId = sh.OrderId JOIN ShipmentLines sl ON sl.ShipmentId = s.Id
-                GROUP BY sl.OrderLineId
-            ),
-            x AS MATERIALIZED (
-                SELECT o.Id AS OrderId, {placedDay} AS Day, sh.Parcels AS OrderParcels,
-                       l.Qty, l.QtyShipped AS Shipped, l.QtyCancelled AS Cancelled, l.QtyBackorderedAtPlacement AS Backordered,
-                       l.QtyUnfilled + l.QtyAllocated AS Open, l.PromisedShipDate AS Promised,
-                       ls.OrderLineId IS NOT NULL AS LineShipped, ls.Parcels AS LineParcels, ls.ShippedQty, COALESCE(ls.FirstQty, 0) AS FirstQty, ls.LastDay
-                FROM Orders o JOIN OrderLines l ON l.OrderId = o.Id
-                LEFT JOIN sh ON sh.OrderId = o.Id
-                LEFT JOIN ls ON ls.OrderLineId = l.Id
-                WHERE o.PlacedAt >= $from AND o.PlacedAt < $to {(filter.Channel is null ? "" : "AND o.Channel = $channel")} {orderFilter}
-            ),
-            perorder AS (
-                SELECT Day, MAX(Backordered > 0) AS AnyBackordered, SUM(Qty) AS Units, SUM(FirstQty) AS FirstUnits, SUM(Open) AS Open,
-                       SUM(Cancelled) AS Cancelled, SUM(Shipped) AS Shipped, MAX(OrderParcels) AS Parcels,
-                       -- late: a line left after the day promised for it
-                       MAX(Promised IS NOT NULL AND LastDay > Promised) AS Late
-                FROM x GROUP BY OrderId
-            ),
-            orderfig AS (
-                SELECT Day, COUNT(*) AS Orders, SUM(AnyBackordered) AS BackorderedOrders,
-                       SUM(Parcels IS NOT NULL) AS ShippedOrders,
-                       SUM(Parcels = 1 AND FirstUnits = Units) AS FirstComplete,
-                       SUM(CASE WHEN Parcels IS NOT NULL THEN FirstUnits ELSE 0 END) AS FirstUnits,
-                       SUM(CASE WHEN Parcels IS NOT NULL THEN Units ELSE 0 END) AS ShippedOrderUnits,
-                       SUM(Open = 0) AS Closed,
-                       SUM(Open = 0 AND Cancelled = 0 AND Parcels = 1 AND Shipped = Units AND Late = 0) AS Perfect
-                FROM perorder GROUP BY Day
-            ),
-            linefig AS (
-                SELECT Day,
-                       SUM(LineShipped) AS ShippedLines,
-                       SUM(LineParcels = 1 AND ShippedQty = Qty) AS FirstCompleteLines,
-                       SUM(Backordered > 0 AND Open = 0) AS BackorderedClosed,
-                       SUM(Backordered > 0 AND Open = 0 AND Cancelled > 0) AS BackorderedCancelled,
-                       SUM(Backordered > 0 AND Open = 0 AND Cancelled = 0 AND LineShipped) AS BackorderedShipped,
-                       SUM(Backordered > 0 AND Open = 0 AND Cancelled = 0 AND LastDay <= Promised) AS BackorderedOnTime
-                FROM x GROUP BY Day
-            )
-            SELECT o.Day, o.Orders, o.BackorderedOrders, o.ShippedOrders, o.FirstComplete, o.FirstUnits, o.ShippedOrderUnits, o.Closed, o.Perfect,
-                   l.ShippedLines, l.FirstCompleteLines, l.BackorderedClosed, l.BackorderedCancelled, l.BackorderedShipped, l.BackorderedOnTime
-            FROM orderfig o JOIN linefig l ON l.Day = o.Day
+        // One key range per day (the rows of a day are stored together, per category and supplier).
+        const string sql = """
+            WITH RECURSIVE days(Day) AS (SELECT $from UNION ALL SELECT date(Day, '+1 day') FROM days WHERE Day < $to)
+            SELECT Day, SUM(Orders), SUM(BackorderedOrders), SUM(ShippedOrders), SUM(FirstShipmentComplete), SUM(FirstShipmentUnits), SUM(ShippedOrderUnits),
+                   SUM(ClosedOrders), SUM(PerfectOrders), SUM(ShippedLines), SUM(FirstShipmentCompleteLines), SUM(BackorderedClosed),
+                   SUM(BackorderedCancelled), SUM(BackorderedShipped), SUM(BackorderedOnTime)
+            FROM KpiDays
+            WHERE CategoryId = COALESCE($category, 0) AND SupplierId = COALESCE($supplier, 0) AND Day IN days
+                  AND ($channel IS NULL OR Channel = $channel)
+            GROUP BY Day
             """;
         var result = new Dictionary<DateOnly, KpiFigures>();
-        await using var command = Command(connection, sql, filter, ("$from", BulkWrites.Stamp(fromUtc)), ("$to", BulkWrites.Stamp(toUtc)));
+        await using var command = Command(connection, sql, filter, ("$from", BulkWrites.Day(from)), ("$to", BulkWrites.Day(to)));
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -260,15 +216,15 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         return result;
     }
 
-    /// <summary>Money held in backorders at the end of each day of the period (snapshots), today from the queues as they are.</summary>
+    /// <summary>Money held in backorders at the end of each day of the period (recorded per day), today from the queues as they are.</summary>
     private static async Task<Dictionary<DateOnly, long>> DailyValuesAsync(DbConnection connection, MerchantClock clock, KpiQuery filter, long? openValueNow,
         CancellationToken ct)
     {
-        var productFilter = ProductFilter("p", filter);
-        var sql = $"""
-            SELECT s.Day, SUM(s.ValueCents) FROM BackorderSnapshots s JOIN Products p ON p.Id = s.ProductId
-            WHERE s.Day >= $fromDay AND s.Day <= $toDay AND s.Day < $today {productFilter}
-            GROUP BY s.Day
+        const string sql = """
+            SELECT Day, SUM(ValueCents) FROM BackorderValueDays
+            WHERE Day >= $fromDay AND Day <= $toDay AND Day < $today
+                  AND ($category IS NULL OR CategoryId = $category) AND ($supplier IS NULL OR SupplierId = $supplier)
+            GROUP BY Day
             """;
         var result = new Dictionary<DateOnly, long>();
         await using (var command = Command(connection, sql, filter, ("$fromDay", BulkWrites.Day(filter.From.AddDays(-31))), ("$toDay", BulkWrites.Day(filter.To)),
@@ -287,90 +243,93 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         return result;
     }
 
-    /// <summary>Open backordered lines by days waiting (today − queued day), their value, and how many are past their promise.</summary>
+    /// <summary>
+    /// Open backordered lines by days waiting (today − the merchant day they were queued), their value, and how many
+    /// are past their promise: one scan of the queue index, each bucket a comparison with the UTC start of its oldest day.
+    /// </summary>
     private static async Task<(IReadOnlyList<AgingBucket> Buckets, long OpenValueCents, int LateLines)> AgingAsync(DbConnection connection, MerchantClock clock,
         KpiQuery filter, CancellationToken ct)
     {
         var today = clock.Today;
-        var queuedDay = clock.LocalDaySql("l.QueuedAt", clock.StartOfDayUtc(today.AddDays(-400)), clock.UtcNow.AddDays(1));
+        // Queued on or after the start of (today − Max) is at most Max days old; a line without a queue time counts as new.
+        var bucketSums = string.Concat(AgeBuckets.Select((b, i) => b.Max is null
+            ? $", SUM(l.QueuedAt < $b{i - 1}), SUM(CASE WHEN l.QueuedAt < $b{i - 1} THEN l.QtyUnfilled END)"
+            : i == 0
+                ? $", SUM(l.QueuedAt IS NULL OR l.QueuedAt >= $b{i}), SUM(CASE WHEN l.QueuedAt IS NULL OR l.QueuedAt >= $b{i} THEN l.QtyUnfilled END)"
+                : $", SUM(l.QueuedAt < $b{i - 1} AND l.QueuedAt >= $b{i}), SUM(CASE WHEN l.QueuedAt < $b{i - 1} AND l.QueuedAt >= $b{i} THEN l.QtyUnfilled END)"));
         var sql = $"""
-            SELECT CAST(julianday($today) - julianday({queuedDay}) AS INTEGER) AS Age, COUNT(*), SUM(l.QtyUnfilled), SUM(l.QtyUnfilled * l.UnitPriceCents),
-                   SUM(l.CurrentEta > l.PromisedShipDate)
-            FROM OrderLines l JOIN Products p ON p.Id = l.ProductId {(filter.Channel is null ? "" : "JOIN Orders o ON o.Id = l.OrderId")}
+            SELECT COALESCE(SUM(l.QtyUnfilled * l.UnitPriceCents), 0), COALESCE(SUM(l.CurrentEta > l.PromisedShipDate), 0) {bucketSums}
+            FROM OrderLines l {(filter.CategoryId is null && filter.SupplierId is null ? "" : "JOIN Products p ON p.Id = l.ProductId")}
+                 {(filter.Channel is null ? "" : "JOIN Orders o ON o.Id = l.OrderId")}
             WHERE l.QtyUnfilled > 0 {ProductFilter("p", filter)} {(filter.Channel is null ? "" : "AND o.Channel = $channel")}
-            GROUP BY Age
             """;
-        var rows = new List<(int Age, int Lines, int Units, long Value, int Late)>();
-        await using var command = Command(connection, sql, filter, ("$today", BulkWrites.Day(today)));
+        var bounds = AgeBuckets.Select((b, i) => ($"$b{i}", (object)(b.Max is { } max ? BulkWrites.Stamp(clock.StartOfDayUtc(today.AddDays(-max))) : ""))).ToArray();
+        await using var command = Command(connection, sql, filter, bounds);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add((reader.IsDBNull(0) ? 0 : reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3),
-                reader.IsDBNull(4) ? 0 : reader.GetInt32(4)));
-        }
-        var buckets = AgeBuckets.Select(b =>
-        {
-            var inside = rows.Where(r => Math.Max(0, r.Age) >= b.Min && (b.Max is null || Math.Max(0, r.Age) <= b.Max)).ToList();
-            return new AgingBucket(b.Label, b.Min, b.Max, inside.Sum(r => r.Lines), inside.Sum(r => r.Units));
-        }).ToList();
-        return (buckets, rows.Sum(r => r.Value), rows.Sum(r => r.Late));
-    }
-
-    /// <summary>Days from placement to the last parcel, for lines backordered at placement, placed in the period and shipped in full.</summary>
-    private static async Task<double?> AverageWaitAsync(DbConnection connection, MerchantClock clock, KpiQuery filter, CancellationToken ct)
-    {
-        var sql = $"""
-            SELECT AVG(julianday(w.LastShipped) - julianday(o.PlacedAt))
-            FROM (SELECT sl.OrderLineId, MAX(s.ShippedAt) AS LastShipped FROM ShipmentLines sl JOIN Shipments s ON s.Id = sl.ShipmentId GROUP BY sl.OrderLineId) w
-            JOIN OrderLines l ON l.Id = w.OrderLineId JOIN Orders o ON o.Id = l.OrderId JOIN Products p ON p.Id = l.ProductId
-            WHERE l.QtyBackorderedAtPlacement > 0 AND l.QtyUnfilled = 0 AND l.QtyAllocated = 0 AND l.QtyShipped > 0
-              AND o.PlacedAt >= $from AND o.PlacedAt < $to {ProductFilter("p", filter)} {(filter.Channel is null ? "" : "AND o.Channel = $channel")}
-            """;
-        await using var command = Command(connection, sql, filter,
-            ("$from", BulkWrites.Stamp(clock.StartOfDayUtc(filter.From))), ("$to", BulkWrites.Stamp(clock.StartOfDayUtc(filter.To.AddDays(1)))));
-        return await command.ExecuteScalarAsync(ct) is double days ? days : null;
-    }
-
-    /// <summary>The ten products with the most units backordered at placement on orders placed in the period.</summary>
-    private static async Task<IReadOnlyList<SkuFigure>> TopBackorderedAsync(DbConnection connection, MerchantClock clock, KpiQuery filter, CancellationToken ct)
-    {
-        var sql = $"""
-            SELECT p.Id, p.Sku, p.Name, SUM(l.QtyBackorderedAtPlacement) AS Units
-            FROM OrderLines l JOIN Orders o ON o.Id = l.OrderId JOIN Products p ON p.Id = l.ProductId
-            WHERE l.QtyBackorderedAtPlacement > 0 AND o.PlacedAt >= $from AND o.PlacedAt < $to
-                  {ProductFilter("p", filter)} {(filter.Channel is null ? "" : "AND o.Channel = $channel")}
-            GROUP BY p.Id ORDER BY Units DESC, p.Sku LIMIT 10
-            """;
-        return await SkusAsync(Command(connection, sql, filter,
-            ("$from", BulkWrites.Stamp(clock.StartOfDayUtc(filter.From))), ("$to", BulkWrites.Stamp(clock.StartOfDayUtc(filter.To.AddDays(1))))), ct);
+        await reader.ReadAsync(ct);
+        int N(int i) => reader.IsDBNull(i) ? 0 : reader.GetInt32(i);
+        var buckets = AgeBuckets.Select((b, i) => new AgingBucket(b.Label, b.Min, b.Max, N(2 + 2 * i), N(3 + 2 * i))).ToList();
+        return (buckets, reader.GetInt64(0), N(1));
     }
 
     /// <summary>
-    /// How often each product's available stock (on hand − allocated) fell to zero or below during the period, from
-    /// the stock ledger: the level before the period is today's minus every change since, then each change in the
-    /// period that takes it from above zero to zero or below counts once.
+    /// From the per-product rollup of the period: the ten products with the most units backordered at placement, and
+    /// the average days from placement to the last parcel of backordered lines shipped in full.
     /// </summary>
-    private static async Task<IReadOnlyList<SkuFigure>> TopStockoutsAsync(DbConnection connection, MerchantClock clock, KpiQuery filter, CancellationToken ct)
+    private static async Task<(IReadOnlyList<SkuFigure> Top, double? AverageWaitDays)> ProductFiguresAsync(DbConnection connection, KpiQuery filter,
+        CancellationToken ct)
     {
         var sql = $"""
-            WITH changes AS (
-                SELECT e.ProductId, e.At, e.Id, e.OnHandDelta - e.AllocatedDelta AS Delta
-                FROM StockLedger e JOIN Products p ON p.Id = e.ProductId
-                WHERE e.At >= $from AND e.OnHandDelta <> e.AllocatedDelta {ProductFilter("p", filter)}
+            WITH perproduct AS MATERIALIZED (
+                SELECT d.ProductId, SUM(d.BackorderedUnits) AS Units, SUM(d.WaitLines) AS WaitLines, TOTAL(d.WaitDays) AS WaitDays
+                FROM KpiProductDays d {(filter.CategoryId is null && filter.SupplierId is null ? "" : "JOIN Products p ON p.Id = d.ProductId")}
+                WHERE d.Day >= $from AND d.Day <= $to AND ($channel IS NULL OR d.Channel = $channel) {ProductFilter("p", filter)}
+                GROUP BY d.ProductId
             ),
-            levels AS (
-                SELECT c.ProductId, c.At,
-                       (p.OnHand - p.Allocated) - SUM(c.Delta) OVER (PARTITION BY c.ProductId) + SUM(c.Delta) OVER (PARTITION BY c.ProductId ORDER BY c.At, c.Id) AS After,
-                       c.Delta
-                FROM changes c JOIN Products p ON p.Id = c.ProductId
-            )
-            SELECT p.Id, p.Sku, p.Name, COUNT(*) AS Stockouts
-            FROM levels v JOIN Products p ON p.Id = v.ProductId
-            WHERE v.At < $to AND v.After <= 0 AND v.After - v.Delta > 0
-            GROUP BY p.Id ORDER BY Stockouts DESC, p.Sku LIMIT 10
+            -- every product tied with the tenth, so the SKU decides among them
+            top AS (SELECT ProductId, Units FROM perproduct
+                    WHERE Units > 0 AND Units >= COALESCE((SELECT Units FROM perproduct ORDER BY Units DESC LIMIT 1 OFFSET 9), 0))
+            SELECT p.Id, p.Sku, p.Name, t.Units, NULL FROM top t JOIN Products p ON p.Id = t.ProductId
+            UNION ALL
+            SELECT NULL, NULL, NULL, SUM(WaitLines), TOTAL(WaitDays) FROM perproduct
             """;
-        return await SkusAsync(Command(connection, sql, filter,
-            ("$from", BulkWrites.Stamp(clock.StartOfDayUtc(filter.From))), ("$to", BulkWrites.Stamp(clock.StartOfDayUtc(filter.To.AddDays(1))))), ct);
+        await using var command = Command(connection, sql, filter, ("$from", BulkWrites.Day(filter.From)), ("$to", BulkWrites.Day(filter.To)));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var top = new List<SkuFigure>();
+        double? wait = null;
+        while (await reader.ReadAsync(ct))
+        {
+            if (reader.IsDBNull(0))
+            {
+                var lines = reader.IsDBNull(3) ? 0 : reader.GetInt64(3);
+                wait = lines == 0 ? null : reader.GetDouble(4) / lines;
+            }
+            else
+            {
+                top.Add(new SkuFigure(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+            }
+        }
+        // Ties broken by SKU, like every list of products.
+        return (top.OrderByDescending(t => t.Value).ThenBy(t => t.Sku, StringComparer.Ordinal).Take(10).ToList(), wait);
+    }
+
+    /// <summary>How often each product's available stock (on hand − allocated) fell to zero or below during the period (rollup of the stock ledger).</summary>
+    private static async Task<IReadOnlyList<SkuFigure>> TopStockoutsAsync(DbConnection connection, KpiQuery filter, CancellationToken ct)
+    {
+        var sql = $"""
+            WITH perproduct AS MATERIALIZED (
+                SELECT d.ProductId, SUM(d.Stockouts) AS Stockouts
+                FROM KpiStockoutDays d {(filter.CategoryId is null && filter.SupplierId is null ? "" : "JOIN Products p ON p.Id = d.ProductId")}
+                WHERE d.Day >= $from AND d.Day <= $to {ProductFilter("p", filter)}
+                GROUP BY d.ProductId
+            )
+            SELECT p.Id, p.Sku, p.Name, t.Stockouts
+            FROM perproduct t JOIN Products p ON p.Id = t.ProductId
+            -- every product tied with the tenth, so the SKU decides among them
+            WHERE t.Stockouts >= COALESCE((SELECT Stockouts FROM perproduct ORDER BY Stockouts DESC LIMIT 1 OFFSET 9), 0)
+            ORDER BY t.Stockouts DESC, p.Sku LIMIT 10
+            """;
+        return await SkusAsync(Command(connection, sql, filter, ("$from", BulkWrites.Day(filter.From)), ("$to", BulkWrites.Day(filter.To))), ct);
     }
 
     /// <summary>Per supplier, purchase orders received in the period: mean and spread of (received − ordered) in days, and the share by the first promised date.</summary>
@@ -415,25 +374,6 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
             }
             return result;
         }
-    }
-
-    /// <summary>Orders with at least one line of the chosen category or supplier.</summary>
-    private static string OrderFilter(KpiQuery filter) => filter.CategoryId is null && filter.SupplierId is null ? ""
-        : $"AND EXISTS (SELECT 1 FROM OrderLines fl JOIN Products p ON p.Id = fl.ProductId WHERE fl.OrderId = o.Id {ProductFilter("p", filter)})";
-
-    /// <summary>Orders placed in a period with a line not fillable at placement, of all orders placed in it.</summary>
-    private static async Task<Ratio> BackorderRateAsync(DbConnection connection, MerchantClock clock, KpiQuery period, CancellationToken ct)
-    {
-        var sql = $"""
-            SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM OrderLines l WHERE l.OrderId = o.Id AND l.QtyBackorderedAtPlacement > 0)), 0)
-            FROM Orders o
-            WHERE o.PlacedAt >= $from AND o.PlacedAt < $to {(period.Channel is null ? "" : "AND o.Channel = $channel")} {OrderFilter(period)}
-            """;
-        await using var command = Command(connection, sql, period,
-            ("$from", BulkWrites.Stamp(clock.StartOfDayUtc(period.From))), ("$to", BulkWrites.Stamp(clock.StartOfDayUtc(period.To.AddDays(1)))));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new Ratio(reader.GetInt64(1), reader.GetInt64(0));
     }
 
     private static string ProductFilter(string alias, KpiQuery filter) =>
