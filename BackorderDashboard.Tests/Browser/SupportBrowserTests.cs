@@ -31,7 +31,8 @@ public partial class SupportBrowserTests(AppFactory app, BrowserFixture browser)
         var page = await browser.SignedInPageAsync(app.BaseUrl, "support@example.com");
         await page.GetByRole(AriaRole.Link, new() { Name = "Where is my order?" }).ClickAsync();
         await BrowserFixture.WaitForCircuitAsync(page);
-        await page.Locator("input[data-testid=order-search]").FillAsync($"LOOKUP.{tag.ToUpperInvariant()}@EXA");
+        // The support home has a search box too: type into the support page's own, once it has replaced the home page.
+        await page.Locator("[data-testid=support-search] input[data-testid=order-search]").FillAsync($"LOOKUP.{tag.ToUpperInvariant()}@EXA");
         var hits = page.Locator("[data-testid=order-hits] tbody tr");
         await Assertions.Expect(hits).ToHaveCountAsync(1);
         await Assertions.Expect(hits.First).ToContainTextAsync(lena);
