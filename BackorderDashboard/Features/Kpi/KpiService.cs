@@ -251,19 +251,23 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         KpiQuery filter, CancellationToken ct)
     {
         var today = clock.Today;
-        // Queued on or after the start of (today − Max) is at most Max days old; a line without a queue time counts as new.
-        var bucketSums = string.Concat(AgeBuckets.Select((b, i) => b.Max is null
-            ? $", SUM(l.QueuedAt < $b{i - 1}), SUM(CASE WHEN l.QueuedAt < $b{i - 1} THEN l.QtyUnfilled END)"
-            : i == 0
-                ? $", SUM(l.QueuedAt IS NULL OR l.QueuedAt >= $b{i}), SUM(CASE WHEN l.QueuedAt IS NULL OR l.QueuedAt >= $b{i} THEN l.QtyUnfilled END)"
-                : $", SUM(l.QueuedAt < $b{i - 1} AND l.QueuedAt >= $b{i}), SUM(CASE WHEN l.QueuedAt < $b{i - 1} AND l.QueuedAt >= $b{i} THEN l.QtyUnfilled END)"));
+        // Queued on or after the start of (today − Max) is at most Max days old ($b{i} is that instant for bucket i);
+        // a line without a queue time counts as new.
+        string Inside(int i) => (i, AgeBuckets[i].Max) switch
+        {
+            (0, _) => "(l.QueuedAt IS NULL OR l.QueuedAt >= $b0)",
+            (_, null) => $"l.QueuedAt < $b{i - 1}",
+            _ => $"l.QueuedAt < $b{i - 1} AND l.QueuedAt >= $b{i}",
+        };
+        var bucketSums = string.Concat(AgeBuckets.Select((_, i) => $", SUM({Inside(i)}), SUM(CASE WHEN {Inside(i)} THEN l.QtyUnfilled END)"));
         var sql = $"""
             SELECT COALESCE(SUM(l.QtyUnfilled * l.UnitPriceCents), 0), COALESCE(SUM(l.CurrentEta > l.PromisedShipDate), 0) {bucketSums}
             FROM OrderLines l {(filter.CategoryId is null && filter.SupplierId is null ? "" : "JOIN Products p ON p.Id = l.ProductId")}
                  {(filter.Channel is null ? "" : "JOIN Orders o ON o.Id = l.OrderId")}
             WHERE l.QtyUnfilled > 0 {ProductFilter("p", filter)} {(filter.Channel is null ? "" : "AND o.Channel = $channel")}
             """;
-        var bounds = AgeBuckets.Select((b, i) => ($"$b{i}", (object)(b.Max is { } max ? BulkWrites.Stamp(clock.StartOfDayUtc(today.AddDays(-max))) : ""))).ToArray();
+        var bounds = AgeBuckets.Select((b, i) => (Name: $"$b{i}", b.Max)).Where(b => b.Max is not null)
+            .Select(b => (b.Name, (object)BulkWrites.Stamp(clock.StartOfDayUtc(today.AddDays(-b.Max!.Value))))).ToArray();
         await using var command = Command(connection, sql, filter, bounds);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
