@@ -1,3 +1,4 @@
+using BackorderDashboard.Benchmarks;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Products;

@@ -101,26 +101,6 @@ public sealed class KpiCache(TimeProvider time, TimeSpan lifetime)
 /// </summary>
 public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings, KpiCache cache, KpiRollups rollups)
 {
-    /// <summary>The statements of the report being computed, when someone asked to see them (the benchmark).</summary>
-    private static readonly AsyncLocal<List<(string Sql, IReadOnlyList<(string Name, object? Value)> Parameters)>?> Recording = new();
-
-    /// <summary>Every SQL statement (with its parameters) that computing this report runs, in order (the rollups being current).</summary>
-    public async Task<IReadOnlyList<(string Sql, IReadOnlyList<(string Name, object? Value)> Parameters)>> StatementsAsync(KpiQuery query, CancellationToken ct = default)
-    {
-        await rollups.RefreshAsync(ct);
-        var statements = new List<(string, IReadOnlyList<(string, object?)>)>();
-        Recording.Value = statements;
-        try
-        {
-            await ComputeAsync(query, ct);
-        }
-        finally
-        {
-            Recording.Value = null;
-        }
-        return statements;
-    }
-
     public static readonly (string Label, int Min, int? Max)[] AgeBuckets = [("0–7 days", 0, 7), ("8–14 days", 8, 14), ("15–30 days", 15, 30), ("30+ days", 31, null)];
 
     public async Task<KpiReport> GetAsync(KpiQuery query, CancellationToken ct = default)
@@ -387,15 +367,12 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        var recorded = new List<(string, object?)>();
-        Recording.Value?.Add((sql, recorded));
         void Add(string name, object? value)
         {
             var p = command.CreateParameter();
             p.ParameterName = name;
             p.Value = value ?? DBNull.Value;
             command.Parameters.Add(p);
-            recorded.Add((name, value));
         }
         foreach (var (name, value) in parameters)
         {

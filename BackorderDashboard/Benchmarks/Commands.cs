@@ -1,11 +1,6 @@
-using BackorderDashboard.Features.Backorders;
-using BackorderDashboard.Features.Kpi;
 using Microsoft.EntityFrameworkCore;
-using BackorderDashboard.Features.Products;
-using BackorderDashboard.Features.Restock;
-using BackorderDashboard.Features.Support;
 
-namespace BackorderDashboard.Data.Large;
+namespace BackorderDashboard.Benchmarks;
 
 /// <summary>
 /// The app's command-line tools, run instead of the web server:
@@ -33,7 +28,8 @@ public static class Commands
             {
                 var connection = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path }.ToString();
                 // A store built by an older version gets the tables added since.
-                await using (var db = Benchmark.CreateFactory(connection).Factory.CreateDbContext())
+                await using (var services = BenchmarkServices.Create(connection))
+                await using (var db = await services.Factory.CreateDbContextAsync())
                 {
                     await db.Database.MigrateAsync();
                 }

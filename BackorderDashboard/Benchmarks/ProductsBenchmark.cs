@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using BackorderDashboard.Data;
-using BackorderDashboard.Data.Large;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Products;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-namespace BackorderDashboard.Features.Products;
+namespace BackorderDashboard.Benchmarks;
 
 /// <summary>
 /// Times the products page (filter Backordered, sorted by SKU, 50 rows, with badges) and one product's queue with
@@ -17,10 +17,10 @@ public static class ProductsBenchmark
 {
     public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(string connectionString, int runs, CancellationToken ct = default)
     {
-        var (factory, counter) = Benchmark.CreateFactory(connectionString);
-        var time = TimeProvider.System;
-        var availability = new AvailabilityService(new SettingsService(factory, time), new SupplierLeadTimes(factory, time));
-        var products = new ProductService(factory, availability);
+        await using var services = BenchmarkServices.Create(connectionString);
+        var (factory, counter) = (services.Factory, services.Counter);
+        var availability = services.Get<AvailabilityService>();
+        var products = services.Get<ProductService>();
         var context = await availability.GetContextAsync(ct);
         var pageQuery = new ProductQuery(Filter: ProductFilter.Backordered, Sort: ProductSort.Sku, PageSize: 50);
 

@@ -1,9 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
+using BackorderDashboard.Data;
+using BackorderDashboard.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting.Internal;
 
-namespace BackorderDashboard.Data.Large;
+namespace BackorderDashboard.Benchmarks;
 
 public sealed record BenchmarkResult(string Scenario, int Runs, double MedianMs, double P95Ms, double RoundTrips, double RawMedianMs)
 {
@@ -11,21 +17,66 @@ public sealed record BenchmarkResult(string Scenario, int Runs, double MedianMs,
 }
 
 /// <summary>
-/// What every benchmark scenario shares: the app's context factory on the large store with a round-trip counter,
-/// a raw Microsoft.Data.Sqlite connection for the hand-written side, interleaved timing and the printed table.
+/// The app's own services on the benchmark's database, built from <see cref="BackorderDashboardServices.AddBackorderDashboard"/>
+/// with the database swapped and a round-trip counter on every context; no background services run.
+/// </summary>
+public sealed class BenchmarkServices : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly AsyncServiceScope _scope;
+
+    private BenchmarkServices(ServiceProvider provider, CommandCounter counter)
+    {
+        _provider = provider;
+        _scope = provider.CreateAsyncScope();
+        Counter = counter;
+    }
+
+    public CommandCounter Counter { get; }
+
+    public IDbContextFactory<AppDbContext> Factory => Get<IDbContextFactory<AppDbContext>>();
+
+    /// <summary>
+    /// <paramref name="counter"/> is shared when two service sets are timed together; <paramref name="configure"/>
+    /// replaces a registration (a cache's lifetime, say) after the app's own.
+    /// </summary>
+    public static BenchmarkServices Create(string connectionString, CommandCounter? counter = null, Action<IServiceCollection>? configure = null,
+        params IInterceptor[] interceptors)
+    {
+        counter ??= new CommandCounter();
+        var configuration = new ConfigurationBuilder().Build();
+        var root = Directory.GetCurrentDirectory();
+        var environment = new HostingEnvironment
+        {
+            ApplicationName = typeof(BenchmarkServices).Assembly.GetName().Name!, EnvironmentName = Environments.Production,
+            ContentRootPath = root, ContentRootFileProvider = new PhysicalFileProvider(root),
+        };
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<IHostEnvironment>(environment);
+        services.AddBackorderDashboard(configuration, environment);
+        services.AddBackorderDashboardDatabase(connectionString, [counter, .. interceptors]);
+        services.RemoveAll<IHostedService>();
+        configure?.Invoke(services);
+        return new BenchmarkServices(services.BuildServiceProvider(), counter);
+    }
+
+    public T Get<T>() where T : notnull => _scope.ServiceProvider.GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _scope.DisposeAsync();
+        await _provider.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// What every benchmark scenario shares: a raw Microsoft.Data.Sqlite connection for the hand-written side,
+/// interleaved timing and the printed table.
 /// </summary>
 public static class Benchmark
 {
-    public static (IDbContextFactory<AppDbContext> Factory, CommandCounter Counter) CreateFactory(string connectionString)
-    {
-        var counter = new CommandCounter();
-        var options = new DbContextOptionsBuilder<AppDbContext>()
-            .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas(), counter)
-            .UseApplicationServiceProvider(IdentitySchemaSettings.Provider)
-            .Options;
-        return (new OptionsFactory(options), counter);
-    }
 
     public static async Task<SqliteConnection> OpenRawAsync(string connectionString, CancellationToken ct)
     {
@@ -89,10 +140,5 @@ public static class Benchmark
         }
         output.WriteLine();
         output.WriteLine("Targets for the products page: at most 2× raw SQL, at most 3 round trips, p95 at most 50 ms.");
-    }
-
-    private sealed class OptionsFactory(DbContextOptions<AppDbContext> options) : IDbContextFactory<AppDbContext>
-    {
-        public AppDbContext CreateDbContext() => new(options);
     }
 }

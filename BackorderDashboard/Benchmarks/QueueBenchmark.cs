@@ -1,12 +1,12 @@
 using System.Globalization;
 using BackorderDashboard.Data;
-using BackorderDashboard.Data.Large;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Features.Products;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-namespace BackorderDashboard.Features.Backorders;
+namespace BackorderDashboard.Benchmarks;
 
 /// <summary>
 /// Times the backorder queue page (all queues, and late lines only, 50 rows with place in line) and a cancellation
@@ -20,13 +20,13 @@ public static class QueueBenchmark
 
     public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(string connectionString, int runs, CancellationToken ct = default)
     {
-        var (factory, counter) = Benchmark.CreateFactory(connectionString);
-        var time = TimeProvider.System;
-        var settings = new SettingsService(factory, time);
-        var availability = new AvailabilityService(settings, new SupplierLeadTimes(factory, time));
-        var queue = new QueueMaintenance(availability, time);
-        var backorders = new BackorderService(factory, queue, settings, time);
-        var products = new ProductService(factory, availability);
+        await using var services = BenchmarkServices.Create(connectionString);
+        var (factory, counter) = (services.Factory, services.Counter);
+        var time = services.Get<TimeProvider>();
+        var availability = services.Get<AvailabilityService>();
+        var queue = services.Get<QueueMaintenance>();
+        var backorders = services.Get<BackorderService>();
+        var products = services.Get<ProductService>();
         var context = await availability.GetContextAsync(ct);
         await using var raw = await Benchmark.OpenRawAsync(connectionString, ct);
 

@@ -1,9 +1,9 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace BackorderDashboard.Data;
+namespace BackorderDashboard.Benchmarks;
 
-/// <summary>Counts the SQL commands EF sends: each one is a round trip to the database (benchmarks, tests).</summary>
+/// <summary>Counts the SQL commands EF sends: each one is a round trip to the database (the benchmark's round trips, and tests that hold a page to a number of them).</summary>
 public sealed class CommandCounter : DbCommandInterceptor
 {
     private int _count;

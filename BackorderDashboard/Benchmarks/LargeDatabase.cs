@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-namespace BackorderDashboard.Data.Large;
+namespace BackorderDashboard.Benchmarks;
 
 /// <summary>Sizes of the large store the benchmarks run on.</summary>
 public sealed record LargeDatabaseSize(int Products = 50_000, int OrderLines = 1_000_000, int OpenBackorderLines = 100_000, int PurchaseOrders = 5_000)
@@ -35,9 +36,8 @@ public static class LargeDatabase
             Directory.CreateDirectory(dir);
         }
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
-        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(connectionString)
-            .UseApplicationServiceProvider(IdentitySchemaSettings.Provider).Options;
-        await using (var db = new AppDbContext(options))
+        await using (var services = BenchmarkServices.Create(connectionString))
+        await using (var db = await services.Factory.CreateDbContextAsync(ct))
         {
             await db.Database.MigrateAsync(ct);
         }

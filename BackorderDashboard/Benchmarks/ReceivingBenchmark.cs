@@ -1,12 +1,10 @@
 using System.Globalization;
 using BackorderDashboard.Data;
-using BackorderDashboard.Data.Large;
 using BackorderDashboard.Domain;
-using BackorderDashboard.Features.Products;
+using BackorderDashboard.Features.Restock;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
-namespace BackorderDashboard.Features.Restock;
+namespace BackorderDashboard.Benchmarks;
 
 /// <summary>
 /// Times receiving 10,000 units against a purchase order over a 5,000-line queue on the large store, through the
@@ -24,13 +22,11 @@ public static class ReceivingBenchmark
         CancellationToken ct = default)
     {
         var units = 2 * queueLength;
-        var (factory, counter) = Benchmark.CreateFactory(connectionString);
-        var time = TimeProvider.System;
-        var settings = new SettingsService(factory, time);
-        var leadTimes = new SupplierLeadTimes(factory, time);
-        var availability = new AvailabilityService(settings, leadTimes);
-        var queue = new QueueMaintenance(availability, time);
-        var receiving = new ReceivingService(factory, queue, leadTimes, new StockNotifier(), time);
+        await using var services = BenchmarkServices.Create(connectionString);
+        var counter = services.Counter;
+        var time = services.Get<TimeProvider>();
+        var availability = services.Get<AvailabilityService>();
+        var receiving = services.Get<ReceivingService>();
         var context = await availability.GetContextAsync(ct);
         await using var raw = await Benchmark.OpenRawAsync(connectionString, ct);
         await CleanUpAsync(raw, ct);

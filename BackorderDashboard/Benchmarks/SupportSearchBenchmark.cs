@@ -1,11 +1,8 @@
-using BackorderDashboard.Data;
-using BackorderDashboard.Data.Large;
-using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Home;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-namespace BackorderDashboard.Features.Support;
+namespace BackorderDashboard.Benchmarks;
 
 /// <summary>
 /// Times the support search box on the large store: part of one customer's e-mail address, and a whole order number,
@@ -16,8 +13,9 @@ public static class SupportSearchBenchmark
 {
     public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(string connectionString, int runs, CancellationToken ct = default)
     {
-        var (factory, counter) = Benchmark.CreateFactory(connectionString);
-        var home = new HomeService(factory, new SettingsService(factory, TimeProvider.System));
+        await using var services = BenchmarkServices.Create(connectionString);
+        var (factory, counter) = (services.Factory, services.Counter);
+        var home = services.Get<HomeService>();
         string email, number;
         await using (var db = factory.CreateDbContext())
         {

@@ -1,13 +1,8 @@
-using BackorderDashboard.Data.Large;
-using BackorderDashboard.Features.Backorders;
-using BackorderDashboard.Features.Kpi;
-using BackorderDashboard.Features.Products;
-using BackorderDashboard.Features.Restock;
-using BackorderDashboard.Features.Support;
+using BackorderDashboard.Benchmarks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 
-namespace BackorderDashboard.Tests.Data;
+namespace BackorderDashboard.Tests.Benchmarks;
 
 /// <summary>
 /// The benchmark tool on a small store: it builds the store, checks that the app and the hand-written SQL return the
@@ -43,7 +38,8 @@ public class BenchmarkTests
             Assert.Contains("| Receive 1,000 units on a purchase order over a 500-line queue", output.ToString());
 
             // Every timed cancellation (app and raw) left the ledger and the product in step, and the queue 5,000 long.
-            await using var db = Benchmark.CreateFactory(connection).Factory.CreateDbContext();
+            await using var services = BenchmarkServices.Create(connection);
+            await using var db = services.Factory.CreateDbContext();
             var product = await db.Products.SingleAsync(p => p.Sku == QueueBenchmark.QueueSku);
             Assert.Equal(product.OnHand, await db.StockLedger.Where(e => e.ProductId == product.Id).SumAsync(e => e.OnHandDelta));
             Assert.Equal(product.Allocated, await db.StockLedger.Where(e => e.ProductId == product.Id).SumAsync(e => e.AllocatedDelta));

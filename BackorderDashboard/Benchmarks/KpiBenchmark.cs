@@ -1,30 +1,37 @@
 using System.Diagnostics;
 using BackorderDashboard.Data;
-using BackorderDashboard.Data.Large;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Kpi;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace BackorderDashboard.Features.Kpi;
+namespace BackorderDashboard.Benchmarks;
 
 /// <summary>
 /// Times everything the KPI page reads for its default view (last 90 days by week, no filter) on the large store:
 /// the first load with the rollups current (no cached report), the first load right after an order changed today
 /// (the day's rollup is rebuilt first), and a reload within the cache's lifetime; each against the same statements
-/// run directly on a connection of their own (KPI_TRACE=1 prints each one's time). Building every rollup from
+/// run directly on a connection of their own (recorded from the app's first load by <see cref="StatementRecorder"/>;
+/// KPI_TRACE=1 prints each one's time). Building every rollup from
 /// nothing (a new store, or a change of time zone) is timed once and printed.
 /// </summary>
 public static class KpiBenchmark
 {
     public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(string connectionString, int runs, TextWriter log, CancellationToken ct = default)
     {
-        var (factory, counter) = Benchmark.CreateFactory(connectionString);
-        var settings = new SettingsService(factory, TimeProvider.System);
-        var clock = await settings.GetClockAsync(ct);
+        // The first load times the work behind a cache miss, the reload a hit: one service set with no cache, one
+        // that keeps reports for the whole run, counted together.
+        static Action<IServiceCollection> CacheFor(TimeSpan lifetime) =>
+            services => services.Replace(ServiceDescriptor.Singleton(sp => new KpiCache(sp.GetRequiredService<TimeProvider>(), lifetime)));
+        await using var app = BenchmarkServices.Create(connectionString, configure: CacheFor(TimeSpan.Zero));
+        await using var cachedApp = BenchmarkServices.Create(connectionString, app.Counter, CacheFor(TimeSpan.FromHours(1)));
+        var counter = app.Counter;
+        var clock = await app.Get<SettingsService>().GetClockAsync(ct);
         var today = clock.Today;
         var query = new KpiQuery(today.AddDays(-89), today, KpiGrouping.Week);
-        var rollups = new KpiRollups(factory, settings);
-        var uncached = new KpiService(factory, settings, new KpiCache(TimeProvider.System, TimeSpan.Zero), rollups);
-        var cached = new KpiService(factory, settings, new KpiCache(TimeProvider.System, TimeSpan.FromHours(1)), rollups);
+        var rollups = app.Get<KpiRollups>();
+        var uncached = app.Get<KpiService>();
+        var cached = cachedApp.Get<KpiService>();
         await using var raw = await Benchmark.OpenRawAsync(connectionString, ct);
 
         var built = await rollups.RefreshAsync(ct);
@@ -32,7 +39,13 @@ public static class KpiBenchmark
         {
             log.WriteLine($"Built the KPI rollups from every order, line, parcel and ledger entry in {built.Took.TotalSeconds:N1} s.");
         }
-        var statements = await uncached.StatementsAsync(query, ct);
+        IReadOnlyList<RecordedStatement> statements;
+        var recorder = new StatementRecorder();
+        await using (var recording = BenchmarkServices.Create(connectionString, configure: CacheFor(TimeSpan.Zero), interceptors: recorder))
+        {
+            var kpi = recording.Get<KpiService>();
+            statements = await recorder.RecordAsync(() => kpi.GetAsync(query, ct));
+        }
         if (Environment.GetEnvironmentVariable("KPI_TRACE") == "1")
         {
             foreach (var st in statements)
@@ -103,8 +116,7 @@ public static class KpiBenchmark
     }
 
     /// <summary>Runs every statement the page needs, reading every row; returns the orders the daily statement counted.</summary>
-    private static async Task<long> RawAsync(SqliteConnection connection, IReadOnlyList<(string Sql, IReadOnlyList<(string Name, object? Value)> Parameters)> statements,
-        CancellationToken ct)
+    private static async Task<long> RawAsync(SqliteConnection connection, IReadOnlyList<RecordedStatement> statements, CancellationToken ct)
     {
         long orders = 0;
         for (var i = 0; i < statements.Count; i++)

@@ -1,0 +1,137 @@
+using BackorderDashboard.Components.Account;
+using BackorderDashboard.Components.Layout;
+using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Admin;
+using BackorderDashboard.Features.Backorders;
+using BackorderDashboard.Features.Home;
+using BackorderDashboard.Features.Kpi;
+using BackorderDashboard.Features.Messages;
+using BackorderDashboard.Features.Orders;
+using BackorderDashboard.Features.Products;
+using BackorderDashboard.Features.Replenishment;
+using BackorderDashboard.Features.Restock;
+using BackorderDashboard.Features.Shipping;
+using BackorderDashboard.Features.Tracking;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace BackorderDashboard.Hosting;
+
+/// <summary>
+/// Every service of the app, registered in one place: the web app, the tests and the command-line tools build
+/// their services from here and replace only the database (<see cref="AddBackorderDashboardDatabase"/>) and the
+/// clock (<see cref="TimeProvider"/>).
+/// </summary>
+public static class BackorderDashboardServices
+{
+    public const string DefaultConnection = "Data Source=Data/backorders.db";
+
+    /// <summary>The configured SQLite connection string, a relative file taken from the app's content root.</summary>
+    public static string ConnectionString(IConfiguration configuration, IHostEnvironment environment) =>
+        DatabaseSetup.ResolveConnectionString(configuration.GetConnectionString("DefaultConnection") ?? DefaultConnection, environment.ContentRootPath);
+
+    public static IServiceCollection AddBackorderDashboard(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddRazorComponents()
+            .AddInteractiveServerComponents();
+        services.AddMudServices(options =>
+        {
+            // Bottom right keeps confirmations clear of the page's own buttons in the top bar.
+            options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            options.SnackbarConfiguration.ShowCloseIcon = true;
+        });
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddAuthorizationBuilder().AddBackorderPolicies();
+
+        services.AddBackorderDashboardDatabase(ConnectionString(configuration, environment));
+        services.AddDatabaseDeveloperPageExceptionFilter();
+
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = true;
+                options.Stores.SchemaVersion = AppDbContext.IdentitySchema;
+                // Long passphrases beat composition rules (NIST SP 800-63B): length only.
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 1;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<SettingsService>();
+        services.AddSingleton<SupplierLeadTimes>();
+        services.AddSingleton<AvailabilityService>();
+        services.AddScoped<UserAdminService>();
+        services.AddScoped<UserPreferencesService>();
+        services.AddScoped<HomeService>();
+        services.AddScoped<ProductService>();
+        services.AddScoped<OrderIntakeService>();
+        services.AddSingleton<QueueMaintenance>();
+        services.AddScoped<BackorderService>();
+        services.AddScoped<ShippingService>();
+        services.AddScoped<OrderService>();
+        services.AddSingleton<StockNotifier>();
+        services.AddScoped<ReceivingService>();
+        services.AddScoped<PurchaseOrderService>();
+        services.AddScoped<SupplierService>();
+        services.Configure<MessagingOptions>(configuration.GetSection(MessagingOptions.Section));
+        services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
+        services.AddSingleton<OutboxSender>();
+        services.AddHostedService<OutboxDispatcher>();
+        services.AddSingleton<BackorderValueRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<BackorderValueRecorder>());
+        services.AddScoped<OutboxService>();
+        services.AddScoped<CustomerMessageService>();
+        services.AddScoped<TrackingService>();
+        services.AddSingleton<KpiCache>();
+        services.AddSingleton<KpiRollups>();
+        services.AddHostedService<KpiRollupRefresher>();
+        services.AddScoped<KpiService>();
+        services.AddScoped<ReplenishmentService>();
+        return services;
+    }
+
+    /// <summary>
+    /// The one database seam: every context of the app comes from this factory, on SQLite with the app's connection
+    /// settings (<see cref="SqlitePragmas"/>) plus the given interceptors. Called again, it replaces the database
+    /// registered before, so a test or a tool points the whole app at its own file.
+    /// </summary>
+    public static IServiceCollection AddBackorderDashboardDatabase(this IServiceCollection services, string connectionString,
+        params IInterceptor[] interceptors)
+    {
+        services.RemoveAll<IDbContextOptionsConfiguration<AppDbContext>>();
+        services.AddDbContextFactory<AppDbContext>(options => options
+            .UseSqlite(connectionString)
+            .AddInterceptors([new SqlitePragmas(), .. interceptors]));
+        return services;
+    }
+}
