@@ -16,7 +16,6 @@ public class ReceivingBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task Merchant_ReceivesAPurchaseOrder_FirstInLineBecomeReady_AndASecondBrowserSeesTheQueueDrain()
     {
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-US");
         var (sku, poA, dateB, handling) = await SetUpAsync();
         var orders = new List<string>();
         foreach (var name in new[] { "Ann Receipt", "Ben Receipt", "Cy Receipt" })
@@ -73,7 +72,6 @@ public class ReceivingBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task Merchant_SlipsAPurchaseOrder_SeesWhoBecomesLateFirst_AndTheyAreTold()
     {
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-US");
         var (sku, poA, _, _) = await SetUpAsync();
         var ann = await PlaceAsync("Ann Slip", sku);
         var ben = await PlaceAsync("Ben Slip", sku);

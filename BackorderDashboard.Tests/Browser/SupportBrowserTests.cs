@@ -21,7 +21,6 @@ public partial class SupportBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task Support_FindsACustomerByPartOfTheirEmail_ReadsPlaceAndDate_SendsAnUpdateThatReachesThem()
     {
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-US");
         var (sku, poA, _, poDate, handling) = await SetUpAsync();
         var tag = Guid.NewGuid().ToString("N")[..8];
         await app.PlaceOrderAsync("Ann Queue", $"ann.{tag}@example.com", sku);
@@ -95,7 +94,6 @@ public partial class SupportBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task Customer_CancelsADelayedItemFromTheDelayEmailsLink_AndSupportSeesItInTheHistory()
     {
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-US");
         var (sku, _, poId, poDate, _) = await SetUpAsync();
         var tag = Guid.NewGuid().ToString("N")[..8];
         var mia = await app.PlaceOrderAsync("Mia Delay", $"mia.delay.{tag}@example.com", sku);

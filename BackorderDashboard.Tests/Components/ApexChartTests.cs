@@ -14,7 +14,6 @@ public class ApexChartTests : BunitTestContext
     public ApexChartTests()
     {
         // Category labels follow the reader's culture; the test reads them in American English.
-        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
         _module = JSInterop.SetupModule(ModulePath);
         _module.SetupVoid("create", _ => true).SetVoidResult();
         _module.SetupVoid("update", _ => true).SetVoidResult();

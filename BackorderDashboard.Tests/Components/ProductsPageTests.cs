@@ -13,18 +13,15 @@ public class ProductsPageTests : BunitTestContext, IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 17, 0, 0, TimeSpan.Zero);
     private SqliteTestDatabase _db = null!;
-    private readonly StockNotifier _notifier = new();
-
-    public ProductsPageTests()
-    {
-        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
-    }
+    private TestServices _services = null!;
+    private StockNotifier _notifier = null!;
 
     async Task IAsyncLifetime.InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        var time = new FixedTimeProvider(Now);
-        Services.AddSingleton(new ProductService(_db, new AvailabilityService(new SettingsService(_db, time), new SupplierLeadTimes(_db, time))));
+        _services = TestServices.Create(_db, new FixedTimeProvider(Now));
+        _notifier = _services.Get<StockNotifier>();
+        Services.AddSingleton(_services.Get<ProductService>());
         Services.AddSingleton(_notifier);
         await using var db = _db.CreateDbContext();
         var (category, supplier) = await TestData.AddCatalogAsync(db);
@@ -38,6 +35,7 @@ public class ProductsPageTests : BunitTestContext, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
+        await _services.DisposeAsync();
         await _db.DisposeAsync();
     }
 

@@ -13,13 +13,14 @@ namespace BackorderDashboard.Tests.Components;
 public class QueueFiltersTests : BunitTestContext, IAsyncLifetime
 {
     private SqliteTestDatabase _db = null!;
+    private TestServices _services = null!;
     private readonly List<QueueQuery> _sent = [];
 
     async Task IAsyncLifetime.InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        var time = new FixedTimeProvider(DateTimeOffset.UtcNow);
-        Services.AddSingleton(new ProductService(_db, new AvailabilityService(new SettingsService(_db, time), new SupplierLeadTimes(_db, time))));
+        _services = TestServices.Create(_db, new FixedTimeProvider(DateTimeOffset.UtcNow));
+        Services.AddSingleton(_services.Get<ProductService>());
         await using var db = _db.CreateDbContext();
         await TestData.AddCatalogAsync(db);
     }
@@ -27,6 +28,7 @@ public class QueueFiltersTests : BunitTestContext, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
+        await _services.DisposeAsync();
         await _db.DisposeAsync();
     }
 

@@ -8,15 +8,31 @@ public class SettingsServiceTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
     private SqliteTestDatabase _db = null!;
+    private readonly List<TestServices> _services = [];
 
     public async Task InitializeAsync() => _db = await SqliteTestDatabase.CreateAsync();
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        foreach (var services in _services)
+        {
+            await services.DisposeAsync();
+        }
+        await _db.DisposeAsync();
+    }
+
+    /// <summary>The settings service of a new app instance on the test's database (so with nothing cached).</summary>
+    private SettingsService NewService()
+    {
+        var services = TestServices.Create(_db, new FixedTimeProvider(Now));
+        _services.Add(services);
+        return services.Get<SettingsService>();
+    }
 
     [Fact]
     public async Task Save_ValidInput_IsStoredAndChangesTheClock()
     {
-        var service = new SettingsService(_db, new FixedTimeProvider(Now));
+        var service = NewService();
         var input = new SettingsInput
         {
             TimeZoneId = "Asia/Tokyo",
@@ -30,7 +46,7 @@ public class SettingsServiceTests : IAsyncLifetime
 
         Assert.Empty(errors);
         // A new service reads the row back from the database, not from the first one's cache.
-        var reread = await new SettingsService(_db, new FixedTimeProvider(Now)).GetAsync();
+        var reread = await NewService().GetAsync();
         Assert.Equal("Asia/Tokyo", reread.TimeZoneId);
         Assert.Equal(3, reread.DefaultHandlingDays);
         Assert.Equal(40, reread.DailyFulfilmentCapacity);
@@ -49,7 +65,7 @@ public class SettingsServiceTests : IAsyncLifetime
     [InlineData("UTC", 1, 10, -3, nameof(SettingsInput.DefaultLowStockThreshold))]
     public async Task Save_InvalidField_IsRefusedWithAMessageAndNothingChanges(string zone, int handling, int capacity, int threshold, string field)
     {
-        var service = new SettingsService(_db, new FixedTimeProvider(Now));
+        var service = NewService();
         var input = new SettingsInput
         {
             TimeZoneId = zone, DefaultHandlingDays = handling, DailyFulfilmentCapacity = capacity, DefaultLowStockThreshold = threshold,
@@ -66,7 +82,7 @@ public class SettingsServiceTests : IAsyncLifetime
     [Fact]
     public async Task Save_NoCapacity_MeansNoLimit()
     {
-        var service = new SettingsService(_db, new FixedTimeProvider(Now));
+        var service = NewService();
 
         var errors = await service.SaveAsync(new SettingsInput { TimeZoneId = "UTC", DailyFulfilmentCapacity = null }, null);
 

@@ -11,32 +11,19 @@ namespace BackorderDashboard.Tests.Features.Admin;
 public class UserAdminServiceTests : IAsyncLifetime
 {
     private SqliteTestDatabase _db = null!;
-    private ServiceProvider _services = null!;
+    private TestServices _services = null!;
     private UserAdminService _admin = null!;
 
     public async Task InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(_db.ConnectionString));
-        services.AddIdentityCore<ApplicationUser>(o =>
-            {
-                o.Stores.SchemaVersion = AppDbContext.IdentitySchema;
-                o.Password.RequiredLength = 12;
-                o.Password.RequireDigit = o.Password.RequireLowercase = o.Password.RequireUppercase = o.Password.RequireNonAlphanumeric = false;
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<AppDbContext>();
-        services.AddScoped<UserAdminService>();
-        _services = services.BuildServiceProvider();
-        await using var scope = _services.CreateAsyncScope();
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        _services = TestServices.Create(_db);
+        var roles = _services.Get<RoleManager<IdentityRole>>();
         foreach (var role in Roles.All)
         {
             await roles.CreateAsync(new IdentityRole(role));
         }
-        _admin = _services.GetRequiredService<UserAdminService>();
+        _admin = _services.Get<UserAdminService>();
     }
 
     public async Task DisposeAsync()

@@ -17,21 +17,15 @@ public class BackorderServiceTests : IAsyncLifetime
     private static readonly DateOnly Dec2 = new(2026, 12, 2);
     private static readonly DateOnly Dec11 = new(2026, 12, 11);
     private SqliteTestDatabase _db = null!;
+    private TestServices _services = null!;
     private BackorderService _service = null!;
     private readonly Dictionary<string, int> _lines = [];
-
-    public BackorderServiceTests()
-    {
-        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
-    }
 
     public async Task InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        var time = new FixedTimeProvider(Now);
-        var settings = new SettingsService(_db, time);
-        var availability = new AvailabilityService(settings, new SupplierLeadTimes(_db, time));
-        _service = new BackorderService(_db, new QueueMaintenance(availability, time), settings, time);
+        _services = TestServices.Create(_db, new FixedTimeProvider(Now));
+        _service = _services.Get<BackorderService>();
 
         await using var db = _db.CreateDbContext();
         var (category, supplier) = await TestData.AddCatalogAsync(db);
@@ -64,7 +58,11 @@ public class BackorderServiceTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
     private async Task<OrderLine> LineAsync(string name)
     {

@@ -10,15 +10,21 @@ public class HomeServiceTests : IAsyncLifetime
     // 15:00 UTC = 10:00 in New York on Sunday Nov 22.
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 15, 0, 0, TimeSpan.Zero);
     private SqliteTestDatabase _db = null!;
+    private TestServices _services = null!;
     private HomeService _home = null!;
 
     public async Task InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        _home = new HomeService(_db, new SettingsService(_db, new FixedTimeProvider(Now)));
+        _services = TestServices.Create(_db, new FixedTimeProvider(Now));
+        _home = _services.Get<HomeService>();
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
     [Fact]
     public async Task QueueSummary_CountsOpenLateAndReadyFromTheLines()

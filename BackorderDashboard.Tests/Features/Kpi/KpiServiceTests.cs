@@ -3,6 +3,8 @@ using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Kpi;
 using BackorderDashboard.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BackorderDashboard.Tests.Features.Kpi;
 
@@ -25,6 +27,7 @@ public class KpiServiceTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 17, 0, 0, TimeSpan.Zero);
     private static readonly KpiQuery Week = new(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 7), KpiGrouping.Day);
     private SqliteTestDatabase _db = null!;
+    private TestServices _services = null!;
     private KpiService _kpi = null!;
     private KpiRollups _rollups = null!;
     private int _kitchen;
@@ -33,10 +36,9 @@ public class KpiServiceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        var time = new FixedTimeProvider(Now);
-        var settings = new SettingsService(_db, time);
-        _rollups = new KpiRollups(_db, settings);
-        _kpi = new KpiService(_db, settings, new KpiCache(time, TimeSpan.Zero), _rollups);
+        _services = Services();
+        _rollups = _services.Get<KpiRollups>();
+        _kpi = _services.Get<KpiService>();
         await using var db = _db.CreateDbContext();
         db.MerchantSettings.Add(new MerchantSettings { TimeZoneId = "America/New_York" });
         var (kitchen, northwind) = await TestData.AddCatalogAsync(db);
@@ -122,7 +124,15 @@ public class KpiServiceTests : IAsyncLifetime
         Product = p, OnHandDelta = onHand, AllocatedDelta = allocated, Reason = onHand > 0 ? StockReason.Receipt : StockReason.Allocation, Reference = "test", At = at,
     };
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    /// <summary>The app's services on the test's store, with no report cache: every report is computed from the rollups.</summary>
+    private TestServices Services() => TestServices.Create(_db, new FixedTimeProvider(Now), configure: services =>
+        services.Replace(ServiceDescriptor.Singleton(sp => new KpiCache(sp.GetRequiredService<TimeProvider>(), TimeSpan.Zero))));
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
     [Fact]
     public async Task PeriodFigures_MatchTheHandCount()
@@ -339,10 +349,9 @@ public class KpiServiceTests : IAsyncLifetime
             (await db.MerchantSettings.SingleAsync()).TimeZoneId = "UTC";
             await db.SaveChangesAsync();
         }
-        var time = new FixedTimeProvider(Now);
-        var settings = new SettingsService(_db, time);
-        var rollups = new KpiRollups(_db, settings);
-        var kpi = new KpiService(_db, settings, new KpiCache(time, TimeSpan.Zero), rollups);
+        await using var restarted = Services();
+        var rollups = restarted.Get<KpiRollups>();
+        var kpi = restarted.Get<KpiService>();
 
         Assert.True((await rollups.RefreshAsync()).Full);
         var report = await kpi.GetAsync(Week);

@@ -4,7 +4,6 @@ using BackorderDashboard.Features.Messages;
 using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BackorderDashboard.Tests.Features.Messages;
 
@@ -14,6 +13,7 @@ public class CustomerMessagesTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 17, 0, 0, TimeSpan.Zero);
     private readonly FixedTimeProvider _time = new(Now);
     private SqliteTestDatabase _db = null!;
+    private TestServices _services = null!;
     private CustomerMessageService _messages = null!;
     private OutboxService _outbox = null!;
     private int _orderId;
@@ -22,9 +22,9 @@ public class CustomerMessagesTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        _messages = new CustomerMessageService(_db, _time);
-        _outbox = new OutboxService(_db, Options.Create(new MessagingOptions { PublicBaseUrl = "https://shop.example.com" }),
-            Options.Create(new SmtpOptions()), _time);
+        _services = TestServices.Create(_db, _time, new Dictionary<string, string?> { ["Messages:PublicBaseUrl"] = "https://shop.example.com" });
+        _messages = _services.Get<CustomerMessageService>();
+        _outbox = _services.Get<OutboxService>();
         await using var db = _db.CreateDbContext();
         var (category, supplier) = await TestData.AddCatalogAsync(db);
         var order = TestData.Order(TestData.Customer("Ann Lee", "ann@example.com"), "SO-1", Now.UtcDateTime.AddDays(-2));
@@ -34,7 +34,11 @@ public class CustomerMessagesTests : IAsyncLifetime
         (_orderId, _token) = (order.Id, order.TrackingToken);
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
     [Fact]
     public async Task SendUpdate_QueuesTheMessageAndNotesItInTheHistory_WhoAndWhen()
@@ -42,7 +46,7 @@ public class CustomerMessagesTests : IAsyncLifetime
         var result = await _messages.SendUpdateAsync(_orderId, "  About your order  ", "your kettle left today.\n", "support@example.com");
 
         Assert.True(result.Succeeded, result.Message);
-        var order = await new OrderService(_db).GetAsync("SO-1");
+        var order = await _services.Get<OrderService>().GetAsync("SO-1");
         Assert.Equal(["Update written to the customer: “About your order”.", "About your order (to ann@example.com)"], order!.Timeline.Select(t => t.Detail));
         Assert.Equal("support@example.com", order.Timeline[0].By);
         Assert.Equal("Hello Ann Lee,\n\nyour kettle left today.\n", order.Timeline[1].MessageBody);

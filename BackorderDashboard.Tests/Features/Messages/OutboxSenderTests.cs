@@ -20,14 +20,10 @@ public class OutboxSenderTests : IAsyncLifetime
     private readonly FixedTimeProvider _time = new(Now);
     private readonly MessagingOptions _messaging = new() { PublicBaseUrl = "https://shop.example.com/", FromAddress = "orders@shop.example.com", FromName = "Shop" };
     private SqliteTestDatabase _db = null!;
+    private readonly List<TestServices> _services = [];
     private int _orderId;
     private int _lineId;
     private string _token = "";
-
-    public OutboxSenderTests()
-    {
-        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
-    }
 
     public async Task InitializeAsync()
     {
@@ -42,7 +38,14 @@ public class OutboxSenderTests : IAsyncLifetime
         (_orderId, _lineId, _token) = (order.Id, order.Lines[0].Id, order.TrackingToken);
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        foreach (var services in _services)
+        {
+            await services.DisposeAsync();
+        }
+        await _db.DisposeAsync();
+    }
 
     [Fact]
     public async Task EveryKindOfMessage_ArrivesOnce_WithItsRecipientSubjectWordsAndLinks()
@@ -233,10 +236,21 @@ public class OutboxSenderTests : IAsyncLifetime
         Assert.Equal(60, await db.Outbox.CountAsync(m => m.State == MessageState.Sent && m.Attempts == 1));
     }
 
-    private OutboxSender Sender(int port, double retryBaseSeconds = 1, int maxAttempts = 10, int batchSize = 50) => new(_db,
-        Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = port, Security = SmtpSecurity.None, RetryBaseSeconds = retryBaseSeconds,
-            MaxAttempts = maxAttempts, BatchSize = batchSize, TimeoutSeconds = 10 }),
-        Options.Create(_messaging), _time, NullLogger<OutboxSender>.Instance);
+    /// <summary>The sender of an app instance of its own (two calls, two dispatchers) configured for the test's mail server.</summary>
+    private OutboxSender Sender(int port, double retryBaseSeconds = 1, int maxAttempts = 10, int batchSize = 50)
+    {
+        static string Text(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var services = TestServices.Create(_db, _time, new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1", ["Smtp:Port"] = Text(port), ["Smtp:Security"] = nameof(SmtpSecurity.None),
+            ["Smtp:RetryBaseSeconds"] = Text(retryBaseSeconds), ["Smtp:MaxAttempts"] = Text(maxAttempts), ["Smtp:BatchSize"] = Text(batchSize),
+            ["Smtp:TimeoutSeconds"] = "10",
+            ["Messages:PublicBaseUrl"] = _messaging.PublicBaseUrl, ["Messages:FromAddress"] = _messaging.FromAddress,
+            ["Messages:FromName"] = _messaging.FromName,
+        });
+        _services.Add(services);
+        return services.Get<OutboxSender>();
+    }
 
     private async Task<MessageContent[]> WriteAsync(params MessageContent[] contents)
     {

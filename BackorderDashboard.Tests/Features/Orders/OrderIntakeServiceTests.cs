@@ -12,19 +12,14 @@ public class OrderIntakeServiceTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 17, 0, 0, TimeSpan.Zero);
     private static readonly DateOnly Dec1 = new(2026, 12, 1);
     private SqliteTestDatabase _db = null!;
+    private TestServices _services = null!;
     private OrderIntakeService _intake = null!;
-
-    public OrderIntakeServiceTests()
-    {
-        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
-    }
 
     public async Task InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        var time = new FixedTimeProvider(Now);
-        var availability = new AvailabilityService(new SettingsService(_db, time), new SupplierLeadTimes(_db, time));
-        _intake = new OrderIntakeService(_db, availability, new QueueMaintenance(availability, time), time);
+        _services = TestServices.Create(_db, new FixedTimeProvider(Now));
+        _intake = _services.Get<OrderIntakeService>();
         await using var db = _db.CreateDbContext();
         var (category, supplier) = await TestData.AddCatalogAsync(db);
         var kettle = TestData.Product(category, supplier, "KET", onHand: 3);
@@ -46,7 +41,11 @@ public class OrderIntakeServiceTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
     private static NewOrderInput Order(params (string Sku, int Qty)[] lines) => new()
     {

@@ -14,23 +14,18 @@ public class OrderServiceTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 17, 0, 0, TimeSpan.Zero);
     private SqliteTestDatabase _db = null!;
+    private TestServices _services = null!;
     private OrderService _orders = null!;
     private BackorderService _backorders = null!;
     private FixedTimeProvider _time = null!;
 
-    public OrderServiceTests()
-    {
-        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
-    }
-
     public async Task InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        var time = _time = new FixedTimeProvider(Now);
-        var settings = new SettingsService(_db, time);
-        var availability = new AvailabilityService(settings, new SupplierLeadTimes(_db, time));
-        _orders = new OrderService(_db);
-        _backorders = new BackorderService(_db, new QueueMaintenance(availability, time), settings, time);
+        _time = new FixedTimeProvider(Now);
+        _services = TestServices.Create(_db, _time);
+        _orders = _services.Get<OrderService>();
+        _backorders = _services.Get<BackorderService>();
 
         await using var db = _db.CreateDbContext();
         var (category, supplier) = await TestData.AddCatalogAsync(db);
@@ -59,7 +54,11 @@ public class OrderServiceTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
     [Fact]
     public async Task Get_EachLineHasItsStatusAndWaitingLinesTheirPlaceInLine()

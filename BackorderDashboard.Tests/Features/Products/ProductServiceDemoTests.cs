@@ -9,16 +9,24 @@ using Microsoft.EntityFrameworkCore;
 namespace BackorderDashboard.Tests.Features.Products;
 
 /// <summary>The products list and detail on the demo store: the badge rule, its SQL twin and the stored ETAs agree.</summary>
-public class ProductServiceDemoTests(DemoStoreFixture store) : IClassFixture<DemoStoreFixture>
+public class ProductServiceDemoTests(DemoStoreFixture store) : IClassFixture<DemoStoreFixture>, IAsyncLifetime
 {
     private readonly CommandCounter _counter = new();
+    private TestServices _services = null!;
 
+    public Task InitializeAsync()
+    {
+        _services = TestServices.Create(store.Database.WithInterceptors(_counter), new FixedTimeProvider(DemoStoreFixture.Now));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    /// <summary>The app's products service on the demo store, every round trip counted.</summary>
     private ProductService Service(out AvailabilityService availability)
     {
-        var time = new FixedTimeProvider(DemoStoreFixture.Now);
-        var factory = store.Database.WithInterceptors(_counter);
-        availability = new AvailabilityService(new SettingsService(factory, time), new SupplierLeadTimes(factory, time));
-        return new ProductService(factory, availability);
+        availability = _services.Get<AvailabilityService>();
+        return _services.Get<ProductService>();
     }
 
     [Fact]

@@ -14,22 +14,26 @@ public class ProductServiceTests : IAsyncLifetime
     private static readonly DateOnly Dec1 = new(2026, 12, 1);
     private static readonly DateOnly Dec10 = new(2026, 12, 10);
     private SqliteTestDatabase _db = null!;
+    private TestServices _services = null!;
     private ProductService _products = null!;
 
     public ProductServiceTests()
     {
         // Badge texts are read in American English (set here: a culture set in an async method does not flow back).
-        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
     }
 
     public async Task InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        var time = new FixedTimeProvider(Now);
-        _products = new ProductService(_db, new AvailabilityService(new SettingsService(_db, time), new SupplierLeadTimes(_db, time)));
+        _services = TestServices.Create(_db, new FixedTimeProvider(Now));
+        _products = _services.Get<ProductService>();
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
     /// <summary>A sold-out kettle with <paramref name="queued"/> units waiting and two purchase orders.</summary>
     private async Task SeedKettleAsync(int queued, int firstOrdered = 10, int firstReceived = 0)

@@ -17,6 +17,7 @@ public class ReplenishmentServiceTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 17, 0, 0, TimeSpan.Zero);
     private SqliteTestDatabase _db = null!;
+    private TestServices _services = null!;
     private ReplenishmentService _service = null!;
 
     [Theory]
@@ -44,11 +45,8 @@ public class ReplenishmentServiceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        var time = new FixedTimeProvider(Now);
-        var settings = new SettingsService(_db, time);
-        var leadTimes = new SupplierLeadTimes(_db, time);
-        var queue = new QueueMaintenance(new AvailabilityService(settings, leadTimes), time);
-        _service = new ReplenishmentService(_db, settings, leadTimes, new PurchaseOrderService(_db, queue, settings, new StockNotifier(), time));
+        _services = TestServices.Create(_db, new FixedTimeProvider(Now));
+        _service = _services.Get<ReplenishmentService>();
 
         await using var db = _db.CreateDbContext();
         db.MerchantSettings.Add(new MerchantSettings { TimeZoneId = "America/New_York" });
@@ -85,7 +83,11 @@ public class ReplenishmentServiceTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
     [Fact]
     public async Task Kettles_AreDue_WithTheHandWorkedFigures_MugsAreNot()

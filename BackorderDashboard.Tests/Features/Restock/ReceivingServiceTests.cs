@@ -17,26 +17,18 @@ public class ReceivingServiceTests : IAsyncLifetime
     private static readonly DateOnly Dec2 = new(2026, 12, 2);
     private static readonly DateOnly Dec11 = new(2026, 12, 11);
     private SqliteTestDatabase _db = null!;
+    private TestServices _services = null!;
     private ReceivingService _receiving = null!;
     private PurchaseOrderService _purchaseOrders = null!;
     private int _po1;
     private int _po2;
 
-    public ReceivingServiceTests()
-    {
-        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
-    }
-
     public async Task InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        var time = new FixedTimeProvider(Now);
-        var settings = new SettingsService(_db, time);
-        var leadTimes = new SupplierLeadTimes(_db, time);
-        var queue = new QueueMaintenance(new AvailabilityService(settings, leadTimes), time);
-        var notifier = new StockNotifier();
-        _receiving = new ReceivingService(_db, queue, leadTimes, notifier, time);
-        _purchaseOrders = new PurchaseOrderService(_db, queue, settings, notifier, time);
+        _services = TestServices.Create(_db, new FixedTimeProvider(Now));
+        _receiving = _services.Get<ReceivingService>();
+        _purchaseOrders = _services.Get<PurchaseOrderService>();
 
         await using var db = _db.CreateDbContext();
         var (category, supplier) = await TestData.AddCatalogAsync(db);
@@ -67,7 +59,11 @@ public class ReceivingServiceTests : IAsyncLifetime
         (_po1, _po2) = (po1.Id, po2.Id);
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
     private static ReceiptInput Receipt(int? po, int qty, string sku = "KET", bool over = false, string? key = null) => new()
     {

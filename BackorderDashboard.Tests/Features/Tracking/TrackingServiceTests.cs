@@ -16,25 +16,18 @@ public class TrackingServiceTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 17, 0, 0, TimeSpan.Zero);
     private SqliteTestDatabase _db = null!;
+    private TestServices _services = null!;
     private TrackingService _tracking = null!;
     private string _annToken = "";
     private string _benToken = "";
     private int _annKettle;
     private int _benKettle;
 
-    public TrackingServiceTests()
-    {
-        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
-    }
-
     public async Task InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        var time = new FixedTimeProvider(Now);
-        var settings = new SettingsService(_db, time);
-        var availability = new AvailabilityService(settings, new SupplierLeadTimes(_db, time));
-        var backorders = new BackorderService(_db, new QueueMaintenance(availability, time), settings, time);
-        _tracking = new TrackingService(_db, new OrderService(_db), backorders);
+        _services = TestServices.Create(_db, new FixedTimeProvider(Now));
+        _tracking = _services.Get<TrackingService>();
 
         await using var db = _db.CreateDbContext();
         var (category, supplier) = await TestData.AddCatalogAsync(db);
@@ -53,7 +46,11 @@ public class TrackingServiceTests : IAsyncLifetime
         (_annToken, _benToken, _annKettle, _benKettle) = (ann.TrackingToken, ben.TrackingToken, ann.Lines[0].Id, ben.Lines[0].Id);
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
     [Fact]
     public async Task ValidToken_ShowsThatOrdersLinesStagesAndDates_InPlainWords()
