@@ -1,27 +1,27 @@
 using BackorderDashboard.Data;
-
+using BackorderDashboard.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BackorderDashboard.Tests.TestSupport;
 
 /// <summary>
 /// A real SQLite database file, migrated like the app's, for service tests. Each test gets its own file,
-/// deleted afterwards; services get a context factory exactly as the app registers it.
+/// deleted afterwards; its contexts come from the app's own database registration
+/// (<see cref="BackorderDashboardServices.AddBackorderDashboardDatabase"/>), so they are configured exactly as the app's.
 /// </summary>
 public sealed class SqliteTestDatabase : IDbContextFactory<AppDbContext>, IAsyncDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"backorders-test-{Guid.NewGuid():N}.db");
-    private readonly DbContextOptions<AppDbContext> _options;
+    private readonly List<ServiceProvider> _providers = [];
+    private readonly IDbContextFactory<AppDbContext> _factory;
 
     private SqliteTestDatabase()
     {
         ConnectionString = new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString();
-        _options = new DbContextOptionsBuilder<AppDbContext>()
-            .UseSqlite(ConnectionString)
-            .AddInterceptors(new SqlitePragmas())
-            .UseApplicationServiceProvider(IdentitySchemaSettings.Provider)
-            .Options;
+        _factory = AppFactory();
     }
 
     public string ConnectionString { get; }
@@ -35,24 +35,28 @@ public sealed class SqliteTestDatabase : IDbContextFactory<AppDbContext>, IAsync
         return db;
     }
 
-    public AppDbContext CreateDbContext() => new(_options);
+    public AppDbContext CreateDbContext() => _factory.CreateDbContext();
 
     /// <summary>A factory whose contexts also run the given interceptors (for counting round trips, say).</summary>
-    public IDbContextFactory<AppDbContext> WithInterceptors(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors) =>
-        new InterceptedFactory(new DbContextOptionsBuilder<AppDbContext>(_options).AddInterceptors(interceptors).Options);
+    public IDbContextFactory<AppDbContext> WithInterceptors(params IInterceptor[] interceptors) => AppFactory(interceptors);
 
-    private sealed class InterceptedFactory(DbContextOptions<AppDbContext> options) : IDbContextFactory<AppDbContext>
+    private IDbContextFactory<AppDbContext> AppFactory(params IInterceptor[] interceptors)
     {
-        public AppDbContext CreateDbContext() => new(options);
+        var provider = TestServices.AppServices().AddBackorderDashboardDatabase(ConnectionString, interceptors).BuildServiceProvider();
+        _providers.Add(provider);
+        return provider.GetRequiredService<IDbContextFactory<AppDbContext>>();
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
         SqliteConnection.ClearAllPools();
         foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
         {
             File.Delete(file);
         }
-        return ValueTask.CompletedTask;
     }
 }

@@ -40,6 +40,22 @@ public sealed class TestServices : IAsyncDisposable
     public static TestServices Create(IDbContextFactory<AppDbContext> database, TimeProvider? time = null,
         IReadOnlyDictionary<string, string?>? settings = null, bool hostedServices = false, Action<IServiceCollection>? configure = null)
     {
+        var services = AppServices(settings);
+        services.Replace(ServiceDescriptor.Singleton(database));
+        services.Replace(ServiceDescriptor.Singleton(time ?? new FixedTimeProvider(DefaultNow)));
+        if (!hostedServices)
+        {
+            services.RemoveAll<IHostedService>();
+        }
+        configure?.Invoke(services);
+        return new TestServices(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = false }));
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>The registrations of <see cref="BackorderDashboardServices.AddBackorderDashboard"/> with the configuration and environment it reads.</summary>
+    internal static ServiceCollection AppServices(IReadOnlyDictionary<string, string?>? settings = null)
+    {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var root = AppContext.BaseDirectory;
         var environment = new HostingEnvironment
@@ -52,17 +68,8 @@ public sealed class TestServices : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IHostEnvironment>(environment);
         services.AddBackorderDashboard(configuration, environment);
-        services.Replace(ServiceDescriptor.Singleton(database));
-        services.Replace(ServiceDescriptor.Singleton(time ?? new FixedTimeProvider(DefaultNow)));
-        if (!hostedServices)
-        {
-            services.RemoveAll<IHostedService>();
-        }
-        configure?.Invoke(services);
-        return new TestServices(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = false }));
+        return services;
     }
-
-    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     public async ValueTask DisposeAsync()
     {
