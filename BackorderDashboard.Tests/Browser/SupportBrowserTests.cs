@@ -103,7 +103,7 @@ public partial class SupportBrowserTests(AppFactory app, BrowserFixture browser)
         {
             var purchaseOrders = scope.ServiceProvider.GetRequiredService<PurchaseOrderService>();
             var po = (await purchaseOrders.GetAsync(poId))!;
-            var impact = await purchaseOrders.ChangeExpectedDateAsync(po.Id, po.Version, poDate.AddDays(21), "merchant@example.com", commit: true);
+            var impact = await purchaseOrders.ChangeExpectedDateAsync(po.Id, po.Version, poDate.AddDays(21), TestActors.Merchant, commit: true);
             Assert.Single(impact.BecomingLate);
         }
         var delay = await WaitForMailAsync(m => m.Subject == $"Product {sku} from order {mia} is delayed");

@@ -42,7 +42,7 @@ public class SettingsServiceTests : IAsyncLifetime
             VipFirstInQueue = true,
         };
 
-        var errors = await service.SaveAsync(input, "admin@example.com");
+        var errors = await service.SaveAsync(input, TestActors.Admin);
 
         Assert.Empty(errors);
         // A new service reads the row back from the database, not from the first one's cache.
@@ -71,7 +71,7 @@ public class SettingsServiceTests : IAsyncLifetime
             TimeZoneId = zone, DefaultHandlingDays = handling, DailyFulfilmentCapacity = capacity, DefaultLowStockThreshold = threshold,
         };
 
-        var errors = await service.SaveAsync(input, "admin@example.com");
+        var errors = await service.SaveAsync(input, TestActors.Admin);
 
         Assert.True(errors.ContainsKey(field), $"no error for {field}: {string.Join(", ", errors.Keys)}");
         Assert.False(string.IsNullOrWhiteSpace(errors[field]));
@@ -84,7 +84,7 @@ public class SettingsServiceTests : IAsyncLifetime
     {
         var service = NewService();
 
-        var errors = await service.SaveAsync(new SettingsInput { TimeZoneId = "UTC", DailyFulfilmentCapacity = null }, null);
+        var errors = await service.SaveAsync(new SettingsInput { TimeZoneId = "UTC", DailyFulfilmentCapacity = null }, TestActors.Admin);
 
         Assert.Empty(errors);
         Assert.Null((await service.GetAsync()).DailyFulfilmentCapacity);

@@ -44,7 +44,7 @@ public static class AppStore
             supplierId = await db.Products.Where(p => p.Sku == sku).Select(p => p.SupplierId).SingleAsync();
         }
         var purchaseOrders = scope.ServiceProvider.GetRequiredService<PurchaseOrderService>();
-        var (id, errors) = await purchaseOrders.CreateAsync(supplierId, today.AddDays(days), [new PoLineInput(sku, qty)], place: true, null, "merchant@example.com");
+        var (id, errors) = await purchaseOrders.CreateAsync(supplierId, today.AddDays(days), [new PoLineInput(sku, qty)], place: true, null, TestActors.Merchant);
         Assert.Empty(errors);
         return (id!.Value, (await purchaseOrders.GetAsync(id.Value))!.Number, today.AddDays(days));
     }
@@ -64,7 +64,7 @@ public static class AppStore
         var result = await scope.ServiceProvider.GetRequiredService<OrderIntakeService>().PlaceAsync(new NewOrderInput
         {
             CustomerName = name, CustomerEmail = email, ShipPolicy = policy, Lines = [new NewOrderLineInput { Sku = sku, Qty = qty }],
-        }, "support@example.com");
+        }, TestActors.Support);
         Assert.True(result.Succeeded, string.Join(" ", result.Errors));
         return result.OrderNumber!;
     }

@@ -69,7 +69,7 @@ public static class QueueBenchmark
 
     private static async Task AppCancelAsync(BackorderService backorders, int lineId, CancellationToken ct)
     {
-        var result = await backorders.CancelAsync(lineId, 0, "Customer changed their mind", joinWaitlist: false, "benchmark", ct);
+        var result = await backorders.CancelAsync(lineId, 0, "Customer changed their mind", joinWaitlist: false, Actor.SystemVia(ActorChannel.CommandLine), ct);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException(result.Message);
@@ -123,7 +123,7 @@ public static class QueueBenchmark
         }
         await db.SaveChangesAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
-        await queue.RecomputeEtasAsync(db, product.Id, "benchmark set-up", null, ct);
+        await queue.RecomputeEtasAsync(db, product.Id, "benchmark set-up", Actor.SystemVia(ActorChannel.CommandLine), ct);
         await tx.CommitAsync(ct);
         return product.Id;
     }

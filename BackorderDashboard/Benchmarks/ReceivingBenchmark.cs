@@ -67,7 +67,7 @@ public static class ReceivingBenchmark
         var outcome = await receiving.CommitAsync(new ReceiptInput
         {
             IdempotencyKey = Guid.NewGuid().ToString("N"), PurchaseOrderId = poId, Lines = [new ReceiptLineInput { Sku = sku, Qty = units }],
-        }, "benchmark", ct);
+        }, Actor.SystemVia(ActorChannel.CommandLine), ct);
         if (!outcome.Succeeded)
         {
             throw new InvalidOperationException(string.Join(" ", outcome.Errors));

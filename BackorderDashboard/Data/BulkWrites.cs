@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using BackorderDashboard.Domain;
 
 namespace BackorderDashboard.Data;
 
@@ -27,7 +28,7 @@ public static class BulkWrites
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Units set aside for lines: the lines and products, a ledger row and a history row per line.</summary>
-    public static async Task ApplyAllocationsAsync(this AppDbContext db, IReadOnlyList<LineAllocation> allocations, string reference, string? userName,
+    public static async Task ApplyAllocationsAsync(this AppDbContext db, IReadOnlyList<LineAllocation> allocations, string reference, Actor actor,
         DateTime now, CancellationToken ct)
     {
         if (allocations.Count == 0)
@@ -46,19 +47,20 @@ public static class BulkWrites
             UPDATE Products SET Allocated = Allocated + (SELECT SUM(a.Qty) FROM bulk_allocation a WHERE a.ProductId = Products.Id),
                    Version = Version + 1
              WHERE Id IN (SELECT ProductId FROM bulk_allocation);
-            INSERT INTO StockLedger (ProductId, OnHandDelta, AllocatedDelta, Reason, Reference, OrderLineId, UserName, At)
-            SELECT ProductId, 0, Qty, $reason, $reference, LineId, $user, $now FROM bulk_allocation ORDER BY rowid;
-            INSERT INTO OrderEvents (OrderId, OrderLineId, Kind, Detail, UserName, At)
-            SELECT OrderId, LineId, $kind, Detail, $user, $now FROM bulk_allocation ORDER BY rowid;
+            INSERT INTO StockLedger (ProductId, OnHandDelta, AllocatedDelta, Reason, Reference, OrderLineId, UserName, Channel, At)
+            SELECT ProductId, 0, Qty, $reason, $reference, LineId, $user, $channel, $now FROM bulk_allocation ORDER BY rowid;
+            INSERT INTO OrderEvents (OrderId, OrderLineId, Kind, Detail, UserName, Channel, At)
+            SELECT OrderId, LineId, $kind, Detail, $user, $channel, $now FROM bulk_allocation ORDER BY rowid;
             DELETE FROM bulk_allocation;
             """, ct,
-            ("$json", json), ("$reason", (int)StockReason.Allocation), ("$reference", reference), ("$user", userName), ("$now", Stamp(now)),
+            ("$json", json), ("$reason", (int)StockReason.Allocation), ("$reference", reference), ("$user", actor.DisplayName),
+            ("$channel", (int)actor.Channel), ("$now", Stamp(now)),
             ("$kind", (int)OrderEventKind.Allocated));
         await ReloadTrackedAsync(db, allocations.Select(a => a.LineId).ToHashSet(), allocations.Select(a => a.ProductId).ToHashSet(), ct);
     }
 
     /// <summary>New ETAs for waiting lines, with a history row for each line whose date moved.</summary>
-    public static async Task SetEtasAsync(this AppDbContext db, IReadOnlyList<LineEta> etas, string? userName, DateTime now, CancellationToken ct)
+    public static async Task SetEtasAsync(this AppDbContext db, IReadOnlyList<LineEta> etas, Actor actor, DateTime now, CancellationToken ct)
     {
         if (etas.Count == 0)
         {
@@ -76,10 +78,11 @@ public static class BulkWrites
                                            THEN (SELECT e.Eta FROM bulk_eta e WHERE e.LineId = OrderLines.Id) ELSE PromisedShipDate END,
                    Version = Version + 1
              WHERE Id IN (SELECT LineId FROM bulk_eta);
-            INSERT INTO OrderEvents (OrderId, OrderLineId, Kind, Detail, UserName, At)
-            SELECT OrderId, LineId, $kind, Detail, $user, $now FROM bulk_eta WHERE Detail IS NOT NULL ORDER BY rowid;
+            INSERT INTO OrderEvents (OrderId, OrderLineId, Kind, Detail, UserName, Channel, At)
+            SELECT OrderId, LineId, $kind, Detail, $user, $channel, $now FROM bulk_eta WHERE Detail IS NOT NULL ORDER BY rowid;
             DELETE FROM bulk_eta;
-            """, ct, ("$json", json), ("$kind", (int)OrderEventKind.EtaChanged), ("$user", userName), ("$now", Stamp(now)));
+            """, ct, ("$json", json), ("$kind", (int)OrderEventKind.EtaChanged), ("$user", actor.DisplayName),
+            ("$channel", (int)actor.Channel), ("$now", Stamp(now)));
         await ReloadTrackedAsync(db, etas.Select(e => e.LineId).ToHashSet(), [], ct);
     }
 
@@ -90,11 +93,15 @@ public static class BulkWrites
         {
             return;
         }
-        var json = Json(messages.Select(m => new object?[] { (int)m.Kind, m.OrderId, m.ToEmail, m.Subject, m.BodyText, Stamp(m.CreatedAt), m.OrderLineId }));
+        var json = Json(messages.Select(m => new object?[]
+        {
+            (int)m.Kind, m.OrderId, m.ToEmail, m.Subject, m.BodyText, Stamp(m.CreatedAt), m.OrderLineId, m.ActorName, (int?)m.Channel,
+        }));
         await ExecAsync(db, """
-            INSERT INTO Outbox (Kind, OrderId, ToEmail, Subject, BodyText, CreatedAt, State, Attempts, OrderLineId)
+            INSERT INTO Outbox (Kind, OrderId, ToEmail, Subject, BodyText, CreatedAt, State, Attempts, OrderLineId, ActorName, Channel)
             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
-                   json_extract(value, '$[4]'), json_extract(value, '$[5]'), 0, 0, json_extract(value, '$[6]')
+                   json_extract(value, '$[4]'), json_extract(value, '$[5]'), 0, 0, json_extract(value, '$[6]'),
+                   json_extract(value, '$[7]'), json_extract(value, '$[8]')
             FROM json_each($json) ORDER BY key;
             """, ct, ("$json", json));
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using BackorderDashboard.Domain;
 
 namespace BackorderDashboard.Data;
 
@@ -75,6 +76,13 @@ public class OutboxMessage
 
     [MaxLength(2000)]
     public string? LastError { get; set; }
+
+    /// <summary>Who made the change that wrote the message (<see cref="Domain.Actor.DisplayName"/>); null on rows older than the column.</summary>
+    [MaxLength(256)]
+    public string? ActorName { get; set; }
+
+    /// <summary>The way that change came in; null on rows older than the column.</summary>
+    public ActorChannel? Channel { get; set; }
 }
 
 public enum OrderEventKind
@@ -106,8 +114,12 @@ public class OrderEvent
     [MaxLength(1000)]
     public required string Detail { get; set; }
 
+    /// <summary>Who did it (<see cref="Domain.Actor.DisplayName"/>).</summary>
     [MaxLength(256)]
     public string? UserName { get; set; }
+
+    /// <summary>The way it came in; null on rows older than the column.</summary>
+    public ActorChannel? Channel { get; set; }
 
     public DateTime At { get; set; }
 }

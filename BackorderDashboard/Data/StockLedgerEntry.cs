@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using BackorderDashboard.Domain;
 
 namespace BackorderDashboard.Data;
 
@@ -35,8 +36,12 @@ public class StockLedgerEntry
     public int? OrderLineId { get; set; }
     public int? PurchaseOrderLineId { get; set; }
 
+    /// <summary>Who did it (<see cref="Domain.Actor.DisplayName"/>).</summary>
     [MaxLength(256)]
     public string? UserName { get; set; }
+
+    /// <summary>The way it came in; null on rows older than the column.</summary>
+    public ActorChannel? Channel { get; set; }
 
     public DateTime At { get; set; }
 }

@@ -67,3 +67,128 @@ public static class Policies
         return builder;
     }
 }
+
+/// <summary>Every action that changes data. Each service method that makes one asks <see cref="Access"/> first.</summary>
+public enum Operation
+{
+    Expedite,
+    CancelLine,
+    SwitchShipPolicy,
+    AddConsolation,
+    SendCustomerUpdate,
+    PlaceOrder,
+    Ship,
+    Receive,
+    CreatePurchaseOrder,
+    PlacePurchaseOrder,
+    RedatePurchaseOrder,
+    CancelPurchaseOrder,
+    EditSupplier,
+    EditProductPolicy,
+    SaveSettings,
+    CreateUser,
+    SetRoles,
+    UnlockUser,
+    RetryMessage,
+    CreateReplenishmentDrafts,
+    CancelDelayedLine,
+}
+
+/// <summary>
+/// Who may do one action: the staff roles (the same as the page policy that shows its button), the other kinds of
+/// actor, and the API scope a key needs. <paramref name="Doing"/> completes "… can't {Doing}."
+/// </summary>
+public sealed record Permission(Operation Operation, string Doing, string? PagePolicy, string[] Roles, ActorKind[] Kinds, string? Scope = null);
+
+/// <summary>
+/// The one permission table. Pages show an action's button under its <see cref="Permission.PagePolicy"/>, whose roles
+/// are the same as the row's (a test holds them together); services check the actor against the row before they
+/// write, so no way in has rules of its own.
+/// </summary>
+public static class Access
+{
+    /// <summary>API key scopes.</summary>
+    public static class Scopes
+    {
+        public const string OrdersWrite = "orders:write";
+        public const string StockWrite = "stock:write";
+        public const string PurchasingWrite = "purchasing:write";
+        public const string CatalogWrite = "catalog:write";
+    }
+
+    private static readonly string[] Operations = [Roles.Admin, Roles.Merchant];
+    private static readonly string[] OrderDesk = [Roles.Admin, Roles.Merchant, Roles.CustomerService];
+    private static readonly string[] Messaging = [Roles.Admin, Roles.CustomerService];
+    private static readonly string[] AdminOnly = [Roles.Admin];
+
+    public static readonly IReadOnlyDictionary<Operation, Permission> Table = new Permission[]
+    {
+        // The queue page shows expedite to operations; cancelling is also on the order page, for the order desk.
+        new(Operation.Expedite, "expedite lines", Policies.Operations, Operations, []),
+        new(Operation.CancelLine, "cancel lines", Policies.OrderDesk, OrderDesk, [ActorKind.System, ActorKind.Webhook], Scopes.OrdersWrite),
+        new(Operation.SwitchShipPolicy, "change how orders ship", Policies.OrderDesk, OrderDesk, [], Scopes.OrdersWrite),
+        new(Operation.AddConsolation, "offer consolations", Policies.OrderDesk, OrderDesk, []),
+        new(Operation.SendCustomerUpdate, "send customer updates", Policies.OrderDesk, OrderDesk, []),
+        new(Operation.PlaceOrder, "place orders", Policies.OrderDesk, OrderDesk, [ActorKind.System, ActorKind.Webhook], Scopes.OrdersWrite),
+        new(Operation.Ship, "ship orders", Policies.Operations, Operations, [ActorKind.System], Scopes.StockWrite),
+        // Previewing a receipt counts as receiving: it runs the same allocation, only rolled back.
+        new(Operation.Receive, "receive stock", Policies.Operations, Operations, [ActorKind.System], Scopes.StockWrite),
+        new(Operation.CreatePurchaseOrder, "create purchase orders", Policies.Operations, Operations, [ActorKind.System], Scopes.PurchasingWrite),
+        new(Operation.PlacePurchaseOrder, "place purchase orders", Policies.Operations, Operations, [ActorKind.System], Scopes.PurchasingWrite),
+        new(Operation.RedatePurchaseOrder, "change purchase order dates", Policies.Operations, Operations, [ActorKind.System], Scopes.PurchasingWrite),
+        new(Operation.CancelPurchaseOrder, "cancel purchase orders", Policies.Operations, Operations, [ActorKind.System], Scopes.PurchasingWrite),
+        new(Operation.EditSupplier, "edit suppliers", Policies.Operations, Operations, [], Scopes.PurchasingWrite),
+        new(Operation.EditProductPolicy, "change backorder settings", Policies.Operations, Operations, [], Scopes.CatalogWrite),
+        new(Operation.SaveSettings, "change settings", Policies.Admin, AdminOnly, []),
+        new(Operation.CreateUser, "create users", Policies.Admin, AdminOnly, []),
+        new(Operation.SetRoles, "change roles", Policies.Admin, AdminOnly, []),
+        new(Operation.UnlockUser, "unlock users", Policies.Admin, AdminOnly, []),
+        new(Operation.RetryMessage, "retry messages", Policies.Messaging, Messaging, [ActorKind.System]),
+        // The replenishment page is open to analytics, but only operations get the button that writes purchase orders.
+        new(Operation.CreateReplenishmentDrafts, "create draft purchase orders", Policies.Operations, Operations, []),
+        // The customer, on the tracking page of its own order, for a line whose delay message offered it.
+        new(Operation.CancelDelayedLine, "cancel delayed items", null, [], [ActorKind.Customer]),
+    }.ToDictionary(p => p.Operation);
+
+    /// <summary>Whether the actor may do the action at all (a customer still only on its own order).</summary>
+    public static bool Allows(Actor actor, Operation operation)
+    {
+        var permission = Table[operation];
+        return actor.Kind switch
+        {
+            ActorKind.User => permission.Roles.Any(actor.IsInRole),
+            ActorKind.ApiKey => permission.Scope is { } scope && actor.Scopes.Contains(scope),
+            ActorKind.Customer => permission.Kinds.Contains(ActorKind.Customer) && !string.IsNullOrEmpty(actor.OrderNumber),
+            _ => permission.Kinds.Contains(actor.Kind),
+        };
+    }
+
+    /// <summary>Null when the actor may; otherwise the refusal to show ("Managers can't cancel lines.").</summary>
+    public static string? Refusal(Actor actor, Operation operation)
+    {
+        if (Allows(actor, operation))
+        {
+            return null;
+        }
+        var doing = Table[operation].Doing;
+        return actor.Kind switch
+        {
+            ActorKind.User when actor.Roles.Count == 0 => $"Your account has no role that may {doing}.",
+            ActorKind.User => $"{string.Join(" and ", Roles.All.Where(actor.IsInRole).Select(Plural))} can't {doing}.",
+            ActorKind.Customer => $"Customers can't {doing} here.",
+            ActorKind.ApiKey => $"API key {actor.Name} has no scope that may {doing}.",
+            ActorKind.Webhook => $"{actor.Name} webhooks can't {doing}.",
+            _ => $"The system can't {doing}.",
+        };
+    }
+
+    /// <summary>Whether the actor acts for this order: everyone but a customer, who only acts for its own.</summary>
+    public static bool ActsFor(Actor actor, string orderNumber) =>
+        actor.Kind != ActorKind.Customer || string.Equals(actor.OrderNumber, orderNumber, StringComparison.Ordinal);
+
+    private static string Plural(string role) => role switch
+    {
+        Roles.CustomerService => "Customer service agents",
+        _ => role + "s",
+    };
+}

@@ -10,12 +10,12 @@ public sealed record EtaChange(int OrderLineId, string OrderNumber, DateOnly? Fr
 /// Keeps a product's queue true after anything changes it, inside the caller's write transaction: free units go to
 /// the queue through the <see cref="AllocationEngine"/>, and every waiting line gets its ETA from the availability
 /// rule again. Each change is written to the stock ledger, the order's history and, where the customer should
-/// hear of it, the outbox.
+/// hear of it, the outbox. The actor comes from the caller, which has checked it: here it is only recorded.
 /// </summary>
 public sealed class QueueMaintenance(AvailabilityService availability, TimeProvider time)
 {
     /// <summary>Gives the product's free units to its queue in queue order. Returns the lines that received units.</summary>
-    public async Task<IReadOnlyList<Allocation>> AllocateFreeStockAsync(AppDbContext db, int productId, string reference, string? userName, CancellationToken ct)
+    public async Task<IReadOnlyList<Allocation>> AllocateFreeStockAsync(AppDbContext db, int productId, string reference, Actor actor, CancellationToken ct)
     {
         await SaveAsync(db, ct);
         var free = await db.Products.AsNoTracking().Where(p => p.Id == productId).Select(p => p.OnHand - p.Allocated).SingleAsync(ct);
@@ -46,7 +46,7 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
             .DistinctBy(l => l.Id).ToDictionary(l => l.Id, l => l.OrderId);
         await db.ApplyAllocationsAsync(
             allocations.Select(a => new LineAllocation(a.LineId, orderOf[a.LineId], a.ProductId, a.Qty, $"{a.Qty} unit(s) allocated ({reference}).")).ToList(),
-            reference, userName, now, ct);
+            reference, actor, now, ct);
 
         // The customer hears once per order that something is ready to ship.
         var orderIds = allocations.Select(a => orderOf[a.LineId]).Distinct().ToList();
@@ -62,7 +62,7 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
             if (order.ShipPolicy == ShipPolicy.ShipAvailable || complete)
             {
                 messages.Add(OrderJournal.Message(order.Id, order.Customer, order.Email, MessageTemplates.ReadyToShip(order.Number,
-                    lines[order.Id].Where(l => l.QtyAllocated > 0).Select(l => (l.Name, l.QtyAllocated)).ToList(), complete), now));
+                    lines[order.Id].Where(l => l.QtyAllocated > 0).Select(l => (l.Name, l.QtyAllocated)).ToList(), complete), actor, now));
             }
         }
         await db.AddMessagesAsync(messages, ct);
@@ -73,7 +73,7 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
     /// Sets each waiting line's ETA from the rule again. A line pushed past its promise gets a delay message
     /// with the new date and the option to cancel; every move is written to the order's history with its cause.
     /// </summary>
-    public async Task<IReadOnlyList<EtaChange>> RecomputeEtasAsync(AppDbContext db, int productId, string cause, string? userName, CancellationToken ct)
+    public async Task<IReadOnlyList<EtaChange>> RecomputeEtasAsync(AppDbContext db, int productId, string cause, Actor actor, CancellationToken ct)
     {
         await SaveAsync(db, ct);
         var context = await availability.GetContextAsync(ct);
@@ -106,7 +106,7 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
             updates.Add(new LineEta(line.Id, line.OrderId, etas[i], SetPromise: false,
                 $"{productName}: expected to ship {Date(etas[i])} instead of {Date(line.Eta)} ({cause})."));
         }
-        await db.SetEtasAsync(updates, userName, now, ct);
+        await db.SetEtasAsync(updates, actor, now, ct);
 
         var late = changes.Where(c => c.BecameLate).ToList();
         if (late.Count > 0)
@@ -120,7 +120,7 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
                 var line = byId[change.OrderLineId];
                 var customer = customers[line.OrderId];
                 return OrderJournal.Message(line.OrderId, customer.Name, customer.Email,
-                    MessageTemplates.Delay(productName, line.Number, line.Id, change.To, line.Promised), now);
+                    MessageTemplates.Delay(productName, line.Number, line.Id, change.To, line.Promised), actor, now);
             }).ToList(), ct);
         }
         return changes;

@@ -65,8 +65,12 @@ public sealed class SettingsService(IDbContextFactory<AppDbContext> dbFactory, T
         .Select(z => z.Id).Where(id => id.Contains('/') || id == "UTC").Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Validates and saves; returns the problems by field name, empty when saved.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(SettingsInput input, string? userName, CancellationToken ct = default)
+    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(SettingsInput input, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.SaveSettings) is { } refused)
+        {
+            return new Dictionary<string, string> { [""] = refused };
+        }
         var errors = Validate(input);
         if (errors.Count > 0)
         {
@@ -85,7 +89,7 @@ public sealed class SettingsService(IDbContextFactory<AppDbContext> dbFactory, T
         row.DefaultLowStockThreshold = input.DefaultLowStockThreshold;
         row.VipFirstInQueue = input.VipFirstInQueue;
         row.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        row.UpdatedBy = userName;
+        row.UpdatedBy = actor.DisplayName;
         await db.SaveChangesAsync(ct);
         _cached = ToView(row);
         return errors;

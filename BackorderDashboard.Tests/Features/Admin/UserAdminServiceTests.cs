@@ -38,7 +38,7 @@ public class UserAdminServiceTests : IAsyncLifetime
         var result = await _admin.CreateAsync(new NewUserInput
         {
             Email = " pat@example.com ", Password = "correct horse battery", Roles = [Roles.Merchant, Roles.Manager],
-        });
+        }, TestActors.Admin);
 
         Assert.True(result.Succeeded, string.Join(" ", result.Errors));
         var row = Assert.Single(await _admin.ListAsync());
@@ -53,7 +53,7 @@ public class UserAdminServiceTests : IAsyncLifetime
     [InlineData("not-an-email", "long enough passphrase", "valid e-mail")]
     public async Task Create_BadInput_IsRefusedAndNothingIsStored(string email, string password, string message)
     {
-        var result = await _admin.CreateAsync(new NewUserInput { Email = email, Password = password });
+        var result = await _admin.CreateAsync(new NewUserInput { Email = email, Password = password }, TestActors.Admin);
 
         Assert.False(result.Succeeded);
         Assert.Contains(result.Errors, e => e.Contains(message));
@@ -63,9 +63,9 @@ public class UserAdminServiceTests : IAsyncLifetime
     [Fact]
     public async Task Create_DuplicateEmail_IsRefused()
     {
-        await _admin.CreateAsync(new NewUserInput { Email = "pat@example.com", Password = "long enough passphrase" });
+        await _admin.CreateAsync(new NewUserInput { Email = "pat@example.com", Password = "long enough passphrase" }, TestActors.Admin);
 
-        var again = await _admin.CreateAsync(new NewUserInput { Email = "PAT@example.com", Password = "long enough passphrase" });
+        var again = await _admin.CreateAsync(new NewUserInput { Email = "PAT@example.com", Password = "long enough passphrase" }, TestActors.Admin);
 
         Assert.False(again.Succeeded);
         Assert.Single(await _admin.ListAsync());
@@ -74,10 +74,10 @@ public class UserAdminServiceTests : IAsyncLifetime
     [Fact]
     public async Task SetRoles_ReplacesTheRoles()
     {
-        await _admin.CreateAsync(new NewUserInput { Email = "pat@example.com", Password = "long enough passphrase", Roles = [Roles.Merchant] });
+        await _admin.CreateAsync(new NewUserInput { Email = "pat@example.com", Password = "long enough passphrase", Roles = [Roles.Merchant] }, TestActors.Admin);
         var pat = (await _admin.ListAsync()).Single();
 
-        var result = await _admin.SetRolesAsync(pat.Id, [Roles.CustomerService]);
+        var result = await _admin.SetRolesAsync(pat.Id, [Roles.CustomerService], TestActors.Admin);
 
         Assert.True(result.Succeeded);
         Assert.Equal([Roles.CustomerService], (await _admin.ListAsync()).Single().Roles);
@@ -86,16 +86,16 @@ public class UserAdminServiceTests : IAsyncLifetime
     [Fact]
     public async Task SetRoles_LastAdminCannotLoseAdmin_ButOneOfTwoCan()
     {
-        await _admin.CreateAsync(new NewUserInput { Email = "a@example.com", Password = "long enough passphrase", Roles = [Roles.Admin] });
+        await _admin.CreateAsync(new NewUserInput { Email = "a@example.com", Password = "long enough passphrase", Roles = [Roles.Admin] }, TestActors.Admin);
         var first = (await _admin.ListAsync()).Single();
 
-        var refused = await _admin.SetRolesAsync(first.Id, [Roles.Merchant]);
+        var refused = await _admin.SetRolesAsync(first.Id, [Roles.Merchant], TestActors.Admin);
 
         Assert.False(refused.Succeeded);
         Assert.Equal([Roles.Admin], (await _admin.ListAsync()).Single().Roles);
 
-        await _admin.CreateAsync(new NewUserInput { Email = "b@example.com", Password = "long enough passphrase", Roles = [Roles.Admin] });
-        var allowed = await _admin.SetRolesAsync(first.Id, [Roles.Merchant]);
+        await _admin.CreateAsync(new NewUserInput { Email = "b@example.com", Password = "long enough passphrase", Roles = [Roles.Admin] }, TestActors.Admin);
+        var allowed = await _admin.SetRolesAsync(first.Id, [Roles.Merchant], TestActors.Admin);
 
         Assert.True(allowed.Succeeded);
     }
@@ -103,10 +103,10 @@ public class UserAdminServiceTests : IAsyncLifetime
     [Fact]
     public async Task SetRoles_UnknownRole_IsRefused()
     {
-        await _admin.CreateAsync(new NewUserInput { Email = "pat@example.com", Password = "long enough passphrase" });
+        await _admin.CreateAsync(new NewUserInput { Email = "pat@example.com", Password = "long enough passphrase" }, TestActors.Admin);
         var pat = (await _admin.ListAsync()).Single();
 
-        var result = await _admin.SetRolesAsync(pat.Id, ["Owner"]);
+        var result = await _admin.SetRolesAsync(pat.Id, ["Owner"], TestActors.Admin);
 
         Assert.False(result.Succeeded);
         Assert.Empty((await _admin.ListAsync()).Single().Roles);

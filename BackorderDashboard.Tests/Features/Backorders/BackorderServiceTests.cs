@@ -86,7 +86,7 @@ public class BackorderServiceTests : IAsyncLifetime
     {
         var dee = await LineAsync("Dee");
 
-        var result = await _service.SetExpeditedAsync(dee.Id, dee.Version, expedite: true, "merchant@example.com");
+        var result = await _service.SetExpeditedAsync(dee.Id, dee.Version, expedite: true, TestActors.Merchant);
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal(Dec2, (await LineAsync("Dee")).CurrentEta);
@@ -106,10 +106,10 @@ public class BackorderServiceTests : IAsyncLifetime
     public async Task Unexpedite_PutsTheLineBackAndTheDatesBack()
     {
         var dee = await LineAsync("Dee");
-        await _service.SetExpeditedAsync(dee.Id, dee.Version, true, null);
+        await _service.SetExpeditedAsync(dee.Id, dee.Version, true, TestActors.Merchant);
         dee = await LineAsync("Dee");
 
-        var result = await _service.SetExpeditedAsync(dee.Id, dee.Version, false, null);
+        var result = await _service.SetExpeditedAsync(dee.Id, dee.Version, false, TestActors.Merchant);
 
         Assert.True(result.Succeeded);
         Assert.Equal(Dec11, (await LineAsync("Dee")).CurrentEta);
@@ -121,7 +121,7 @@ public class BackorderServiceTests : IAsyncLifetime
     {
         var ann = await LineAsync("Ann");
 
-        var result = await _service.CancelAsync(ann.Id, ann.Version, "customer changed their mind", joinWaitlist: true, "support@example.com");
+        var result = await _service.CancelAsync(ann.Id, ann.Version, "customer changed their mind", joinWaitlist: true, TestActors.Support);
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Contains("2 freed unit(s) went to the next in line", result.Message);
@@ -143,7 +143,7 @@ public class BackorderServiceTests : IAsyncLifetime
     {
         var bea = await LineAsync("Bea");
 
-        var result = await _service.CancelAsync(bea.Id, bea.Version, "found it elsewhere", joinWaitlist: false, null);
+        var result = await _service.CancelAsync(bea.Id, bea.Version, "found it elsewhere", joinWaitlist: false, TestActors.Merchant);
 
         Assert.True(result.Succeeded);
         Assert.Equal(0, (await LineAsync("Bea")).QtyUnfilled);
@@ -155,9 +155,9 @@ public class BackorderServiceTests : IAsyncLifetime
     public async Task Actions_StaleVersion_AreRefusedAndChangeNothing()
     {
         var dee = await LineAsync("Dee");
-        await _service.SetExpeditedAsync(dee.Id, dee.Version, true, null);
+        await _service.SetExpeditedAsync(dee.Id, dee.Version, true, TestActors.Merchant);
 
-        var stale = await _service.CancelAsync(dee.Id, dee.Version, "too late", false, null);
+        var stale = await _service.CancelAsync(dee.Id, dee.Version, "too late", false, TestActors.Merchant);
 
         Assert.False(stale.Succeeded);
         Assert.Contains("changed this line", stale.Message);
@@ -169,7 +169,7 @@ public class BackorderServiceTests : IAsyncLifetime
     {
         var bea = await LineAsync("Bea");
 
-        var result = await _service.CancelAsync(bea.Id, bea.Version, "  ", false, null);
+        var result = await _service.CancelAsync(bea.Id, bea.Version, "  ", false, TestActors.Merchant);
 
         Assert.False(result.Succeeded);
         Assert.Equal(1, (await LineAsync("Bea")).QtyUnfilled);
@@ -182,8 +182,8 @@ public class BackorderServiceTests : IAsyncLifetime
         var lines = await Task.WhenAll(_lines.Keys.Select(LineAsync));
         var tasks = lines.SelectMany(l => new[]
         {
-            _service.CancelAsync(l.Id, l.Version, "parallel", false, null),
-            _service.SetExpeditedAsync(l.Id, l.Version, true, null),
+            _service.CancelAsync(l.Id, l.Version, "parallel", false, TestActors.Merchant),
+            _service.SetExpeditedAsync(l.Id, l.Version, true, TestActors.Merchant),
         });
 
         var results = await Task.WhenAll(tasks);
@@ -209,7 +209,7 @@ public class BackorderServiceTests : IAsyncLifetime
     public async Task Queue_AfterExpedite_TheExpeditedLineIsFirstAndLateLinesFilter()
     {
         var dee = await LineAsync("Dee");
-        await _service.SetExpeditedAsync(dee.Id, dee.Version, true, null);
+        await _service.SetExpeditedAsync(dee.Id, dee.Version, true, TestActors.Merchant);
 
         var all = await _service.GetQueueAsync(new QueueQuery());
         var late = await _service.GetQueueAsync(new QueueQuery(LateOnly: true));
@@ -259,7 +259,7 @@ public class BackorderServiceTests : IAsyncLifetime
             (orderId, version) = (order.Id, order.Version);
         }
 
-        var result = await _service.SetShipPolicyAsync(orderId, version, ShipPolicy.ShipAvailable, "support@example.com");
+        var result = await _service.SetShipPolicyAsync(orderId, version, ShipPolicy.ShipAvailable, TestActors.Support);
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal(1, (await LineAsync("Cal")).QtyAllocated);
@@ -277,7 +277,7 @@ public class BackorderServiceTests : IAsyncLifetime
     {
         var orderId = (await LineAsync("Bea")).OrderId;
 
-        var result = await _service.AddConsolationAsync(orderId, kind, percent, cents, reason, null);
+        var result = await _service.AddConsolationAsync(orderId, kind, percent, cents, reason, TestActors.Merchant);
 
         Assert.False(result.Succeeded);
         Assert.Contains(message, result.Message);
@@ -290,7 +290,7 @@ public class BackorderServiceTests : IAsyncLifetime
     {
         var orderId = (await LineAsync("Bea")).OrderId;
 
-        var result = await _service.AddConsolationAsync(orderId, ConsolationKind.AmountDiscount, null, 500, "late supplier", "support@example.com");
+        var result = await _service.AddConsolationAsync(orderId, ConsolationKind.AmountDiscount, null, 500, "late supplier", TestActors.Support);
 
         Assert.True(result.Succeeded);
         await using var db = _db.CreateDbContext();
@@ -311,7 +311,7 @@ public class BackorderServiceTests : IAsyncLifetime
         Assert.Equal("SO-Ann", ready.Number);
         Assert.Equal(2, Assert.Single(ready.Lines).Qty);
 
-        var result = await shipping.ShipAsync(ready.OrderId, ready.Version, null, "UPS", "1Z999", "merchant@example.com");
+        var result = await shipping.ShipAsync(ready.OrderId, ready.Version, null, "UPS", "1Z999", TestActors.Merchant);
 
         Assert.True(result.Succeeded, result.Message);
         var ann = await LineAsync("Ann");
@@ -332,8 +332,8 @@ public class BackorderServiceTests : IAsyncLifetime
         var ready = (await shipping.GetReadyAsync()).Orders.Single();
         var lineId = ready.Lines.Single().LineId;
 
-        var tooMany = await shipping.ShipAsync(ready.OrderId, ready.Version, new Dictionary<int, int> { [lineId] = 3 }, null, null, null);
-        var part = await shipping.ShipAsync(ready.OrderId, ready.Version, new Dictionary<int, int> { [lineId] = 1 }, null, null, null);
+        var tooMany = await shipping.ShipAsync(ready.OrderId, ready.Version, new Dictionary<int, int> { [lineId] = 3 }, null, null, TestActors.Merchant);
+        var part = await shipping.ShipAsync(ready.OrderId, ready.Version, new Dictionary<int, int> { [lineId] = 1 }, null, null, TestActors.Merchant);
 
         Assert.False(tooMany.Succeeded);
         Assert.Contains("only 2 unit(s)", tooMany.Message);
@@ -357,7 +357,7 @@ public class BackorderServiceTests : IAsyncLifetime
         var order = await check.Orders.AsNoTracking().SingleAsync(o => o.Number == "SO-Ann");
 
         Assert.Empty((await shipping.GetReadyAsync()).Orders);
-        var result = await shipping.ShipAsync(order.Id, order.Version, null, null, null, null);
+        var result = await shipping.ShipAsync(order.Id, order.Version, null, null, null, TestActors.Merchant);
         Assert.False(result.Succeeded);
         Assert.Contains("ships complete", result.Message);
     }

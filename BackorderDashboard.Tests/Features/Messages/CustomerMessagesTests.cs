@@ -43,7 +43,7 @@ public class CustomerMessagesTests : IAsyncLifetime
     [Fact]
     public async Task SendUpdate_QueuesTheMessageAndNotesItInTheHistory_WhoAndWhen()
     {
-        var result = await _messages.SendUpdateAsync(_orderId, "  About your order  ", "your kettle left today.\n", "support@example.com");
+        var result = await _messages.SendUpdateAsync(_orderId, "  About your order  ", "your kettle left today.\n", TestActors.Support);
 
         Assert.True(result.Succeeded, result.Message);
         var order = await _services.Get<OrderService>().GetAsync("SO-1");
@@ -64,7 +64,7 @@ public class CustomerMessagesTests : IAsyncLifetime
     {
         Assert.Contains(field, CustomerMessageService.Validate(subject, body).Keys);
 
-        Assert.False((await _messages.SendUpdateAsync(_orderId, subject, body, "support@example.com")).Succeeded);
+        Assert.False((await _messages.SendUpdateAsync(_orderId, subject, body, TestActors.Support)).Succeeded);
 
         await using var db = _db.CreateDbContext();
         Assert.Equal((0, 0), (await db.Outbox.CountAsync(), await db.OrderEvents.CountAsync()));
@@ -76,7 +76,7 @@ public class CustomerMessagesTests : IAsyncLifetime
         Assert.Contains("Subject", CustomerMessageService.Validate(new string('s', CustomerMessageService.MaxSubject + 1), "b").Keys);
         Assert.Contains("Body", CustomerMessageService.Validate("s", new string('b', CustomerMessageService.MaxBody + 1)).Keys);
         Assert.Empty(CustomerMessageService.Validate(new string('s', CustomerMessageService.MaxSubject), new string('b', CustomerMessageService.MaxBody)));
-        Assert.False((await _messages.SendUpdateAsync(_orderId + 99, "s", "b", null)).Succeeded);
+        Assert.False((await _messages.SendUpdateAsync(_orderId + 99, "s", "b", TestActors.Merchant)).Succeeded);
     }
 
     [Fact]
@@ -85,10 +85,10 @@ public class CustomerMessagesTests : IAsyncLifetime
         await using (var db = _db.CreateDbContext())
         {
             var order = await db.Orders.Include(o => o.Customer).SingleAsync();
-            db.Tell(order, MessageTemplates.Consolation("SO-1", "5% off"), Now.UtcDateTime.AddHours(-2)).State = MessageState.Sent;
-            var failed = db.Tell(order, MessageTemplates.Shipped("SO-1", [("Kettle", 1)], null, null), Now.UtcDateTime.AddHours(-1));
+            db.Tell(order, MessageTemplates.Consolation("SO-1", "5% off"), Actor.System, Now.UtcDateTime.AddHours(-2)).State = MessageState.Sent;
+            var failed = db.Tell(order, MessageTemplates.Shipped("SO-1", [("Kettle", 1)], null, null), Actor.System, Now.UtcDateTime.AddHours(-1));
             (failed.State, failed.LastError, failed.Attempts) = (MessageState.Failed, "Refused by the mail server: 550 no such user", 1);
-            db.Outbox.Add(OrderJournal.Message(null, "Bo", "bo@example.org", MessageTemplates.BackInStock("Kettle", "KET"), Now.UtcDateTime));
+            db.Outbox.Add(OrderJournal.Message(null, "Bo", "bo@example.org", MessageTemplates.BackInStock("Kettle", "KET"), Actor.System, Now.UtcDateTime));
             await db.SaveChangesAsync();
         }
 
@@ -110,7 +110,7 @@ public class CustomerMessagesTests : IAsyncLifetime
         await using (var db = _db.CreateDbContext())
         {
             var order = await db.Orders.Include(o => o.Customer).SingleAsync();
-            var message = db.Tell(order, MessageTemplates.Shipped("SO-1", [("Kettle", 1)], "UPS", "1Z9"), Now.UtcDateTime);
+            var message = db.Tell(order, MessageTemplates.Shipped("SO-1", [("Kettle", 1)], "UPS", "1Z9"), Actor.System, Now.UtcDateTime);
             (message.State, message.Attempts, message.LastError) = (MessageState.Failed, 10, "gave up");
             await db.SaveChangesAsync();
             id = message.Id;
@@ -121,7 +121,7 @@ public class CustomerMessagesTests : IAsyncLifetime
         Assert.Contains($"https://shop.example.com/track/{_token}", mail.Text);
         Assert.Contains("Tracking: UPS 1Z9", mail.Html);
 
-        Assert.True((await _outbox.RetryAsync(id)).Succeeded);
+        Assert.True((await _outbox.RetryAsync(id, TestActors.Support)).Succeeded);
         await using (var db = _db.CreateDbContext())
         {
             var again = await db.Outbox.SingleAsync();
@@ -130,7 +130,7 @@ public class CustomerMessagesTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
         // A sent message is never sent again from here.
-        Assert.False((await _outbox.RetryAsync(id)).Succeeded);
+        Assert.False((await _outbox.RetryAsync(id, TestActors.Support)).Succeeded);
         Assert.Null(await _outbox.GetAsync(id + 1));
     }
 }

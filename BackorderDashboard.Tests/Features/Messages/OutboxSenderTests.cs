@@ -61,7 +61,7 @@ public class OutboxSenderTests : IAsyncLifetime
             MessageTemplates.StatusUpdate("SO-1", [new("Blue Kettle", 1, "ships around Dec 5; you are 3rd in line")]));
         await using (var db = _db.CreateDbContext())
         {
-            db.Outbox.Add(OrderJournal.Message(null, "Bo <Brown>", "bo@example.com", MessageTemplates.BackInStock("Blue Kettle", "KET"), Now.UtcDateTime));
+            db.Outbox.Add(OrderJournal.Message(null, "Bo <Brown>", "bo@example.com", MessageTemplates.BackInStock("Blue Kettle", "KET"), Actor.System, Now.UtcDateTime));
             await db.SaveChangesAsync();
         }
 
@@ -179,7 +179,7 @@ public class OutboxSenderTests : IAsyncLifetime
         await using var sink = await SmtpSink.StartNewAsync();
         await using (var db = _db.CreateDbContext())
         {
-            db.Outbox.Add(OrderJournal.Message(_orderId, "Ann", "ann-at-example", MessageTemplates.Consolation("SO-1", "5% off"), Now.UtcDateTime));
+            db.Outbox.Add(OrderJournal.Message(_orderId, "Ann", "ann-at-example", MessageTemplates.Consolation("SO-1", "5% off"), Actor.System, Now.UtcDateTime));
             await db.SaveChangesAsync();
         }
         await WriteAsync(MessageTemplates.Shipped("SO-1", [("Blue Kettle", 1)], null, null));
@@ -258,7 +258,7 @@ public class OutboxSenderTests : IAsyncLifetime
         var order = await db.Orders.Include(o => o.Customer).SingleAsync(o => o.Id == _orderId);
         foreach (var content in contents)
         {
-            db.Tell(order, content, Now.UtcDateTime);
+            db.Tell(order, content, Actor.System, Now.UtcDateTime);
         }
         await db.SaveChangesAsync();
         return contents;

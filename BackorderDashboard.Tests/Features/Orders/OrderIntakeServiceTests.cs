@@ -57,7 +57,7 @@ public class OrderIntakeServiceTests : IAsyncLifetime
     [Fact]
     public async Task Place_MoreThanInStock_TakesStockFirstAndBackordersTheRestWithADate()
     {
-        var result = await _intake.PlaceAsync(Order(("KET", 5)), "support@example.com");
+        var result = await _intake.PlaceAsync(Order(("KET", 5)), TestActors.Support);
 
         Assert.True(result.Succeeded, string.Join(" ", result.Errors));
         var line = Assert.Single(result.Lines);
@@ -83,7 +83,7 @@ public class OrderIntakeServiceTests : IAsyncLifetime
     [Fact]
     public async Task Place_AllInStock_SendsNoBackorderConfirmation()
     {
-        var result = await _intake.PlaceAsync(Order(("KET", 2)), null);
+        var result = await _intake.PlaceAsync(Order(("KET", 2)), TestActors.Merchant);
 
         Assert.True(result.Succeeded);
         await using var db = _db.CreateDbContext();
@@ -100,7 +100,7 @@ public class OrderIntakeServiceTests : IAsyncLifetime
     [InlineData("GONE", 1, "Product GONE (GONE) is discontinued and can't be backordered.")]
     public async Task Place_BadLine_RefusesTheWholeOrderAndStoresNothing(string sku, int qty, string error)
     {
-        var result = await _intake.PlaceAsync(Order(("KET", 1), (sku, qty)), null);
+        var result = await _intake.PlaceAsync(Order(("KET", 1), (sku, qty)), TestActors.Merchant);
 
         Assert.False(result.Succeeded);
         Assert.Contains(error, result.Errors);
@@ -114,7 +114,7 @@ public class OrderIntakeServiceTests : IAsyncLifetime
     [Fact]
     public async Task Place_NoCustomerOrNoLines_SaysWhatIsMissing()
     {
-        var result = await _intake.PlaceAsync(new NewOrderInput(), null);
+        var result = await _intake.PlaceAsync(new NewOrderInput(), TestActors.Merchant);
 
         Assert.Contains("Enter the customer's name.", result.Errors);
         Assert.Contains("Add at least one product to the order.", result.Errors);
@@ -123,9 +123,9 @@ public class OrderIntakeServiceTests : IAsyncLifetime
     [Fact]
     public async Task Place_CapReachedByEarlierOrders_RefusesTheNext()
     {
-        Assert.True((await _intake.PlaceAsync(Order(("CAP", 2)), null)).Succeeded);
+        Assert.True((await _intake.PlaceAsync(Order(("CAP", 2)), TestActors.Merchant)).Succeeded);
 
-        var second = await _intake.PlaceAsync(Order(("CAP", 1)), null);
+        var second = await _intake.PlaceAsync(Order(("CAP", 1)), TestActors.Merchant);
 
         Assert.Contains("Product CAP (CAP) has reached its backorder limit of 2 units.", second.Errors);
     }
@@ -139,7 +139,7 @@ public class OrderIntakeServiceTests : IAsyncLifetime
             {
                 CustomerName = $"Customer {i}", CustomerEmail = $"c{i}@example.com",
                 Lines = [new NewOrderLineInput { Sku = "NOBO", Qty = 1 }],
-            }, null)));
+            }, TestActors.Merchant)));
 
         Assert.Equal(1, results.Count(r => r.Succeeded));
         await using var db = _db.CreateDbContext();
@@ -158,7 +158,7 @@ public class OrderIntakeServiceTests : IAsyncLifetime
             {
                 CustomerName = $"Customer {i}", CustomerEmail = $"c{i}@example.com",
                 Lines = [new NewOrderLineInput { Sku = "KET", Qty = 1 }],
-            }, null)));
+            }, TestActors.Merchant)));
 
         Assert.All(results, r => Assert.True(r.Succeeded, string.Join(" ", r.Errors)));
         Assert.Equal(12, results.Select(r => r.OrderNumber).Distinct().Count());
@@ -180,12 +180,12 @@ public class OrderIntakeServiceTests : IAsyncLifetime
         }
         // Bob: 3 from stock, 9 wait for the 10 on PO-1 (Dec 1) → promised Dec 2.
         var bob = await _intake.PlaceAsync(new NewOrderInput { CustomerName = "Bob", CustomerEmail = "bob@example.com",
-            Lines = [new NewOrderLineInput { Sku = "KET", Qty = 12 }] }, null);
+            Lines = [new NewOrderLineInput { Sku = "KET", Qty = 12 }] }, TestActors.Merchant);
         Assert.Equal(Dec1.AddDays(1), bob.Lines.Single().Eta);
 
         // Vera (VIP) goes ahead of Bob: she gets PO-1's units, Bob now waits beyond what is on order.
         var vera = await _intake.PlaceAsync(new NewOrderInput { CustomerName = "Vera", CustomerEmail = "vera@example.com",
-            Lines = [new NewOrderLineInput { Sku = "KET", Qty = 2 }] }, null);
+            Lines = [new NewOrderLineInput { Sku = "KET", Qty = 2 }] }, TestActors.Merchant);
 
         Assert.Equal(Dec1.AddDays(1), vera.Lines.Single().Eta);
         await using var check = _db.CreateDbContext();

@@ -49,8 +49,8 @@ public class OrderServiceTests : IAsyncLifetime
             PromisedShipDate = new(2026, 12, 1), CurrentEta = new(2026, 12, 3) });
         db.AddRange(amy, bob, zoe);
         await db.SaveChangesAsync();
-        db.Record(zoe.Id, OrderEventKind.Placed, "Order placed by web: 3 line(s).", null, start.AddDays(1));
-        db.Record(zoe.Id, OrderEventKind.Backordered, "2 × Product KET backordered.", null, start.AddDays(1));
+        db.Record(zoe.Id, OrderEventKind.Placed, "Order placed by web: 3 line(s).", TestActors.Merchant, start.AddDays(1));
+        db.Record(zoe.Id, OrderEventKind.Backordered, "2 × Product KET backordered.", TestActors.Merchant, start.AddDays(1));
         await db.SaveChangesAsync();
     }
 
@@ -105,9 +105,9 @@ public class OrderServiceTests : IAsyncLifetime
     {
         var order = await _orders.GetAsync("SO-ZOE");
         var kettle = order!.Lines.Single(l => l.Sku == "KET");
-        Assert.True((await _backorders.AddConsolationAsync(order.Id, ConsolationKind.FreeShipping, null, null, "Late kettle", "support@example.com")).Succeeded);
+        Assert.True((await _backorders.AddConsolationAsync(order.Id, ConsolationKind.FreeShipping, null, null, "Late kettle", TestActors.Support)).Succeeded);
         _time.Now = Now.AddMinutes(5);
-        Assert.True((await _backorders.CancelAsync(kettle.LineId, kettle.Version, "Bought elsewhere", joinWaitlist: false, "support@example.com")).Succeeded);
+        Assert.True((await _backorders.CancelAsync(kettle.LineId, kettle.Version, "Bought elsewhere", joinWaitlist: false, TestActors.Support)).Succeeded);
 
         order = await _orders.GetAsync("SO-ZOE");
 

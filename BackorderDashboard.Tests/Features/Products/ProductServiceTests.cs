@@ -130,7 +130,7 @@ public class ProductServiceTests : IAsyncLifetime
         var input = ProductService.ToInput((await _products.GetDetailAsync("KET"))!);
         input.BackorderPolicy = BackorderPolicy.NotAllowed;
 
-        var errors = await _products.UpdatePolicyAsync("KET", input);
+        var errors = await _products.UpdatePolicyAsync("KET", input, TestActors.Merchant);
 
         Assert.Empty(errors);
         var detail = (await _products.GetDetailAsync("KET"))!;
@@ -155,7 +155,7 @@ public class ProductServiceTests : IAsyncLifetime
             IsPreorder = preorderWithoutDate,
         };
 
-        var errors = await _products.UpdatePolicyAsync("KET", input);
+        var errors = await _products.UpdatePolicyAsync("KET", input, TestActors.Merchant);
 
         Assert.True(errors.ContainsKey(field), string.Join(", ", errors.Keys));
         await using var db = _db.CreateDbContext();
@@ -170,7 +170,7 @@ public class ProductServiceTests : IAsyncLifetime
         input.IsPreorder = true;
         input.PreorderReleaseDate = new DateTime(2027, 1, 10);
 
-        Assert.Empty(await _products.UpdatePolicyAsync("KET", input));
+        Assert.Empty(await _products.UpdatePolicyAsync("KET", input, TestActors.Merchant));
 
         Assert.Equal("Pre-order – releases Jan 10", (await _products.GetDetailAsync("KET"))!.Availability.BadgeText);
     }

@@ -127,7 +127,7 @@ public class ReplenishmentServiceTests : IAsyncLifetime
         var kettle = all.Single(r => r.Sku == "KET");
         var mug = all.Single(r => r.Sku == "MUG");
 
-        var (drafts, errors) = await _service.CreateDraftsAsync([(kettle, 40), (mug, 12)], "merchant@example.com");
+        var (drafts, errors) = await _service.CreateDraftsAsync([(kettle, 40), (mug, 12)], TestActors.Merchant);
 
         Assert.Empty(errors);
         Assert.Equal(["Acme", "Northwind"], drafts.Select(d => d.Supplier).Order());
@@ -144,8 +144,8 @@ public class ReplenishmentServiceTests : IAsyncLifetime
     {
         var kettle = (await _service.GetAsync(new ReplenishmentQuery(WindowDays: 10))).Single();
 
-        Assert.NotEmpty((await _service.CreateDraftsAsync([], null)).Errors);
-        Assert.Contains("KET: order at least one unit.", (await _service.CreateDraftsAsync([(kettle, 0)], null)).Errors);
+        Assert.NotEmpty((await _service.CreateDraftsAsync([], TestActors.Merchant)).Errors);
+        Assert.Contains("KET: order at least one unit.", (await _service.CreateDraftsAsync([(kettle, 0)], TestActors.Merchant)).Errors);
         await using var db = _db.CreateDbContext();
         Assert.Equal(0, await db.PurchaseOrders.CountAsync(p => p.Status == PurchaseOrderStatus.Draft));
     }

@@ -92,7 +92,7 @@ public class ReceivingServiceTests : IAsyncLifetime
     [Fact]
     public async Task Receive_FillsTheQueueInOrder_ShipCompleteHeldWithoutBlockingTheNext()
     {
-        var outcome = await _receiving.CommitAsync(Receipt(_po1, 4), "merchant@example.com");
+        var outcome = await _receiving.CommitAsync(Receipt(_po1, 4), TestActors.Merchant);
 
         Assert.True(outcome.Succeeded, string.Join(" ", outcome.Errors));
         var kettle = Assert.Single(outcome.Products);
@@ -116,7 +116,7 @@ public class ReceivingServiceTests : IAsyncLifetime
     [Fact]
     public async Task Receive_Partial_LeavesThePurchaseOrderOpenWithTheRestToCome()
     {
-        var outcome = await _receiving.CommitAsync(Receipt(_po1, 1), null);
+        var outcome = await _receiving.CommitAsync(Receipt(_po1, 1), TestActors.Merchant);
 
         Assert.Equal(("SO-Ann", 1, false), outcome.Products[0].Filled.Select(f => (f.OrderNumber, f.Qty, f.Complete)).Single());
         await using var db = _db.CreateDbContext();
@@ -129,7 +129,7 @@ public class ReceivingServiceTests : IAsyncLifetime
     [Fact]
     public async Task Receive_MoreThanOrdered_IsRefusedWithoutTheFlagAndNothingIsStored()
     {
-        var refused = await _receiving.CommitAsync(Receipt(_po1, 5), null);
+        var refused = await _receiving.CommitAsync(Receipt(_po1, 5), TestActors.Merchant);
 
         Assert.False(refused.Succeeded);
         Assert.Contains("1 more than ordered", Assert.Single(refused.Errors));
@@ -140,7 +140,7 @@ public class ReceivingServiceTests : IAsyncLifetime
             Assert.Equal(0, await db.Outbox.CountAsync());
         }
 
-        var accepted = await _receiving.CommitAsync(Receipt(_po1, 5, over: true), null);
+        var accepted = await _receiving.CommitAsync(Receipt(_po1, 5, over: true), TestActors.Merchant);
 
         Assert.True(accepted.Succeeded);
         await using (var db = _db.CreateDbContext())
@@ -157,7 +157,7 @@ public class ReceivingServiceTests : IAsyncLifetime
     [InlineData("KET", 0, "Enter a received quantity")]
     public async Task Receive_BadLines_AreRefusedWithTheReason(string sku, int qty, string message)
     {
-        var outcome = await _receiving.CommitAsync(Receipt(_po1, qty, sku), null);
+        var outcome = await _receiving.CommitAsync(Receipt(_po1, qty, sku), TestActors.Merchant);
 
         Assert.False(outcome.Succeeded);
         Assert.Contains(outcome.Errors, e => e.Contains(message));
@@ -170,7 +170,7 @@ public class ReceivingServiceTests : IAsyncLifetime
     {
         var input = Receipt(_po2, 6, key: "receipt-form-42");
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => _receiving.CommitAsync(input, "merchant@example.com"))));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => _receiving.CommitAsync(input, TestActors.Merchant))));
 
         Assert.All(outcomes, o => Assert.True(o.Succeeded, string.Join(" ", o.Errors)));
         Assert.Single(outcomes, o => !o.AlreadyApplied);
@@ -188,7 +188,7 @@ public class ReceivingServiceTests : IAsyncLifetime
     public async Task Preview_ShowsExactlyWhatTheCommitDoes_AndStoresNothing()
     {
         var input = Receipt(_po1, 4);
-        var preview = await _receiving.PreviewAsync(input, null);
+        var preview = await _receiving.PreviewAsync(input, TestActors.Merchant);
 
         await using (var db = _db.CreateDbContext())
         {
@@ -197,7 +197,7 @@ public class ReceivingServiceTests : IAsyncLifetime
             Assert.Equal(0, await db.Outbox.CountAsync());
             Assert.Equal(0, await db.OrderLines.SumAsync(l => l.QtyAllocated));
         }
-        var commit = await _receiving.CommitAsync(input, null);
+        var commit = await _receiving.CommitAsync(input, TestActors.Merchant);
 
         Assert.False(preview.Committed);
         Assert.True(commit.Committed);
@@ -213,12 +213,12 @@ public class ReceivingServiceTests : IAsyncLifetime
     [Fact]
     public async Task Receive_MoreThanTheQueueNeeds_TellsTheWaitlistOnce()
     {
-        var outcome = await _receiving.CommitAsync(Receipt(null, 20), null);
+        var outcome = await _receiving.CommitAsync(Receipt(null, 20), TestActors.Merchant);
 
         Assert.Equal(1, outcome.Products[0].WaitlistNotified);
         // Bob still waits for his mug; everyone else's kettles are set aside.
         Assert.Equal(20 - 6, outcome.Products[0].FreeAfter);
-        var again = await _receiving.CommitAsync(Receipt(null, 1), null);
+        var again = await _receiving.CommitAsync(Receipt(null, 1), TestActors.Merchant);
         Assert.Equal(0, again.Products[0].WaitlistNotified);
         await using var db = _db.CreateDbContext();
         var message = await db.Outbox.SingleAsync(m => m.Kind == MessageKind.BackInStock);
@@ -230,7 +230,7 @@ public class ReceivingServiceTests : IAsyncLifetime
     public async Task PurchaseOrderSlip_MakesExactlyTheCoveredLinesLate_OneDelayMessageEach()
     {
         var version = (await _purchaseOrders.GetAsync(_po1))!.Version;
-        var preview = await _purchaseOrders.ChangeExpectedDateAsync(_po1, version, new DateOnly(2026, 12, 20), "merchant@example.com", commit: false);
+        var preview = await _purchaseOrders.ChangeExpectedDateAsync(_po1, version, new DateOnly(2026, 12, 20), TestActors.Merchant, commit: false);
 
         // PO-2 (Dec 10) now comes first and covers everyone: Ann and Bob move from Dec 2 to Dec 11.
         Assert.True(preview.Succeeded, preview.Message);
@@ -242,7 +242,7 @@ public class ReceivingServiceTests : IAsyncLifetime
             Assert.Equal(new DateOnly(2026, 12, 1), await db.PurchaseOrders.Where(p => p.Id == _po1).Select(p => p.ExpectedDate).SingleAsync());
         }
 
-        var saved = await _purchaseOrders.ChangeExpectedDateAsync(_po1, version, new DateOnly(2026, 12, 20), "merchant@example.com", commit: true);
+        var saved = await _purchaseOrders.ChangeExpectedDateAsync(_po1, version, new DateOnly(2026, 12, 20), TestActors.Merchant, commit: true);
 
         Assert.Equal(preview.Lines, saved.Lines);
         await using (var db = _db.CreateDbContext())
@@ -255,7 +255,7 @@ public class ReceivingServiceTests : IAsyncLifetime
         }
 
         // A stale version is refused.
-        var stale = await _purchaseOrders.ChangeExpectedDateAsync(_po1, version, new DateOnly(2026, 12, 25), null, commit: true);
+        var stale = await _purchaseOrders.ChangeExpectedDateAsync(_po1, version, new DateOnly(2026, 12, 25), TestActors.Merchant, commit: true);
         Assert.False(stale.Succeeded);
     }
 
@@ -264,7 +264,7 @@ public class ReceivingServiceTests : IAsyncLifetime
     {
         var version = (await _purchaseOrders.GetAsync(_po2))!.Version;
 
-        var impact = await _purchaseOrders.CancelAsync(_po2, version, "Supplier out of business", null, commit: true);
+        var impact = await _purchaseOrders.CancelAsync(_po2, version, "Supplier out of business", TestActors.Merchant, commit: true);
 
         // Cat and Dan waited on PO-2; now the supplier's 14-day quote: Dec 6, plus a handling day.
         Assert.True(impact.Succeeded, impact.Message);
@@ -285,7 +285,7 @@ public class ReceivingServiceTests : IAsyncLifetime
         }
 
         var (id, errors) = await _purchaseOrders.CreateAsync(supplier, new DateOnly(2026, 11, 1), [new PoLineInput("NOPE", 3), new PoLineInput("MUG", 0)],
-            place: true, null, null);
+            place: true, null, TestActors.Merchant);
 
         Assert.Null(id);
         Assert.Contains("The expected date can't be in the past.", errors);
@@ -303,13 +303,13 @@ public class ReceivingServiceTests : IAsyncLifetime
         {
             supplier = await db.Suppliers.Select(s => s.Id).SingleAsync();
         }
-        var (id, errors) = await _purchaseOrders.CreateAsync(supplier, new DateOnly(2026, 11, 25), [new PoLineInput("ket", 3)], place: false, "rush", null);
+        var (id, errors) = await _purchaseOrders.CreateAsync(supplier, new DateOnly(2026, 11, 25), [new PoLineInput("ket", 3)], place: false, "rush", TestActors.Merchant);
         Assert.Empty(errors);
         var draft = await _purchaseOrders.GetAsync(id!.Value);
         Assert.Equal((PurchaseOrderStatus.Draft, 3), (draft!.Status, draft.Outstanding));
         Assert.Equal(Dec2, (await KettleLinesAsync())["SO-Ann"].CurrentEta);
 
-        var placed = await _purchaseOrders.PlaceAsync(draft.Id, draft.Version, "merchant@example.com");
+        var placed = await _purchaseOrders.PlaceAsync(draft.Id, draft.Version, TestActors.Merchant);
 
         // Three kettles on Nov 25 cover Ann (2) and Bob (1): they ship Nov 26; PO-1's four now cover Cat and Dan: Dec 2.
         Assert.True(placed.Succeeded, placed.Message);
@@ -329,7 +329,7 @@ public class ReceivingServiceTests : IAsyncLifetime
     {
         Assert.Equal(2, (await _purchaseOrders.ListAsync(new PurchaseOrderQuery())).Total);
         Assert.Equal(0, (await _purchaseOrders.ListAsync(new PurchaseOrderQuery(OverdueOnly: true))).Total);
-        await _receiving.CommitAsync(Receipt(_po1, 4), null);
+        await _receiving.CommitAsync(Receipt(_po1, 4), TestActors.Merchant);
 
         var received = await _purchaseOrders.ListAsync(new PurchaseOrderQuery(Status: PurchaseOrderStatus.Received));
         Assert.Equal("PO-1", Assert.Single(received.Rows).Number);

@@ -41,7 +41,7 @@ public class TrackingServiceTests : IAsyncLifetime
         ben.Lines.Add(new OrderLine { Product = mug, Qty = 1, QtyShipped = 1 });
         db.AddRange(ann, ben);
         await db.SaveChangesAsync();
-        db.Tell(ann, MessageTemplates.Delay("Product KET", "SO-ANN", ann.Lines[0].Id, new(2026, 12, 9), new(2026, 12, 1)), Now.UtcDateTime);
+        db.Tell(ann, MessageTemplates.Delay("Product KET", "SO-ANN", ann.Lines[0].Id, new(2026, 12, 9), new(2026, 12, 1)), Actor.System, Now.UtcDateTime);
         await db.SaveChangesAsync();
         (_annToken, _benToken, _annKettle, _benKettle) = (ann.TrackingToken, ben.TrackingToken, ann.Lines[0].Id, ben.Lines[0].Id);
     }
@@ -106,7 +106,7 @@ public class TrackingServiceTests : IAsyncLifetime
         var ann = await _tracking.GetAsync(_annToken);
         Assert.True(ann!.Lines.Single().CanCancel);
 
-        var result = await _tracking.CancelDelayedLineAsync(_annToken, _annKettle);
+        var result = await _tracking.CancelDelayedLineAsync(_annToken, _annKettle, Actor.Customer("SO-ANN"));
 
         Assert.True(result.Succeeded, result.Message);
         await using var db = _db.CreateDbContext();
@@ -118,16 +118,16 @@ public class TrackingServiceTests : IAsyncLifetime
         // Ben moved up to 1st in line.
         Assert.Contains("you are 1st in line", (await _tracking.GetAsync(_benToken))!.Lines.Single(l => l.Product == "Product KET").Status);
         // A second try (double click, another tab) changes nothing.
-        Assert.False((await _tracking.CancelDelayedLineAsync(_annToken, _annKettle)).Succeeded);
+        Assert.False((await _tracking.CancelDelayedLineAsync(_annToken, _annKettle, Actor.Customer("SO-ANN"))).Succeeded);
         Assert.Equal(1, await db.OrderEvents.CountAsync(e => e.Kind == OrderEventKind.Cancelled));
     }
 
     [Fact]
     public async Task Cancel_RefusedWithoutADelayOffer_OrWithSomeoneElsesToken()
     {
-        Assert.False((await _tracking.CancelDelayedLineAsync(_benToken, _benKettle)).Succeeded);
-        Assert.False((await _tracking.CancelDelayedLineAsync(_benToken, _annKettle)).Succeeded);
-        Assert.False((await _tracking.CancelDelayedLineAsync("not-a-token", _annKettle)).Succeeded);
+        Assert.False((await _tracking.CancelDelayedLineAsync(_benToken, _benKettle, Actor.Customer("SO-BEN"))).Succeeded);
+        Assert.False((await _tracking.CancelDelayedLineAsync(_benToken, _annKettle, Actor.Customer("SO-BEN"))).Succeeded);
+        Assert.False((await _tracking.CancelDelayedLineAsync("not-a-token", _annKettle, Actor.Customer("SO-ANN"))).Succeeded);
 
         await using var db = _db.CreateDbContext();
         Assert.Equal(0, await db.OrderLines.SumAsync(l => l.QtyCancelled));

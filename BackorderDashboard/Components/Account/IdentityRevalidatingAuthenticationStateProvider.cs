@@ -15,7 +15,9 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         IOptions<IdentityOptions> options)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(30);
+    // Pages build their actor from this state, so a role taken away (which changes the security stamp) must end
+    // open sessions within minutes, not half an hour.
+    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(3);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(
         AuthenticationState authenticationState, CancellationToken cancellationToken)

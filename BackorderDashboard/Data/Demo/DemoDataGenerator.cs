@@ -338,14 +338,20 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
 
     private Order OrderOf(OrderLine line) => _data.Orders[line.OrderId - 1];
 
+    /// <summary>A history row: a demo user's at the page they would have used, the system's otherwise.</summary>
     private void Record(Order order, OrderEventKind kind, string detail, DateTime at, int? lineId = null, string? user = null) =>
-        _data.Events.Add(new OrderEvent { OrderId = order.Id, OrderLineId = lineId, Kind = kind, Detail = detail, UserName = user, At = at });
+        _data.Events.Add(new OrderEvent
+        {
+            OrderId = order.Id, OrderLineId = lineId, Kind = kind, Detail = detail, UserName = user, Channel = ChannelOf(user), At = at,
+        });
+
+    private static ActorChannel ChannelOf(string? user) => user is null ? ActorChannel.System : ActorChannel.Page;
 
     /// <summary>A message as the app writes it; those from before today went out a couple of minutes later, today's still wait.</summary>
     private void Tell(Order order, MessageContent content, DateTime at)
     {
         var customer = _data.Customers[order.CustomerId - 1];
-        var message = OrderJournal.Message(order.Id, customer.Name, customer.Email, content, at);
+        var message = OrderJournal.Message(order.Id, customer.Name, customer.Email, content, Actor.System, at);
         if (at < _clock.StartOfDayUtc(_clock.Today))
         {
             message.State = MessageState.Sent;
@@ -792,6 +798,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
             OrderLineId = orderLineId,
             PurchaseOrderLineId = poLineId,
             UserName = user,
+            Channel = ChannelOf(user),
             At = at,
         });
     }

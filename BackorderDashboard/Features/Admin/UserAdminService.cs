@@ -55,8 +55,12 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         return users.Select(u => new UserRow(u.Id, u.Email ?? "", u.Roles.Order().ToList(), u.LockoutEnd, u.AccessFailedCount, u.CreatedAt)).ToList();
     }
 
-    public async Task<AdminResult> CreateAsync(NewUserInput input, CancellationToken ct = default)
+    public async Task<AdminResult> CreateAsync(NewUserInput input, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.CreateUser) is { } refused)
+        {
+            return AdminResult.Fail(refused);
+        }
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(input, new ValidationContext(input), results, validateAllProperties: true))
         {
@@ -95,8 +99,12 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
     }
 
     /// <summary>Replaces a user's roles. The last admin cannot lose the Admin role, or nobody could manage users.</summary>
-    public async Task<AdminResult> SetRolesAsync(string userId, IReadOnlyCollection<string> roles, CancellationToken ct = default)
+    public async Task<AdminResult> SetRolesAsync(string userId, IReadOnlyCollection<string> roles, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.SetRoles) is { } refused)
+        {
+            return AdminResult.Fail(refused);
+        }
         if (roles.Except(Roles.All).FirstOrDefault() is { } unknown)
         {
             return AdminResult.Fail($"Unknown role “{unknown}”.");
@@ -128,8 +136,12 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         return AdminResult.Ok;
     }
 
-    public async Task<AdminResult> UnlockAsync(string userId, CancellationToken ct = default)
+    public async Task<AdminResult> UnlockAsync(string userId, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.UnlockUser) is { } refused)
+        {
+            return AdminResult.Fail(refused);
+        }
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByIdAsync(userId);

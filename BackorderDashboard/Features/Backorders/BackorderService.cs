@@ -20,8 +20,12 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
     /// <summary>Above VIP customers (priority 1): an expedited line goes to the front of its queue.</summary>
     public const int ExpeditedPriority = 2;
 
-    public async Task<ActionResult> SetExpeditedAsync(int lineId, int expectedVersion, bool expedite, string? userName, CancellationToken ct = default)
+    public async Task<ActionResult> SetExpeditedAsync(int lineId, int expectedVersion, bool expedite, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.Expedite) is { } refused)
+        {
+            return ActionResult.Fail(refused);
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         var line = await db.OrderLines.Include(l => l.Order).ThenInclude(o => o.Customer).Include(l => l.Product)
@@ -45,9 +49,9 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         var now = time.GetUtcNow().UtcDateTime;
         db.Record(line.OrderId, OrderEventKind.Expedited,
             expedite ? $"{line.Product.Name} expedited: moved to the front of the queue." : $"{line.Product.Name} no longer expedited.",
-            userName, now, line.Id);
+            actor, now, line.Id);
         await db.SaveChangesAsync(ct);
-        var changes = await queue.RecomputeEtasAsync(db, line.ProductId, $"{line.Order.Number} {(expedite ? "expedited" : "un-expedited")}", userName, ct);
+        var changes = await queue.RecomputeEtasAsync(db, line.ProductId, $"{line.Order.Number} {(expedite ? "expedited" : "un-expedited")}", actor, ct);
         await tx.CommitAsync(ct);
         return ActionResult.Ok($"{line.Order.Number} {(expedite ? "expedited" : "back in its place")}; {changes.Count} ETA(s) changed.");
     }
@@ -55,9 +59,18 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
     /// <summary>
     /// Cancels what has not shipped of a line: its waiting units and any units set aside for it, which go straight to
     /// the next customers in the queue. The customer may join the product's waitlist instead of waiting on an order.
+    /// A customer actor may only cancel a line of its own order that a delay message offered to cancel.
     /// </summary>
-    public async Task<ActionResult> CancelAsync(int lineId, int expectedVersion, string reason, bool joinWaitlist, string? userName, CancellationToken ct = default)
+    public async Task<ActionResult> CancelAsync(int lineId, int expectedVersion, string reason, bool joinWaitlist, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, actor.Kind == ActorKind.Customer ? Operation.CancelDelayedLine : Operation.CancelLine) is { } refused)
+        {
+            return ActionResult.Fail(refused);
+        }
+        if (actor.Kind == ActorKind.Customer && !await OffersCancellationAsync(actor, lineId, ct))
+        {
+            return ActionResult.Fail("This item can't be cancelled here.");
+        }
         if (string.IsNullOrWhiteSpace(reason))
         {
             return ActionResult.Fail("Give a reason for the cancellation: the customer and your colleagues will read it.");
@@ -87,19 +100,19 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
             db.StockLedger.Add(new StockLedgerEntry
             {
                 ProductId = line.ProductId, AllocatedDelta = -freed, Reason = StockReason.Cancellation, Reference = line.Order.Number,
-                OrderLineId = line.Id, UserName = userName, At = now,
+                OrderLineId = line.Id, UserName = actor.DisplayName, Channel = actor.Channel, At = now,
             });
         }
-        db.Record(line.OrderId, OrderEventKind.Cancelled, $"{cancelled} × {line.Product.Name} cancelled: {reason.Trim()}", userName, now, line.Id);
-        db.Tell(line.Order, MessageTemplates.Cancelled(line.Product.Name, line.Order.Number, cancelled, reason, joinWaitlist), now);
+        db.Record(line.OrderId, OrderEventKind.Cancelled, $"{cancelled} × {line.Product.Name} cancelled: {reason.Trim()}", actor, now, line.Id);
+        db.Tell(line.Order, MessageTemplates.Cancelled(line.Product.Name, line.Order.Number, cancelled, reason, joinWaitlist), actor, now);
         if (joinWaitlist && !await db.Waitlist.AnyAsync(w => w.ProductId == line.ProductId && w.CustomerId == line.Order.CustomerId && w.NotifiedAt == null, ct))
         {
             db.Waitlist.Add(new WaitlistEntry { ProductId = line.ProductId, CustomerId = line.Order.CustomerId, CreatedAt = now });
         }
         await db.SaveChangesAsync(ct);
         var reference = $"cancellation of {line.Order.Number}";
-        var allocations = await queue.AllocateFreeStockAsync(db, line.ProductId, reference, userName, ct);
-        await queue.RecomputeEtasAsync(db, line.ProductId, reference, userName, ct);
+        var allocations = await queue.AllocateFreeStockAsync(db, line.ProductId, reference, actor, ct);
+        await queue.RecomputeEtasAsync(db, line.ProductId, reference, actor, ct);
         await tx.CommitAsync(ct);
         return ActionResult.Ok(allocations.Count == 0
             ? $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}."
@@ -110,8 +123,12 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
     /// Switches an order between shipping complete and shipping what is available. Switching to "what's available"
     /// lets its held lines take free stock at once; switching to "complete" keeps what is set aside until the rest comes.
     /// </summary>
-    public async Task<ActionResult> SetShipPolicyAsync(int orderId, int expectedVersion, ShipPolicy policy, string? userName, CancellationToken ct = default)
+    public async Task<ActionResult> SetShipPolicyAsync(int orderId, int expectedVersion, ShipPolicy policy, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.SwitchShipPolicy) is { } refused)
+        {
+            return ActionResult.Fail(refused);
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         var order = await db.Orders.Include(o => o.Customer).Include(o => o.Lines).SingleOrDefaultAsync(o => o.Id == orderId, ct);
@@ -131,15 +148,15 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         order.ShipPolicy = policy;
         order.Version++;
         var text = policy == ShipPolicy.ShipComplete ? "everything together, when the last item arrives" : "each item as soon as it is in stock";
-        db.Record(order.Id, OrderEventKind.ShipPolicyChanged, $"Now ships {text}.", userName, now);
-        db.Tell(order, MessageTemplates.ShippingChanged(order.Number, text), now);
+        db.Record(order.Id, OrderEventKind.ShipPolicyChanged, $"Now ships {text}.", actor, now);
+        db.Tell(order, MessageTemplates.ShippingChanged(order.Number, text), actor, now);
         await db.SaveChangesAsync(ct);
         if (policy == ShipPolicy.ShipAvailable)
         {
             foreach (var productId in order.Lines.Where(l => l.QtyUnfilled > 0).Select(l => l.ProductId).Distinct())
             {
-                await queue.AllocateFreeStockAsync(db, productId, $"{order.Number} ships what's available", userName, ct);
-                await queue.RecomputeEtasAsync(db, productId, $"{order.Number} ships what's available", userName, ct);
+                await queue.AllocateFreeStockAsync(db, productId, $"{order.Number} ships what's available", actor, ct);
+                await queue.RecomputeEtasAsync(db, productId, $"{order.Number} ships what's available", actor, ct);
             }
         }
         await tx.CommitAsync(ct);
@@ -147,8 +164,12 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
     }
 
     /// <summary>Gives the customer something for the wait (a percent or amount off, or free shipping) with a reason.</summary>
-    public async Task<ActionResult> AddConsolationAsync(int orderId, ConsolationKind kind, int? percent, long? amountCents, string reason, string? userName, CancellationToken ct = default)
+    public async Task<ActionResult> AddConsolationAsync(int orderId, ConsolationKind kind, int? percent, long? amountCents, string reason, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.AddConsolation) is { } refused)
+        {
+            return ActionResult.Fail(refused);
+        }
         if (string.IsNullOrWhiteSpace(reason))
         {
             return ActionResult.Fail("Give a reason: it is shown on the order and in the customer's message.");
@@ -173,13 +194,21 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         db.Consolations.Add(new OrderConsolation
         {
             OrderId = order.Id, Kind = kind, Percent = kind == ConsolationKind.PercentDiscount ? percent : null,
-            AmountCents = kind == ConsolationKind.AmountDiscount ? amountCents : null, Reason = reason.Trim(), CreatedBy = userName, CreatedAt = now,
+            AmountCents = kind == ConsolationKind.AmountDiscount ? amountCents : null, Reason = reason.Trim(), CreatedBy = actor.DisplayName, CreatedAt = now,
         });
-        db.Record(order.Id, OrderEventKind.Consolation, $"{what} ({reason.Trim()}).", userName, now);
-        db.Tell(order, MessageTemplates.Consolation(order.Number, what), now);
+        db.Record(order.Id, OrderEventKind.Consolation, $"{what} ({reason.Trim()}).", actor, now);
+        db.Tell(order, MessageTemplates.Consolation(order.Number, what), actor, now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return ActionResult.Ok($"{what} added to {order.Number}.");
+    }
+
+    /// <summary>The line is on the customer's own order, and a delay message about it offered cancellation.</summary>
+    private async Task<bool> OffersCancellationAsync(Actor customer, int lineId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.OrderLines.AnyAsync(l => l.Id == lineId && l.Order.Number == customer.OrderNumber
+            && db.Outbox.Any(m => m.OrderLineId == l.Id && m.Kind == MessageKind.Delay), ct);
     }
 
     /// <summary>

@@ -35,8 +35,12 @@ public sealed class CustomerMessageService(IDbContextFactory<AppDbContext> dbFac
     }
 
     /// <summary>Queues the update to the order's customer and notes it in the order's history, in one transaction.</summary>
-    public async Task<ActionResult> SendUpdateAsync(int orderId, string? subject, string? body, string? userName, CancellationToken ct = default)
+    public async Task<ActionResult> SendUpdateAsync(int orderId, string? subject, string? body, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.SendCustomerUpdate) is { } refused)
+        {
+            return ActionResult.Fail(refused);
+        }
         if (Validate(subject, body) is { Count: > 0 } errors)
         {
             return ActionResult.Fail(string.Join(" ", errors.Values));
@@ -49,8 +53,8 @@ public sealed class CustomerMessageService(IDbContextFactory<AppDbContext> dbFac
             return ActionResult.Fail("That order no longer exists.");
         }
         var now = time.GetUtcNow().UtcDateTime;
-        db.Tell(order, new MessageContent(MessageKind.Update, subject!.Trim(), body!.Trim()), now);
-        db.Record(order.Id, OrderEventKind.MessageQueued, $"Update written to the customer: “{subject.Trim()}”.", userName, now);
+        db.Tell(order, new MessageContent(MessageKind.Update, subject!.Trim(), body!.Trim()), actor, now);
+        db.Record(order.Id, OrderEventKind.MessageQueued, $"Update written to the customer: “{subject.Trim()}”.", actor, now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return ActionResult.Ok($"Update to {order.Customer.Email} queued.");

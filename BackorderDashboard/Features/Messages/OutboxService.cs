@@ -69,8 +69,12 @@ public sealed class OutboxService(
     }
 
     /// <summary>Puts a failed (or waiting) message back in line to go on the dispatcher's next pass, with a fresh set of tries.</summary>
-    public async Task<ActionResult> RetryAsync(long id, CancellationToken ct = default)
+    public async Task<ActionResult> RetryAsync(long id, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.RetryMessage) is { } refused)
+        {
+            return ActionResult.Fail(refused);
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var changed = await db.Outbox.Where(m => m.Id == id && (m.State == MessageState.Failed || m.State == MessageState.Pending))
             .ExecuteUpdateAsync(s => s

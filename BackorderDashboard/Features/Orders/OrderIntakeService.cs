@@ -49,8 +49,12 @@ public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory
     /// <summary>How long a card authorization holds; a line due later must be re-authorized before it ships.</summary>
     public static readonly TimeSpan AuthorizationValidity = TimeSpan.FromDays(7);
 
-    public async Task<IntakeResult> PlaceAsync(NewOrderInput input, string? userName, CancellationToken ct = default)
+    public async Task<IntakeResult> PlaceAsync(NewOrderInput input, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.PlaceOrder) is { } refused)
+        {
+            return new IntakeResult(null, [refused], []);
+        }
         var errors = InputValidation.Errors(input).Values.ToList();
         var requested = input.Lines
             .Where(l => !string.IsNullOrWhiteSpace(l.Sku))
@@ -130,7 +134,7 @@ public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory
                 product.Allocated += take;
                 db.StockLedger.Add(new StockLedgerEntry
                 {
-                    Product = product, AllocatedDelta = take, Reason = StockReason.Allocation, Reference = order.Number, UserName = userName, At = now,
+                    Product = product, AllocatedDelta = take, Reason = StockReason.Allocation, Reference = order.Number, UserName = actor.DisplayName, Channel = actor.Channel, At = now,
                 });
             }
             product.Version++;
@@ -141,22 +145,22 @@ public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory
         // A VIP line placed ahead of others (by setting) moves their dates too, and they hear of it if they become late.
         foreach (var productId in order.Lines.Where(l => l.QtyBackorderedAtPlacement > 0).Select(l => l.ProductId).Distinct())
         {
-            await queue.RecomputeEtasAsync(db, productId, $"new order {order.Number}", userName, ct);
+            await queue.RecomputeEtasAsync(db, productId, $"new order {order.Number}", actor, ct);
         }
         var placed = order.Lines
             .Select(l => new PlacedLine(l.Product.Sku, l.Product.Name, l.Qty, l.QtyAllocated, l.QtyBackorderedAtPlacement, l.CurrentEta))
             .ToList();
 
         db.Record(order.Id, OrderEventKind.Placed,
-            $"Order placed by {input.Channel.ToString().ToLowerInvariant()}: {placed.Count} line(s), ship policy {Describe(input.ShipPolicy)}.", userName, now);
+            $"Order placed by {input.Channel.ToString().ToLowerInvariant()}: {placed.Count} line(s), ship policy {Describe(input.ShipPolicy)}.", actor, now);
         foreach (var line in order.Lines.Where(l => l.QtyBackorderedAtPlacement > 0))
         {
             db.Record(order.Id, OrderEventKind.Backordered,
-                $"{line.QtyBackorderedAtPlacement} × {line.Product.Name} backordered, promised to ship {ShortDate(line.PromisedShipDate)}.", userName, now, line.Id);
+                $"{line.QtyBackorderedAtPlacement} × {line.Product.Name} backordered, promised to ship {ShortDate(line.PromisedShipDate)}.", actor, now, line.Id);
         }
         if (placed.Any(p => p.Backordered > 0))
         {
-            db.Tell(order, MessageTemplates.Confirmation(order.Number, placed.Select(p => (p.Name, p.Qty, p.FromStock, p.Backordered, p.Eta))), now);
+            db.Tell(order, MessageTemplates.Confirmation(order.Number, placed.Select(p => (p.Name, p.Qty, p.FromStock, p.Backordered, p.Eta))), actor, now);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -290,8 +290,12 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
     /// Saves a product's backorder settings. Only the product row changes: orders already taken keep their lines,
     /// allocations and promised dates, whatever the new policy says.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> UpdatePolicyAsync(string sku, ProductPolicyInput input, CancellationToken ct = default)
+    public async Task<IReadOnlyDictionary<string, string>> UpdatePolicyAsync(string sku, ProductPolicyInput input, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.EditProductPolicy) is { } refused)
+        {
+            return new Dictionary<string, string> { [""] = refused };
+        }
         var errors = InputValidation.Errors(input);
         if (errors.Count > 0)
         {

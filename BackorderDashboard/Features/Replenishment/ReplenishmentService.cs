@@ -137,8 +137,12 @@ public sealed class ReplenishmentService(
 
     /// <summary>One draft purchase order per supplier for the chosen products and quantities, expected after each supplier's lead time.</summary>
     public async Task<(IReadOnlyList<(int Id, string Supplier)> Drafts, IReadOnlyList<string> Errors)> CreateDraftsAsync(
-        IReadOnlyList<(ReplenishmentRow Row, int Qty)> chosen, string? userName, CancellationToken ct = default)
+        IReadOnlyList<(ReplenishmentRow Row, int Qty)> chosen, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.CreateReplenishmentDrafts) is { } refused)
+        {
+            return ([], [refused]);
+        }
         if (chosen.Count == 0)
         {
             return ([], ["Choose at least one product."]);
@@ -156,7 +160,7 @@ public sealed class ReplenishmentService(
             var expected = today.AddDays((int)Math.Ceiling(group.Max(c => c.Row.LeadTimeDays)));
             var (id, problems) = await purchaseOrders.CreateAsync(group.Key.SupplierId, expected,
                 group.Select(c => new PoLineInput(c.Row.Sku, c.Qty)).ToList(), place: false,
-                $"Suggested by replenishment on {today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}: review and place.", userName, ct);
+                $"Suggested by replenishment on {today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}: review and place.", actor, ct);
             if (id is { } created)
             {
                 drafts.Add((created, group.Key.Supplier));

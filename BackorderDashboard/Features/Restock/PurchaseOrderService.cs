@@ -119,8 +119,12 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
 
     /// <summary>A draft (or, with <paramref name="place"/>, an order placed at once) for one supplier.</summary>
     public async Task<(int? Id, IReadOnlyList<string> Errors)> CreateAsync(int supplierId, DateOnly expected, IReadOnlyList<PoLineInput> lines,
-        bool place, string? notes, string? userName, CancellationToken ct = default)
+        bool place, string? notes, Actor actor, CancellationToken ct = default)
     {
+        if ((Access.Refusal(actor, Operation.CreatePurchaseOrder) ?? (place ? Access.Refusal(actor, Operation.PlacePurchaseOrder) : null)) is { } refused)
+        {
+            return (null, [refused]);
+        }
         var errors = new List<string>();
         var today = (await settings.GetClockAsync(ct)).Today;
         if (expected < today)
@@ -160,7 +164,7 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
         await db.SaveChangesAsync(ct);
         if (place)
         {
-            await PlaceAsync(db, po, userName, now, ct);
+            await PlaceAsync(db, po, actor, now, ct);
         }
         await tx.CommitAsync(ct);
         if (place)
@@ -171,20 +175,20 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
     }
 
     /// <summary>Sends a draft to the supplier: its units count as inbound from now, so waiting customers' dates improve.</summary>
-    public async Task<PoImpact> PlaceAsync(int id, int expectedVersion, string? userName, CancellationToken ct = default)
+    public async Task<PoImpact> PlaceAsync(int id, int expectedVersion, Actor actor, CancellationToken ct = default)
     {
-        return await ChangeAsync(id, expectedVersion, userName, commit: true, async (db, po, now) =>
+        return await ChangeAsync(Operation.PlacePurchaseOrder, id, expectedVersion, actor, commit: true, async (db, po, now) =>
         {
             if (po.Status != PurchaseOrderStatus.Draft)
             {
                 return $"{po.Number} is already {PurchaseOrderText.Status(po.Status).ToLowerInvariant()}.";
             }
-            await PlaceAsync(db, po, userName, now, ct, recompute: false);
+            await PlaceAsync(db, po, actor, now, ct, recompute: false);
             return null;
         }, po => $"{po.Number} placed with the supplier", ct);
     }
 
-    private async Task PlaceAsync(AppDbContext db, PurchaseOrder po, string? userName, DateTime now, CancellationToken ct, bool recompute = true)
+    private async Task PlaceAsync(AppDbContext db, PurchaseOrder po, Actor actor, DateTime now, CancellationToken ct, bool recompute = true)
     {
         po.Status = PurchaseOrderStatus.Ordered;
         po.OrderedAt = now;
@@ -195,14 +199,14 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
         {
             foreach (var productId in po.Lines.Select(l => l.ProductId).Distinct())
             {
-                await queue.RecomputeEtasAsync(db, productId, $"{po.Number} placed", userName, ct);
+                await queue.RecomputeEtasAsync(db, productId, $"{po.Number} placed", actor, ct);
             }
         }
     }
 
     /// <summary>A new expected date; with <paramref name="commit"/> false, only what it would do.</summary>
-    public Task<PoImpact> ChangeExpectedDateAsync(int id, int expectedVersion, DateOnly date, string? userName, bool commit, CancellationToken ct = default) =>
-        ChangeAsync(id, expectedVersion, userName, commit, async (db, po, _) =>
+    public Task<PoImpact> ChangeExpectedDateAsync(int id, int expectedVersion, DateOnly date, Actor actor, bool commit, CancellationToken ct = default) =>
+        ChangeAsync(Operation.RedatePurchaseOrder, id, expectedVersion, actor, commit, async (db, po, _) =>
         {
             if (!PurchaseOrderText.IsOpen(po.Status) && po.Status != PurchaseOrderStatus.Draft)
             {
@@ -221,8 +225,8 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
         }, po => $"{po.Number} now expected {MerchantClock.ShortDate(po.ExpectedDate)}", ct);
 
     /// <summary>Cancels the order's outstanding units; with <paramref name="commit"/> false, only what it would do.</summary>
-    public Task<PoImpact> CancelAsync(int id, int expectedVersion, string? reason, string? userName, bool commit, CancellationToken ct = default) =>
-        ChangeAsync(id, expectedVersion, userName, commit, (db, po, _) =>
+    public Task<PoImpact> CancelAsync(int id, int expectedVersion, string? reason, Actor actor, bool commit, CancellationToken ct = default) =>
+        ChangeAsync(Operation.CancelPurchaseOrder, id, expectedVersion, actor, commit, (db, po, _) =>
         {
             if (po.Status is PurchaseOrderStatus.Received or PurchaseOrderStatus.Cancelled)
             {
@@ -241,9 +245,13 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
     /// Applies a change to a purchase order, walks the queues of its products again (delay messages for lines that
     /// become late) and reports who moves; commits, or rolls everything back for a preview.
     /// </summary>
-    private async Task<PoImpact> ChangeAsync(int id, int expectedVersion, string? userName, bool commit,
+    private async Task<PoImpact> ChangeAsync(Operation operation, int id, int expectedVersion, Actor actor, bool commit,
         Func<AppDbContext, PurchaseOrder, DateTime, Task<string?>> change, Func<PurchaseOrder, string> done, CancellationToken ct)
     {
+        if (Access.Refusal(actor, operation) is { } refused)
+        {
+            return PoImpact.Fail(refused);
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         var po = await db.PurchaseOrders.Include(p => p.Lines).SingleOrDefaultAsync(p => p.Id == id, ct);
@@ -267,7 +275,7 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
         foreach (var productId in po.Lines.Select(l => l.ProductId).Distinct())
         {
             var sku = await db.Products.Where(p => p.Id == productId).Select(p => p.Sku).SingleAsync(ct);
-            changes.AddRange((await queue.RecomputeEtasAsync(db, productId, cause, userName, ct)).Select(c => (sku, c)));
+            changes.AddRange((await queue.RecomputeEtasAsync(db, productId, cause, actor, ct)).Select(c => (sku, c)));
         }
         var lineIds = changes.Select(c => c.Change.OrderLineId).ToList();
         var customers = await db.OrderLines.AsNoTracking().Where(l => lineIds.Contains(l.Id))

@@ -62,14 +62,18 @@ public sealed class ReceivingService(
         return product is null ? null : (product.Sku, product.Name);
     }
 
-    public Task<ReceiptOutcome> PreviewAsync(ReceiptInput input, string? userName, CancellationToken ct = default) =>
-        RunAsync(input, userName, commit: false, ct);
+    public Task<ReceiptOutcome> PreviewAsync(ReceiptInput input, Actor actor, CancellationToken ct = default) =>
+        RunAsync(input, actor, commit: false, ct);
 
-    public Task<ReceiptOutcome> CommitAsync(ReceiptInput input, string? userName, CancellationToken ct = default) =>
-        RunAsync(input, userName, commit: true, ct);
+    public Task<ReceiptOutcome> CommitAsync(ReceiptInput input, Actor actor, CancellationToken ct = default) =>
+        RunAsync(input, actor, commit: true, ct);
 
-    private async Task<ReceiptOutcome> RunAsync(ReceiptInput input, string? userName, bool commit, CancellationToken ct)
+    private async Task<ReceiptOutcome> RunAsync(ReceiptInput input, Actor actor, bool commit, CancellationToken ct)
     {
+        if (Access.Refusal(actor, Operation.Receive) is { } refused)
+        {
+            return ReceiptOutcome.Fail(refused);
+        }
         var key = input.IdempotencyKey?.Trim() ?? "";
         if (commit && key.Length is 0 or > 64)
         {
@@ -135,7 +139,7 @@ public sealed class ReceivingService(
 
         var now = time.GetUtcNow().UtcDateTime;
         var reference = po?.Number ?? "Ad-hoc receipt";
-        var receipt = new Receipt { IdempotencyKey = commit ? key : $"preview-{Guid.NewGuid():N}", PurchaseOrder = po, ReceivedAt = now, ReceivedBy = userName, ResultJson = "" };
+        var receipt = new Receipt { IdempotencyKey = commit ? key : $"preview-{Guid.NewGuid():N}", PurchaseOrder = po, ReceivedAt = now, ReceivedBy = actor.DisplayName, ResultJson = "" };
         foreach (var (sku, qty) in wanted)
         {
             var product = bySku[sku];
@@ -154,11 +158,11 @@ public sealed class ReceivingService(
                 }
                 poLines[i].QtyReceived += take;
                 rest -= take;
-                AddLedger(db, receipt, product, take, poLines[i], reference, userName, now);
+                AddLedger(db, receipt, product, take, poLines[i], reference, actor, now);
             }
             if (rest > 0)
             {
-                AddLedger(db, receipt, product, rest, null, reference, userName, now);
+                AddLedger(db, receipt, product, rest, null, reference, actor, now);
             }
         }
         if (po is not null)
@@ -177,13 +181,13 @@ public sealed class ReceivingService(
         foreach (var (sku, qty) in wanted)
         {
             var product = bySku[sku];
-            var allocations = await queue.AllocateFreeStockAsync(db, product.Id, $"receipt {reference}", userName, ct);
-            var changes = await queue.RecomputeEtasAsync(db, product.Id, $"receipt {reference}", userName, ct);
-            var waitlist = await NotifyWaitlistAsync(db, product.Id, now, ct);
+            var allocations = await queue.AllocateFreeStockAsync(db, product.Id, $"receipt {reference}", actor, ct);
+            var changes = await queue.RecomputeEtasAsync(db, product.Id, $"receipt {reference}", actor, ct);
+            var waitlist = await NotifyWaitlistAsync(db, product.Id, actor, now, ct);
             results.Add((product, qty, allocations, changes, waitlist));
         }
 
-        var outcome = await DescribeAsync(db, results, reference, now, userName, commit, ct);
+        var outcome = await DescribeAsync(db, results, reference, now, actor, commit, ct);
         receipt.ResultJson = JsonSerializer.Serialize(outcome, Json);
         await db.SaveChangesAsync(ct);
         if (!commit)
@@ -200,18 +204,18 @@ public sealed class ReceivingService(
         return outcome;
     }
 
-    private static void AddLedger(AppDbContext db, Receipt receipt, Product product, int qty, PurchaseOrderLine? poLine, string reference, string? userName, DateTime now)
+    private static void AddLedger(AppDbContext db, Receipt receipt, Product product, int qty, PurchaseOrderLine? poLine, string reference, Actor actor, DateTime now)
     {
         receipt.Lines.Add(new ReceiptLine { ProductId = product.Id, PurchaseOrderLine = poLine, Qty = qty });
         db.StockLedger.Add(new StockLedgerEntry
         {
             ProductId = product.Id, OnHandDelta = qty, Reason = StockReason.Receipt, Reference = reference,
-            PurchaseOrderLineId = poLine?.Id, UserName = userName, At = now,
+            PurchaseOrderLineId = poLine?.Id, UserName = actor.DisplayName, Channel = actor.Channel, At = now,
         });
     }
 
     /// <summary>Stock left free after the queue took its share: everyone waiting on the product's waitlist hears of it.</summary>
-    private static async Task<int> NotifyWaitlistAsync(AppDbContext db, int productId, DateTime now, CancellationToken ct)
+    private static async Task<int> NotifyWaitlistAsync(AppDbContext db, int productId, Actor actor, DateTime now, CancellationToken ct)
     {
         var product = await db.Products.SingleAsync(p => p.Id == productId, ct);
         if (product.OnHand - product.Allocated <= 0)
@@ -222,14 +226,14 @@ public sealed class ReceivingService(
         foreach (var entry in entries)
         {
             entry.NotifiedAt = now;
-            db.Tell(entry.Customer, null, MessageTemplates.BackInStock(product.Name, product.Sku), now);
+            db.Tell(entry.Customer, null, MessageTemplates.BackInStock(product.Name, product.Sku), actor, now);
         }
         return entries.Count;
     }
 
     private static async Task<ReceiptOutcome> DescribeAsync(AppDbContext db,
         List<(Product Product, int Received, IReadOnlyList<Allocation> Allocations, IReadOnlyList<EtaChange> Changes, int Waitlist)> results,
-        string reference, DateTime now, string? userName, bool commit, CancellationToken ct)
+        string reference, DateTime now, Actor actor, bool commit, CancellationToken ct)
     {
         var lineIds = results.SelectMany(r => r.Allocations).Select(a => a.LineId).Distinct().ToList();
         var lines = await db.OrderLines.AsNoTracking().Where(l => lineIds.Contains(l.Id))
@@ -255,7 +259,7 @@ public sealed class ReceivingService(
                 changes.Count, changes.Count(c => c.BecameLate), waitlist));
         }
         var ordersReady = lines.Values.Where(l => l.ShipPolicy == ShipPolicy.ShipAvailable || !l.OrderWaiting).Select(l => l.OrderId).Distinct().Count();
-        return new ReceiptOutcome(true, commit, false, [], products, ordersReady, reference, now, userName);
+        return new ReceiptOutcome(true, commit, false, [], products, ordersReady, reference, now, actor.DisplayName);
     }
 
     private static ReceiptOutcome Stored(Receipt receipt) =>

@@ -79,8 +79,12 @@ public sealed class SupplierService(IDbContextFactory<AppDbContext> dbFactory, S
     }
 
     /// <summary>Creates a supplier (no id) or saves one; returns the errors, none when saved.</summary>
-    public async Task<IReadOnlyList<string>> SaveAsync(int? id, SupplierInput input, CancellationToken ct = default)
+    public async Task<IReadOnlyList<string>> SaveAsync(int? id, SupplierInput input, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.EditSupplier) is { } refused)
+        {
+            return [refused];
+        }
         var errors = InputValidation.Errors(input);
         if (errors.Count > 0)
         {

@@ -39,8 +39,12 @@ public sealed class ShippingService(IDbContextFactory<AppDbContext> dbFactory, T
     /// ledger and the order's history record it, payment is captured on the first shipment and the customer is told.
     /// </summary>
     public async Task<ActionResult> ShipAsync(int orderId, int expectedVersion, IReadOnlyDictionary<int, int>? quantities,
-        string? carrier, string? trackingNumber, string? userName, CancellationToken ct = default)
+        string? carrier, string? trackingNumber, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.Ship) is { } refused)
+        {
+            return ActionResult.Fail(refused);
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         var order = (await db.OrdersWithLinesAsync([orderId], ct)).SingleOrDefault();
@@ -68,7 +72,7 @@ public sealed class ShippingService(IDbContextFactory<AppDbContext> dbFactory, T
             return ActionResult.Fail($"{order.Number} ships complete and is still waiting for stock.");
         }
         var now = time.GetUtcNow().UtcDateTime;
-        var shipment = new Shipment { OrderId = order.Id, ShippedAt = now, Carrier = carrier?.Trim(), TrackingNumber = trackingNumber?.Trim(), ShippedBy = userName };
+        var shipment = new Shipment { OrderId = order.Id, ShippedAt = now, Carrier = carrier?.Trim(), TrackingNumber = trackingNumber?.Trim(), ShippedBy = actor.DisplayName };
         foreach (var (line, qty) in toShip)
         {
             line.QtyAllocated -= qty;
@@ -81,7 +85,7 @@ public sealed class ShippingService(IDbContextFactory<AppDbContext> dbFactory, T
             db.StockLedger.Add(new StockLedgerEntry
             {
                 ProductId = line.ProductId, OnHandDelta = -qty, AllocatedDelta = -qty, Reason = StockReason.Shipment,
-                Reference = order.Number, OrderLineId = line.Id, UserName = userName, At = now,
+                Reference = order.Number, OrderLineId = line.Id, UserName = actor.DisplayName, Channel = actor.Channel, At = now,
             });
         }
         db.Shipments.Add(shipment);
@@ -89,8 +93,8 @@ public sealed class ShippingService(IDbContextFactory<AppDbContext> dbFactory, T
         order.Version++;
         var items = string.Join(", ", toShip.Select(x => $"{x.Qty} × {x.Line.Product.Name}"));
         db.Record(order.Id, OrderEventKind.Shipped,
-            $"Shipped {items}{(string.IsNullOrWhiteSpace(trackingNumber) ? "" : $" ({carrier} {trackingNumber})")}.", userName, now);
-        db.Tell(order, MessageTemplates.Shipped(order.Number, toShip.Select(x => (x.Line.Product.Name, x.Qty)).ToList(), carrier, trackingNumber), now);
+            $"Shipped {items}{(string.IsNullOrWhiteSpace(trackingNumber) ? "" : $" ({carrier} {trackingNumber})")}.", actor, now);
+        db.Tell(order, MessageTemplates.Shipped(order.Number, toShip.Select(x => (x.Line.Product.Name, x.Qty)).ToList(), carrier, trackingNumber), actor, now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return ActionResult.Ok($"{order.Number} shipped: {items}.");

@@ -29,7 +29,7 @@ public sealed record TrackedOrder(string Number, string FirstName, DateTime Plac
 /// </summary>
 public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, OrderService orders, BackorderService backorders)
 {
-    public const string CustomerActor = "customer (tracking page)";
+    public const string CustomerActor = Actor.CustomerDisplayName;
 
     public async Task<TrackedOrder?> GetAsync(string? token, CancellationToken ct = default)
     {
@@ -55,18 +55,25 @@ public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, O
         return new TrackedOrder(order.Number, first, order.PlacedAt, lines, order.Parcels);
     }
 
-    /// <summary>Cancels what has not shipped of a delayed line, when the token is the order's and the delay message offered it.</summary>
-    public async Task<ActionResult> CancelDelayedLineAsync(string? token, int lineId, CancellationToken ct = default)
+    /// <summary>
+    /// Cancels what has not shipped of a delayed line, when the token is the order's, the actor is that order's
+    /// customer (<see cref="Actor.Customer"/>) and the delay message offered it.
+    /// </summary>
+    public async Task<ActionResult> CancelDelayedLineAsync(string? token, int lineId, Actor actor, CancellationToken ct = default)
     {
+        if (Access.Refusal(actor, Operation.CancelDelayedLine) is { } refused)
+        {
+            return ActionResult.Fail(refused);
+        }
         var order = await GetAsync(token, ct);
         var line = order?.Lines.SingleOrDefault(l => l.LineId == lineId);
-        if (line is null || !line.CanCancel)
+        if (line is null || !line.CanCancel || !Access.ActsFor(actor, order!.Number))
         {
             return ActionResult.Fail("This item can't be cancelled here any more. Reply to our e-mail and we'll help.");
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var version = await db.OrderLines.Where(l => l.Id == lineId).Select(l => l.Version).SingleAsync(ct);
-        var result = await backorders.CancelAsync(lineId, version, "you cancelled it on your tracking page after the delay", joinWaitlist: false, CustomerActor, ct);
+        var result = await backorders.CancelAsync(lineId, version, "you cancelled it on your tracking page after the delay", joinWaitlist: false, actor, ct);
         return result.Succeeded
             ? ActionResult.Ok($"{line.Product} is cancelled. You will not be charged for it; we've sent you a confirmation.")
             : ActionResult.Fail("This item changed a moment ago; please look again.");
