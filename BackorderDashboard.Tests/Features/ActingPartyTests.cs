@@ -14,7 +14,6 @@ using BackorderDashboard.Tests.TestSupport;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace BackorderDashboard.Tests.Features;
 
@@ -28,7 +27,7 @@ public class ActingPartyTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 17, 0, 0, TimeSpan.Zero);
     private SqliteTestDatabase _db = null!;
-    private ServiceProvider _identity = null!;
+    private TestServices _app = null!;
     private Services _services = null!;
 
     /// <summary>The services under test and the ids of the store's rows.</summary>
@@ -354,37 +353,15 @@ public class ActingPartyTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        var time = new FixedTimeProvider(Now);
-        var settings = new SettingsService(_db, time);
-        var leadTimes = new SupplierLeadTimes(_db, time);
-        var availability = new AvailabilityService(settings, leadTimes);
-        var queue = new QueueMaintenance(availability, time);
-        var notifier = new StockNotifier();
-        var backorders = new BackorderService(_db, queue, settings, time);
-        var purchaseOrders = new PurchaseOrderService(_db, queue, settings, notifier, time);
-
-        var identity = new ServiceCollection();
-        identity.AddLogging();
-        identity.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(_db.ConnectionString));
-        identity.AddIdentityCore<ApplicationUser>(o =>
-            {
-                o.Stores.SchemaVersion = AppDbContext.IdentitySchema;
-                o.Password.RequiredLength = 12;
-                o.Password.RequireDigit = o.Password.RequireLowercase = o.Password.RequireUppercase = o.Password.RequireNonAlphanumeric = false;
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<AppDbContext>();
-        identity.AddScoped<UserAdminService>();
-        _identity = identity.BuildServiceProvider();
+        _app = TestServices.Create(_db, new FixedTimeProvider(Now));
         string patId;
-        await using (var scope = _identity.CreateAsyncScope())
         {
-            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            var roles = _app.Get<RoleManager<IdentityRole>>();
             foreach (var role in Roles.All)
             {
                 await roles.CreateAsync(new IdentityRole(role));
             }
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var users = _app.Get<UserManager<ApplicationUser>>();
             var pat = new ApplicationUser { UserName = "pat@example.com", Email = "pat@example.com", EmailConfirmed = true, LockoutEnabled = true };
             Assert.True((await users.CreateAsync(pat, "long enough passphrase")).Succeeded);
             await users.AddToRoleAsync(pat, Roles.Manager);
@@ -426,19 +403,17 @@ public class ActingPartyTests : IAsyncLifetime
         failed.Attempts = 5;
         await db.SaveChangesAsync();
 
-        var outbox = new OutboxService(_db, Options.Create(new MessagingOptions { PublicBaseUrl = "https://shop.example.com" }),
-            Options.Create(new SmtpOptions()), time);
         _services = new Services(
-            backorders, new CustomerMessageService(_db, time), new OrderIntakeService(_db, availability, queue, time), new ShippingService(_db, time),
-            new ReceivingService(_db, queue, leadTimes, notifier, time), purchaseOrders, new SupplierService(_db, leadTimes, settings),
-            new ProductService(_db, availability), settings, _identity.GetRequiredService<UserAdminService>(), outbox,
-            new ReplenishmentService(_db, settings, leadTimes, purchaseOrders), new TrackingService(_db, new OrderService(_db), backorders),
+            _app.Get<BackorderService>(), _app.Get<CustomerMessageService>(), _app.Get<OrderIntakeService>(), _app.Get<ShippingService>(),
+            _app.Get<ReceivingService>(), _app.Get<PurchaseOrderService>(), _app.Get<SupplierService>(), _app.Get<ProductService>(),
+            _app.Get<SettingsService>(), _app.Get<UserAdminService>(), _app.Get<OutboxService>(), _app.Get<ReplenishmentService>(),
+            _app.Get<TrackingService>(),
             _db, supplier.Id, ann.Id, ann.Lines[0].Id, ann.TrackingToken, ben.Id, po1.Id, po2.Id, failed.Id, patId);
     }
 
     public async Task DisposeAsync()
     {
-        await _identity.DisposeAsync();
+        await _app.DisposeAsync();
         await _db.DisposeAsync();
     }
 }
