@@ -134,6 +134,10 @@ public class AccessTests
         Assert.False(Access.Allows(key, Operation.Receive));
         Assert.False(Access.Allows(key, Operation.SaveSettings));
         Assert.False(Access.Allows(Actor.ApiKey("read-only", []), Operation.PlaceOrder));
+        var warehouse = Actor.ApiKey("warehouse", [Access.Scopes.InventoryWrite]);
+        Assert.True(Access.Allows(warehouse, Operation.Receive));
+        Assert.False(Access.Allows(warehouse, Operation.PlaceOrder));
+        Assert.False(Access.Allows(warehouse, Operation.Ship));
     }
 
     [Fact]

@@ -107,13 +107,15 @@ public sealed record Permission(Operation Operation, string Doing, string? PageP
 /// </summary>
 public static class Access
 {
-    /// <summary>API key scopes.</summary>
+    /// <summary>API key scopes, as storefronts and scripts name them.</summary>
     public static class Scopes
     {
+        public const string AvailabilityRead = "availability:read";
+        public const string OrdersRead = "orders:read";
         public const string OrdersWrite = "orders:write";
-        public const string StockWrite = "stock:write";
-        public const string PurchasingWrite = "purchasing:write";
-        public const string CatalogWrite = "catalog:write";
+        public const string InventoryWrite = "inventory:write";
+
+        public static readonly IReadOnlyList<string> All = [AvailabilityRead, OrdersRead, OrdersWrite, InventoryWrite];
     }
 
     private static readonly string[] Operations = [Roles.Admin, Roles.Merchant];
@@ -130,15 +132,15 @@ public static class Access
         new(Operation.AddConsolation, "offer consolations", Policies.OrderDesk, OrderDesk, []),
         new(Operation.SendCustomerUpdate, "send customer updates", Policies.OrderDesk, OrderDesk, []),
         new(Operation.PlaceOrder, "place orders", Policies.OrderDesk, OrderDesk, [ActorKind.System, ActorKind.Webhook], Scopes.OrdersWrite),
-        new(Operation.Ship, "ship orders", Policies.Operations, Operations, [ActorKind.System], Scopes.StockWrite),
+        new(Operation.Ship, "ship orders", Policies.Operations, Operations, [ActorKind.System]),
         // Previewing a receipt counts as receiving: it runs the same allocation, only rolled back.
-        new(Operation.Receive, "receive stock", Policies.Operations, Operations, [ActorKind.System], Scopes.StockWrite),
-        new(Operation.CreatePurchaseOrder, "create purchase orders", Policies.Operations, Operations, [ActorKind.System], Scopes.PurchasingWrite),
-        new(Operation.PlacePurchaseOrder, "place purchase orders", Policies.Operations, Operations, [ActorKind.System], Scopes.PurchasingWrite),
-        new(Operation.RedatePurchaseOrder, "change purchase order dates", Policies.Operations, Operations, [ActorKind.System], Scopes.PurchasingWrite),
-        new(Operation.CancelPurchaseOrder, "cancel purchase orders", Policies.Operations, Operations, [ActorKind.System], Scopes.PurchasingWrite),
-        new(Operation.EditSupplier, "edit suppliers", Policies.Operations, Operations, [], Scopes.PurchasingWrite),
-        new(Operation.EditProductPolicy, "change backorder settings", Policies.Operations, Operations, [], Scopes.CatalogWrite),
+        new(Operation.Receive, "receive stock", Policies.Operations, Operations, [ActorKind.System], Scopes.InventoryWrite),
+        new(Operation.CreatePurchaseOrder, "create purchase orders", Policies.Operations, Operations, [ActorKind.System]),
+        new(Operation.PlacePurchaseOrder, "place purchase orders", Policies.Operations, Operations, [ActorKind.System]),
+        new(Operation.RedatePurchaseOrder, "change purchase order dates", Policies.Operations, Operations, [ActorKind.System]),
+        new(Operation.CancelPurchaseOrder, "cancel purchase orders", Policies.Operations, Operations, [ActorKind.System]),
+        new(Operation.EditSupplier, "edit suppliers", Policies.Operations, Operations, []),
+        new(Operation.EditProductPolicy, "change backorder settings", Policies.Operations, Operations, []),
         new(Operation.SaveSettings, "change settings", Policies.Admin, AdminOnly, []),
         new(Operation.CreateUser, "create users", Policies.Admin, AdminOnly, []),
         new(Operation.SetRoles, "change roles", Policies.Admin, AdminOnly, []),
