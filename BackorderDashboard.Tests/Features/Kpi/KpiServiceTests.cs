@@ -125,6 +125,15 @@ public class KpiServiceTests : IAsyncLifetime
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
     [Fact]
+    public async Task Categories_ListEveryCategoryByName_ForTheFilter()
+    {
+        var categories = await _kpi.CategoriesAsync();
+
+        Assert.Equal(["Kitchen", "Tableware"], categories.Select(c => c.Name));
+        Assert.Equal(_kitchen, categories[0].Id);
+    }
+
+    [Fact]
     public async Task PeriodFigures_MatchTheHandCount()
     {
         var report = await _kpi.GetAsync(Week);
