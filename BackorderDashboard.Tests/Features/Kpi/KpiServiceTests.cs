@@ -135,6 +135,15 @@ public class KpiServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Categories_ListEveryCategoryByName_ForTheFilter()
+    {
+        var categories = await _kpi.CategoriesAsync();
+
+        Assert.Equal(["Kitchen", "Tableware"], categories.Select(c => c.Name));
+        Assert.Equal(_kitchen, categories[0].Id);
+    }
+
+    [Fact]
     public async Task PeriodFigures_MatchTheHandCount()
     {
         var report = await _kpi.GetAsync(Week);

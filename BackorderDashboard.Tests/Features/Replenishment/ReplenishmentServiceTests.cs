@@ -29,6 +29,20 @@ public class ReplenishmentServiceTests : IAsyncLifetime
     public void Z_IsTheNormalQuantileOfTheServiceLevel(double level, double z) => Assert.Equal(z, ReplenishmentService.Z(level), 6);
 
     [Fact]
+    public async Task Categories_ListEveryCategoryByName_ForTheFilter()
+    {
+        await using (var db = _db.CreateDbContext())
+        {
+            db.Categories.Add(new Category { Name = "Garden" });
+            await db.SaveChangesAsync();
+        }
+
+        var categories = await _service.CategoriesAsync();
+
+        Assert.Equal(["Garden", "Kitchen"], categories.Select(c => c.Name));
+    }
+
+    [Fact]
     public void Formulas_DemandSafetyStockAndSuggestion()
     {
         var (mean, sd) = ReplenishmentService.Demand(20, 152, 10);

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Products;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Kpi;
@@ -102,6 +103,13 @@ public sealed class KpiCache(TimeProvider time, TimeSpan lifetime)
 public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings, KpiCache cache, KpiRollups rollups)
 {
     public static readonly (string Label, int Min, int? Max)[] AgeBuckets = [("0–7 days", 0, 7), ("8–14 days", 8, 14), ("15–30 days", 15, 30), ("30+ days", 31, null)];
+
+    /// <summary>The categories the report can be narrowed to, by name.</summary>
+    public async Task<IReadOnlyList<NamedItem>> CategoriesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Categories.AsNoTracking().OrderBy(c => c.Name).Select(c => new NamedItem(c.Id, c.Name)).ToListAsync(ct);
+    }
 
     public async Task<KpiReport> GetAsync(KpiQuery query, CancellationToken ct = default)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Products;
 using BackorderDashboard.Features.Restock;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,6 +34,13 @@ public sealed class ReplenishmentService(
     IDbContextFactory<AppDbContext> dbFactory, SettingsService settings, SupplierLeadTimes leadTimes, PurchaseOrderService purchaseOrders)
 {
     public static readonly double[] ServiceLevels = [0.90, 0.95, 0.975, 0.99];
+
+    /// <summary>The categories the suggestions can be narrowed to, by name.</summary>
+    public async Task<IReadOnlyList<NamedItem>> CategoriesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Categories.AsNoTracking().OrderBy(c => c.Name).Select(c => new NamedItem(c.Id, c.Name)).ToListAsync(ct);
+    }
 
     public async Task<IReadOnlyList<ReplenishmentRow>> GetAsync(ReplenishmentQuery query, CancellationToken ct = default)
     {

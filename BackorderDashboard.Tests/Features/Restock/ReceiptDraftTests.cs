@@ -1,0 +1,129 @@
+using BackorderDashboard.Data;
+using BackorderDashboard.Features.Restock;
+
+namespace BackorderDashboard.Tests.Features.Restock;
+
+/// <summary>The receipt being counted on the receiving page: what a scan adds, what it refuses, and what is sent to the service.</summary>
+public class ReceiptDraftTests
+{
+    private static readonly PurchaseOrderDetail Po = new(7, 1, "PO-7", 1, "Northwind", PurchaseOrderStatus.PartiallyReceived, null,
+        new DateOnly(2026, 12, 5), null, null, null, false,
+        [new PurchaseOrderLineView(1, "KET", "Kettle", 10, 4, 0, 3), new PurchaseOrderLineView(2, "MUG", "Mug", 5, 5, 0, 0)]);
+
+    private readonly List<string> _lookedUp = [];
+
+    private Task<(string Sku, string Name)?> Find(string sku)
+    {
+        _lookedUp.Add(sku);
+        return Task.FromResult<(string, string)?>(sku.ToUpperInvariant() is "TEA" or "KET" ? (sku.ToUpperInvariant(), "Teapot") : null);
+    }
+
+    private static ReceiptDraft AgainstPo()
+    {
+        var draft = new ReceiptDraft();
+        draft.Start(Po.Id, Po);
+        return draft;
+    }
+
+    [Fact]
+    public void Start_AgainstAPurchaseOrder_ListsItsLinesWithWhatIsStillToCome()
+    {
+        var draft = AgainstPo();
+
+        Assert.Equal([("KET", 10, 4, 6, 0), ("MUG", 5, 5, 0, 0)],
+            draft.Lines.Select(l => (l.Sku, l.Ordered ?? -1, l.ReceivedBefore ?? -1, l.ToCome ?? -1, l.Qty)));
+        Assert.True(draft.AnythingToCome);
+    }
+
+    [Fact]
+    public async Task Scan_ASkuAlreadyListed_AddsToItsLineInAnyCase_WithoutALookUp()
+    {
+        var draft = AgainstPo();
+
+        var outcome = await draft.ScanAsync(" ket ", 2, Find);
+
+        Assert.Equal(new ScanOutcome(true, null), outcome);
+        Assert.Equal(2, draft.Lines.Single(l => l.Sku == "KET").Qty);
+        Assert.Empty(_lookedUp);
+    }
+
+    [Fact]
+    public async Task Scan_AProductNotOnThePurchaseOrder_IsListedWithAWarning()
+    {
+        var draft = AgainstPo();
+
+        var outcome = await draft.ScanAsync("tea", 1, Find);
+
+        Assert.True(outcome.Added);
+        Assert.Equal("TEA is not on this purchase order; it is listed, but the receipt will be refused unless you remove it.", outcome.Message);
+        Assert.Equal(("TEA", 1, null), (draft.Lines[^1].Sku, draft.Lines[^1].Qty, draft.Lines[^1].ToCome));
+    }
+
+    [Fact]
+    public async Task Scan_AdHoc_AddsTheProductWithoutAWarning()
+    {
+        var draft = new ReceiptDraft();
+
+        var outcome = await draft.ScanAsync("TEA", 3, Find);
+
+        Assert.Equal(new ScanOutcome(true, null), outcome);
+        Assert.Equal(3, draft.Units);
+    }
+
+    [Theory]
+    [InlineData("NOPE", 1, "There is no product with SKU “NOPE”.")]
+    [InlineData("KET", 0, "Scan at least one unit.")]
+    [InlineData("  ", 1, null)]
+    public async Task Scan_Refused_AddsNothing(string sku, int units, string? message)
+    {
+        var draft = AgainstPo();
+
+        var outcome = await draft.ScanAsync(sku, units, Find);
+
+        Assert.Equal(new ScanOutcome(false, message), outcome);
+        Assert.Equal(0, draft.Units);
+    }
+
+    [Fact]
+    public void OverReceipt_IsAskedAboutOnlyAgainstAPurchaseOrder_AndSentWhenAccepted()
+    {
+        var draft = AgainstPo();
+        draft.Lines[0].Qty = 7;
+
+        Assert.True(draft.Lines[0].Over);
+        Assert.True(draft.AsksAboutOver);
+        draft.AllowOver = true;
+        Assert.True(draft.Input().AllowOverReceipt);
+
+        draft.Start(null, null);
+        Assert.False(draft.AllowOver);
+        Assert.False(draft.AsksAboutOver);
+    }
+
+    [Fact]
+    public void FillOutstanding_ThenInput_SendsOnlyLinesWithUnitsUnderTheSameKey()
+    {
+        var draft = AgainstPo();
+
+        draft.FillOutstanding();
+        var first = draft.Input();
+        var again = draft.Input();
+
+        Assert.Equal([("KET", 6)], first.Lines.Select(l => (l.Sku, l.Qty)));
+        Assert.Equal(7, first.PurchaseOrderId);
+        Assert.Equal(first.IdempotencyKey, again.IdempotencyKey);
+    }
+
+    [Fact]
+    public void StartAnother_TakesANewKeyAndEmptiesTheReceipt()
+    {
+        var draft = AgainstPo();
+        var key = draft.Key;
+
+        draft.StartAnother();
+
+        Assert.NotEqual(key, draft.Key);
+        Assert.Empty(draft.Lines);
+        Assert.Null(draft.PurchaseOrderId);
+    }
+}
