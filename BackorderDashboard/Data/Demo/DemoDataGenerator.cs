@@ -410,7 +410,8 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         if (rest > 0)
         {
             line.QueuedAt = placedAt;
-            line.Priority = tier == CustomerTier.Vip && _rng.NextDouble() < 0.3 ? 1 : 0;
+            // About a third of VIP customers' backorders were taken while the store put VIP customers first.
+            line.Priority = QueuePriorities.For(tier, vipFirst: tier == CustomerTier.Vip && _rng.NextDouble() < 0.3);
             product.Queue.Add(line);
             SortQueue(product);
             var eta = EtaOf(product, line, day);
@@ -420,9 +421,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         return line;
     }
 
-    private static void SortQueue(SimProduct product) =>
-        product.Queue.Sort((a, b) => b.Priority != a.Priority ? b.Priority.CompareTo(a.Priority)
-            : a.QueuedAt != b.QueuedAt ? Nullable.Compare(a.QueuedAt, b.QueuedAt) : a.Id.CompareTo(b.Id));
+    private static void SortQueue(SimProduct product) => product.Queue.Sort(QueueOrder.Comparer);
 
     /// <summary>The line's ETA by the app's own rule, from what the merchant knew that day.</summary>
     private DateOnly EtaOf(SimProduct product, OrderLine line, DateOnly day)
