@@ -101,8 +101,6 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         /// <summary>The expected date as the merchant knew it on a given day.</summary>
         public DateOnly ExpectedOn(DateOnly day) =>
             RemainderArrival is { } rest && day >= Arrival ? rest : day >= SlipKnownFrom ? Arrival : OriginalExpected;
-
-        public bool IsOpen => Entity.Status is PurchaseOrderStatus.Ordered or PurchaseOrderStatus.PartiallyReceived;
     }
 
     private sealed record SimOrder(Order Entity, List<OrderLine> Lines);
@@ -454,7 +452,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
     private int HandlingDays(SimProduct product) => product.Entity.HandlingDays ?? _handlingDays;
 
     private List<InboundSupply> InboundAsKnownOn(SimProduct product, DateOnly day) =>
-        _pos.Where(po => po.IsOpen)
+        _pos.Where(po => po.Entity.Status.IsOpen())
             .SelectMany(po => po.Entity.Lines.Where(l => l.ProductId == product.Entity.Id)
                 .Select(l => new InboundSupply(po.ExpectedOn(day), l.QtyOrdered - l.QtyReceived)))
             .ToList();
@@ -469,7 +467,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
     private void ReceiveDeliveries(DateOnly day)
     {
         var at = _clock.StartOfDayUtc(day).AddHours(10);
-        foreach (var po in _pos.Where(po => po.IsOpen).ToList())
+        foreach (var po in _pos.Where(po => po.Entity.Status.IsOpen()).ToList())
         {
             var full = po.Arrival == day;
             var remainder = po.RemainderArrival == day;
@@ -628,7 +626,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
             var lines = new List<PurchaseOrderLine>();
             foreach (var product in _products.Where(p => p.Entity.SupplierId == supplier.Id && !p.Entity.Discontinued))
             {
-                var inbound = _pos.Where(po => po.IsOpen).SelectMany(po => po.Entity.Lines)
+                var inbound = _pos.Where(po => po.Entity.Status.IsOpen()).SelectMany(po => po.Entity.Lines)
                     .Where(l => l.ProductId == product.Entity.Id).Sum(l => l.QtyOrdered - l.QtyReceived);
                 if (product.Entity.PreorderReleaseDate is { } release)
                 {
@@ -701,7 +699,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
     {
         foreach (var po in _pos)
         {
-            if (po.IsOpen)
+            if (po.Entity.Status.IsOpen())
             {
                 var known = po.ExpectedOn(today);
                 po.Entity.ExpectedDate = known;

@@ -153,7 +153,8 @@ public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory)
         var waitingProducts = lines.Where(l => l.Line.QtyUnfilled > 0).Select(l => l.Line.ProductId).Distinct().ToList();
         var inbound = (await db.PurchaseOrderLines.AsNoTracking()
                 .Where(l => waitingProducts.Contains(l.ProductId) && l.QtyOrdered > l.QtyReceived
-                    && (l.PurchaseOrder.Status == PurchaseOrderStatus.Ordered || l.PurchaseOrder.Status == PurchaseOrderStatus.PartiallyReceived))
+                    && l.PurchaseOrder.Status.IsOpen())
+                .WithRules()
                 .OrderBy(l => l.Id)
                 .Select(l => new { l.ProductId, l.PurchaseOrderId, l.PurchaseOrder.Number, l.PurchaseOrder.ExpectedDate, Qty = l.QtyOrdered - l.QtyReceived })
                 .ToListAsync(ct))

@@ -203,8 +203,8 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
 
         var inbound = await db.PurchaseOrderLines.AsNoTracking()
             .Where(l => l.ProductId == stock.ProductId
-                && (l.PurchaseOrder.Status == PurchaseOrderStatus.Ordered || l.PurchaseOrder.Status == PurchaseOrderStatus.PartiallyReceived
-                    || l.PurchaseOrder.Status == PurchaseOrderStatus.Draft))
+                && (l.PurchaseOrder.Status.IsOpen() || l.PurchaseOrder.Status == PurchaseOrderStatus.Draft))
+            .WithRules()
             .OrderBy(l => l.PurchaseOrder.ExpectedDate).ThenBy(l => l.PurchaseOrder.Number)
             .Select(l => new InboundRow(l.PurchaseOrderId, l.PurchaseOrder.Number, l.PurchaseOrder.Supplier.Name, l.PurchaseOrder.Status,
                 l.PurchaseOrder.ExpectedDate, l.QtyOrdered, l.QtyReceived,

@@ -81,10 +81,10 @@ public sealed class ReplenishmentService(
         {
             p.Id, p.Sku, p.Name, p.SupplierId, Supplier = p.Supplier.Name, p.OnHand, p.Allocated, OwnLeadTime = p.LeadTimeDays, Quote = p.Supplier.DefaultLeadTimeDays,
             Inbound = db.PurchaseOrderLines.Where(l => l.ProductId == p.Id && l.QtyOrdered > l.QtyReceived
-                    && (l.PurchaseOrder.Status == PurchaseOrderStatus.Ordered || l.PurchaseOrder.Status == PurchaseOrderStatus.PartiallyReceived))
+                    && l.PurchaseOrder.Status.IsOpen())
                 .Sum(l => l.QtyOrdered - l.QtyReceived),
             Backordered = db.OrderLines.Where(l => l.ProductId == p.Id && l.QtyUnfilled > 0).Sum(l => l.QtyUnfilled),
-        }).ToListAsync(ct);
+        }).WithRules().ToListAsync(ct);
 
         var z = Z(query.ServiceLevel);
         var rows = stock.Select(p =>
