@@ -45,6 +45,24 @@ public static class Sql
     /// <summary>The single row of the command's result (an aggregate without GROUP BY always has one).</summary>
     public static async Task<T> SingleAsync<T>(this DbCommand command, CancellationToken ct) => (await command.ListAsync<T>(ct)).Single();
 
+    /// <summary>
+    /// The single row of the command's result by column name, for a statement whose columns follow a table of the
+    /// product's own (one column per age bucket, say) rather than a record.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, object?>> RowAsync(this DbCommand command, CancellationToken ct)
+    {
+        await using (command)
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                throw new InvalidOperationException("The statement returned no row.");
+            }
+            return Enumerable.Range(0, reader.FieldCount)
+                .ToDictionary(reader.GetName, i => reader.IsDBNull(i) ? null : reader.GetValue(i), StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
     public static async Task<int> ExecuteAsync(this DbCommand command, CancellationToken ct)
     {
         await using (command)

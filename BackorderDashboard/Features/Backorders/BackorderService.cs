@@ -217,17 +217,7 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         {
             lines = lines.Where(l => DateOnly.FromDateTime(l.Order.PaymentAuthorizationExpiresAt) < l.CurrentEta);
         }
-        // Days waiting are calendar days of the store (as shown in the Days column and the KPI page's aging chart).
-        DateTime DaysAgo(int days) => clock.StartOfDayUtc(clock.Today.AddDays(-days));
-        var (day7, day14, day30) = (DaysAgo(7), DaysAgo(14), DaysAgo(30));
-        lines = query.Age switch
-        {
-            AgeBucket.UpTo7Days => lines.Where(l => l.QueuedAt >= day7),
-            AgeBucket.From8To14Days => lines.Where(l => l.QueuedAt < day7 && l.QueuedAt >= day14),
-            AgeBucket.From15To30Days => lines.Where(l => l.QueuedAt < day14 && l.QueuedAt >= day30),
-            AgeBucket.Over30Days => lines.Where(l => l.QueuedAt < day30),
-            _ => lines,
-        };
+        lines = lines.WhereAge(query.Age, clock);
 
         var total = await lines.CountAsync(ct);
         var page = await lines
