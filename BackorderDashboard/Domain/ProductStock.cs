@@ -131,20 +131,11 @@ public static class ProductStock
         row.BackorderCap,
         row.LowStockThreshold,
         row.HandlingDays,
-        LeadTimeOf(row, supplierHistory),
+        LeadTimes.Choose(row.LeadTimeIsProducts ? row.QuotedLeadTimeDays : null, row.QuotedLeadTimeDays, supplierHistory).Range,
         row.PreorderReleaseDate,
         row.Discontinued,
         row.QueuedUnits,
         inbound);
-
-    /// <summary>
-    /// A lead time set on the product is taken as given; otherwise the supplier's receipt history when it has one,
-    /// else the supplier's quote. No quote at all means no estimate can be promised.
-    /// </summary>
-    private static LeadTimeRange? LeadTimeOf(ProductStockRow row, LeadTimeRange? supplierHistory) =>
-        row.QuotedLeadTimeDays <= 0 ? null
-        : row.LeadTimeIsProducts || supplierHistory is null ? LeadTimeRange.FromQuote(row.QuotedLeadTimeDays)
-        : supplierHistory;
 
     /// <summary>Open purchase order quantities still to arrive for the given products (one round trip).</summary>
     public static async Task<ILookup<int, InboundSupply>> InboundAsync(AppDbContext db, IReadOnlyCollection<int> productIds, CancellationToken ct)

@@ -433,7 +433,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
     {
         var p = product.Entity;
         var history = SupplierHistoryOn(p.SupplierId, day);
-        var lead = p.LeadTimeDays is { } own ? LeadTimeRange.FromQuote(own) : history ?? LeadTimeRange.FromQuote(product.Supplier.LeadTimeDays);
+        var lead = LeadTimes.Choose(p.LeadTimeDays, product.Supplier.LeadTimeDays, history).Range;
         return new ProductStockFacts(p.Id, p.OnHand, p.Allocated, p.BackorderPolicy, p.BackorderCap, 0, HandlingDays(product), lead,
             p.PreorderReleaseDate, p.Discontinued, product.QueuedUnits, InboundAsKnownOn(product, day));
     }

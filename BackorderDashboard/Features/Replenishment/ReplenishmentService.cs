@@ -91,8 +91,8 @@ public sealed class ReplenishmentService(
         {
             var (sum, squares) = demand.GetValueOrDefault(p.Id);
             var (mean, sd) = Demand(sum, squares, window);
-            var fromHistory = p.OwnLeadTime is null && history.TryGetValue(p.SupplierId, out _);
-            double lead = p.OwnLeadTime ?? (history.TryGetValue(p.SupplierId, out var h) ? h.TypicalDays : p.Quote);
+            var choice = LeadTimes.Choose(p.OwnLeadTime, p.Quote, history.TryGetValue(p.SupplierId, out var h) ? h : null);
+            var (fromHistory, lead) = (choice.FromHistory, (double)choice.TypicalDays);
             var safety = SafetyStock(z, sd, lead);
             var reorderPoint = mean * lead + safety;
             var available = Math.Max(0, p.OnHand - p.Allocated);
