@@ -496,26 +496,36 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         }
     }
 
-    /// <summary>A restock fills the queue in queue order until the new units run out.</summary>
+    /// <summary>
+    /// A restock fills the queue in queue order until the new units run out, by the app's <see cref="AllocationEngine"/>:
+    /// a ship-complete order is held until all of it can be set aside, and then takes its other products too.
+    /// </summary>
     private void AllocateQueue(SimProduct product, string reference, DateTime at)
     {
-        var filled = new List<(OrderLine Line, int Qty)>();
-        foreach (var line in product.Queue.ToList())
+        if (product.Available <= 0)
         {
-            if (product.Available <= 0)
-            {
-                break;
-            }
-            var qty = Math.Min(Unfilled(line), product.Available);
-            if (qty > 0)
-            {
-                Allocate(product, line, qty, reference, at);
-                filled.Add((line, qty));
-                Record(OrderOf(line), OrderEventKind.Allocated, $"{qty} unit(s) allocated (receipt {reference}).", at, line.Id);
-            }
+            return;
+        }
+        var queue = product.Queue.Where(l => Unfilled(l) > 0)
+            .Select(l => new QueueEntry(l.Id, l.OrderId, Unfilled(l), OrderOf(l).ShipPolicy == ShipPolicy.ShipComplete)).ToList();
+        var siblings = queue.Where(q => q.ShipComplete).Select(q => q.OrderId).Distinct()
+            .SelectMany(id => _openOrders.First(o => o.Entity.Id == id).Lines)
+            .Select(l => new SiblingLine(l.Id, l.OrderId, l.ProductId, Unfilled(l))).ToList();
+        var freeStock = siblings.Select(s => s.ProductId).Where(id => id != product.Entity.Id).Distinct()
+            .ToDictionary(id => id, id => _products[id - 1].Available);
+        var allocations = AllocationEngine.Allocate(product.Entity.Id, product.Available, queue, siblings.ToLookup(s => s.OrderId), freeStock);
+
+        var filled = new List<(OrderLine Line, int Qty)>();
+        foreach (var allocation in allocations)
+        {
+            var line = _data.OrderLines[allocation.LineId - 1];
+            var owner = _products[allocation.ProductId - 1];
+            Allocate(owner, line, allocation.Qty, reference, at);
+            filled.Add((line, allocation.Qty));
+            Record(OrderOf(line), OrderEventKind.Allocated, $"{allocation.Qty} unit(s) allocated (receipt {reference}).", at, line.Id);
             if (Unfilled(line) == 0)
             {
-                product.Queue.Remove(line);
+                owner.Queue.Remove(line);
             }
         }
         // One "being packed" note per order that can now ship, as the app's queue upkeep writes it.
