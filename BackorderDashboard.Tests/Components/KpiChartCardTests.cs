@@ -1,5 +1,6 @@
 using BackorderDashboard.Components.Shared;
 using BackorderDashboard.Features.Kpi;
+using BackorderDashboard.Domain;
 using BackorderDashboard.Tests.TestSupport;
 using Bunit;
 using Microsoft.AspNetCore.Components;
@@ -31,7 +32,7 @@ public class KpiChartCardTests : BunitTestContext
             new KpiPoint(new(2026, 11, 9), new(2026, 11, 15), Rate(3, 12), 0),
             new KpiPoint(new(2026, 11, 16), new(2026, 11, 22), KpiFigures.Empty, 0),
         };
-        var aging = KpiService.AgeBuckets.Select(b => new AgingBucket(b.Label, b.Min, b.Max, 2, 3)).ToList();
+        var aging = QueueAges.All.Select(b => new AgingBucket(b.Label, b.MinDays, b.MaxDays, 2, 3)).ToList();
         return new KpiReport(query, Rate(4, 32), Rate(0, 0), points, aging, null, 0, [], [], []);
     }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using BackorderDashboard.Domain;
 
@@ -109,8 +108,7 @@ public static class BulkWrites
     private static string Json<T>(IEnumerable<T> rows) => JsonSerializer.Serialize(rows);
 
     private static async Task ExecAsync(AppDbContext db, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters) =>
-        await db.Database.ExecuteSqlRawAsync(sql,
-            parameters.Select(p => (object)new SqliteParameter(p.Name, p.Value ?? DBNull.Value)).ToArray(), ct);
+        await db.Database.ExecuteSqlRawAsync(sql, Sql.Params(parameters), ct);
 
     /// <summary>Tracked copies of the rows just written are refreshed from the database (usually none or a few).</summary>
     private static async Task ReloadTrackedAsync(AppDbContext db, HashSet<int> lineIds, HashSet<int> productIds, CancellationToken ct)

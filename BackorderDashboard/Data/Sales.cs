@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using BackorderDashboard.Domain;
 
 namespace BackorderDashboard.Data;
 
@@ -106,7 +107,7 @@ public class OrderLine
     public DateTime? QueuedAt { get; set; }
 
     /// <summary>Higher goes first in the queue (expedite, VIP by setting).</summary>
-    public int Priority { get; set; }
+    public QueuePriority Priority { get; set; }
 
     /// <summary>The ship date first promised to the customer (the merchant's calendar day).</summary>
     public DateOnly? PromisedShipDate { get; set; }

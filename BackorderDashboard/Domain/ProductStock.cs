@@ -37,9 +37,6 @@ public sealed class ProductStockRow
 
 public static class ProductStock
 {
-    public static bool IsOpen(PurchaseOrderStatus status) =>
-        status is PurchaseOrderStatus.Ordered or PurchaseOrderStatus.PartiallyReceived;
-
     /// <summary>
     /// Every product as a stock row; the merchant's defaults fill what a product leaves unset. Supplier and category
     /// come in as scalar subqueries, not joins, so a filtered count scans the products table alone.
@@ -70,10 +67,10 @@ public static class ProductStock
             QueuedLines = db.OrderLines.Count(l => l.ProductId == p.Id && l.QtyUnfilled > 0),
             InboundUnits = db.PurchaseOrderLines
                 .Where(l => l.ProductId == p.Id && l.QtyOrdered > l.QtyReceived
-                    && (l.PurchaseOrder.Status == PurchaseOrderStatus.Ordered || l.PurchaseOrder.Status == PurchaseOrderStatus.PartiallyReceived))
+                    && l.PurchaseOrder.Status.IsOpen())
                 .Sum(l => l.QtyOrdered - l.QtyReceived),
             HasLateLines = db.OrderLines.Any(l => l.ProductId == p.Id && l.QtyUnfilled > 0 && l.CurrentEta > l.PromisedShipDate),
-        });
+        }).WithRules();
 
     /// <summary>
     /// The figures the badge rule needs and nothing more: EF drops the subqueries a list needs but one product's
@@ -134,20 +131,11 @@ public static class ProductStock
         row.BackorderCap,
         row.LowStockThreshold,
         row.HandlingDays,
-        LeadTimeOf(row, supplierHistory),
+        LeadTimes.Choose(row.LeadTimeIsProducts ? row.QuotedLeadTimeDays : null, row.QuotedLeadTimeDays, supplierHistory).Range,
         row.PreorderReleaseDate,
         row.Discontinued,
         row.QueuedUnits,
         inbound);
-
-    /// <summary>
-    /// A lead time set on the product is taken as given; otherwise the supplier's receipt history when it has one,
-    /// else the supplier's quote. No quote at all means no estimate can be promised.
-    /// </summary>
-    private static LeadTimeRange? LeadTimeOf(ProductStockRow row, LeadTimeRange? supplierHistory) =>
-        row.QuotedLeadTimeDays <= 0 ? null
-        : row.LeadTimeIsProducts || supplierHistory is null ? LeadTimeRange.FromQuote(row.QuotedLeadTimeDays)
-        : supplierHistory;
 
     /// <summary>Open purchase order quantities still to arrive for the given products (one round trip).</summary>
     public static async Task<ILookup<int, InboundSupply>> InboundAsync(AppDbContext db, IReadOnlyCollection<int> productIds, CancellationToken ct)
@@ -158,8 +146,9 @@ public static class ProductStock
         }
         var lines = await db.PurchaseOrderLines.AsNoTracking()
             .Where(l => productIds.Contains(l.ProductId)
-                && (l.PurchaseOrder.Status == PurchaseOrderStatus.Ordered || l.PurchaseOrder.Status == PurchaseOrderStatus.PartiallyReceived)
+                && l.PurchaseOrder.Status.IsOpen()
                 && l.QtyOrdered > l.QtyReceived)
+            .WithRules()
             .Select(l => new { l.ProductId, l.PurchaseOrder.ExpectedDate, Qty = l.QtyOrdered - l.QtyReceived })
             .ToListAsync(ct);
         return lines.ToLookup(l => l.ProductId, l => new InboundSupply(l.ExpectedDate, l.Qty));

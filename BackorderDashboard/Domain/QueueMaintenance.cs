@@ -133,7 +133,7 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
     private static Task<List<WaitingLine>> WaitingLinesAsync(AppDbContext db, int productId, CancellationToken ct) =>
         db.OrderLines.AsNoTracking()
             .Where(l => l.ProductId == productId && l.QtyUnfilled > 0)
-            .OrderByDescending(l => l.Priority).ThenBy(l => l.QueuedAt).ThenBy(l => l.Id)
+            .InQueueOrder()
             .Select(l => new WaitingLine(l.Id, l.OrderId, l.Version, l.QtyUnfilled, l.Order.ShipPolicy == ShipPolicy.ShipComplete,
                 l.CurrentEta, l.PromisedShipDate, l.Order.Number))
             .ToListAsync(ct);

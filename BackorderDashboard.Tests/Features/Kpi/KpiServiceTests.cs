@@ -308,7 +308,7 @@ public class KpiServiceTests : IAsyncLifetime
 
         // Setting units aside, moving in the queue or a new ETA changes no KPI: nothing to rebuild.
         o5.Lines[0].QtyAllocated = 1;
-        o5.Lines[0].Priority = 1;
+        o5.Lines[0].Priority = QueuePriority.Vip;
         o5.Lines[0].CurrentEta = new DateOnly(2026, 12, 3);
         await db.SaveChangesAsync();
         Assert.Empty(await db.KpiStaleDays.ToListAsync());

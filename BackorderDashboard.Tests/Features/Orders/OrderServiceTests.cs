@@ -40,7 +40,7 @@ public class OrderServiceTests : IAsyncLifetime
         amy.Lines.Add(new OrderLine { Product = kettle, Qty = 3, QueuedAt = start, QtyBackorderedAtPlacement = 3, PromisedShipDate = new(2026, 12, 1), CurrentEta = new(2026, 12, 1) });
         amy.Lines.Add(new OrderLine { Product = bowl, Qty = 1, QtyAllocated = 1 });
         var bob = TestData.Order(TestData.Customer("Bob", "bob@example.com"), "SO-BOB", start.AddDays(2));
-        bob.Lines.Add(new OrderLine { Product = kettle, Qty = 1, Priority = BackorderService.ExpeditedPriority, QueuedAt = start.AddDays(2),
+        bob.Lines.Add(new OrderLine { Product = kettle, Qty = 1, Priority = QueuePriority.Expedited, QueuedAt = start.AddDays(2),
             QtyBackorderedAtPlacement = 1, PromisedShipDate = new(2026, 12, 1), CurrentEta = new(2026, 12, 1) });
         var zoe = TestData.Order(TestData.Customer("Zoe", "zoe@example.com", "555-0100"), "SO-ZOE", start.AddDays(1));
         zoe.Lines.Add(new OrderLine { Product = mug, Qty = 1, QtyShipped = 1 });

@@ -101,8 +101,6 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         /// <summary>The expected date as the merchant knew it on a given day.</summary>
         public DateOnly ExpectedOn(DateOnly day) =>
             RemainderArrival is { } rest && day >= Arrival ? rest : day >= SlipKnownFrom ? Arrival : OriginalExpected;
-
-        public bool IsOpen => Entity.Status is PurchaseOrderStatus.Ordered or PurchaseOrderStatus.PartiallyReceived;
     }
 
     private sealed record SimOrder(Order Entity, List<OrderLine> Lines);
@@ -416,7 +414,8 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         if (rest > 0)
         {
             line.QueuedAt = placedAt;
-            line.Priority = tier == CustomerTier.Vip && _rng.NextDouble() < 0.3 ? 1 : 0;
+            // About a third of VIP customers' backorders were taken while the store put VIP customers first.
+            line.Priority = QueuePriorities.For(tier, vipFirst: tier == CustomerTier.Vip && _rng.NextDouble() < 0.3);
             product.Queue.Add(line);
             SortQueue(product);
             var eta = EtaOf(product, line, day);
@@ -426,9 +425,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         return line;
     }
 
-    private static void SortQueue(SimProduct product) =>
-        product.Queue.Sort((a, b) => b.Priority != a.Priority ? b.Priority.CompareTo(a.Priority)
-            : a.QueuedAt != b.QueuedAt ? Nullable.Compare(a.QueuedAt, b.QueuedAt) : a.Id.CompareTo(b.Id));
+    private static void SortQueue(SimProduct product) => product.Queue.Sort(QueueOrder.Comparer);
 
     /// <summary>The line's ETA by the app's own rule, from what the merchant knew that day.</summary>
     private DateOnly EtaOf(SimProduct product, OrderLine line, DateOnly day)
@@ -442,7 +439,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
     {
         var p = product.Entity;
         var history = SupplierHistoryOn(p.SupplierId, day);
-        var lead = p.LeadTimeDays is { } own ? LeadTimeRange.FromQuote(own) : history ?? LeadTimeRange.FromQuote(product.Supplier.LeadTimeDays);
+        var lead = LeadTimes.Choose(p.LeadTimeDays, product.Supplier.LeadTimeDays, history).Range;
         return new ProductStockFacts(p.Id, p.OnHand, p.Allocated, p.BackorderPolicy, p.BackorderCap, 0, HandlingDays(product), lead,
             p.PreorderReleaseDate, p.Discontinued, product.QueuedUnits, InboundAsKnownOn(product, day));
     }
@@ -461,7 +458,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
     private int HandlingDays(SimProduct product) => product.Entity.HandlingDays ?? _handlingDays;
 
     private List<InboundSupply> InboundAsKnownOn(SimProduct product, DateOnly day) =>
-        _pos.Where(po => po.IsOpen)
+        _pos.Where(po => po.Entity.Status.IsOpen())
             .SelectMany(po => po.Entity.Lines.Where(l => l.ProductId == product.Entity.Id)
                 .Select(l => new InboundSupply(po.ExpectedOn(day), l.QtyOrdered - l.QtyReceived)))
             .ToList();
@@ -476,7 +473,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
     private void ReceiveDeliveries(DateOnly day)
     {
         var at = _clock.StartOfDayUtc(day).AddHours(10);
-        foreach (var po in _pos.Where(po => po.IsOpen).ToList())
+        foreach (var po in _pos.Where(po => po.Entity.Status.IsOpen()).ToList())
         {
             var full = po.Arrival == day;
             var remainder = po.RemainderArrival == day;
@@ -505,26 +502,36 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         }
     }
 
-    /// <summary>A restock fills the queue in queue order until the new units run out.</summary>
+    /// <summary>
+    /// A restock fills the queue in queue order until the new units run out, by the app's <see cref="AllocationEngine"/>:
+    /// a ship-complete order is held until all of it can be set aside, and then takes its other products too.
+    /// </summary>
     private void AllocateQueue(SimProduct product, string reference, DateTime at)
     {
-        var filled = new List<(OrderLine Line, int Qty)>();
-        foreach (var line in product.Queue.ToList())
+        if (product.Available <= 0)
         {
-            if (product.Available <= 0)
-            {
-                break;
-            }
-            var qty = Math.Min(Unfilled(line), product.Available);
-            if (qty > 0)
-            {
-                Allocate(product, line, qty, reference, at);
-                filled.Add((line, qty));
-                Record(OrderOf(line), OrderEventKind.Allocated, $"{qty} unit(s) allocated (receipt {reference}).", at, line.Id);
-            }
+            return;
+        }
+        var queue = product.Queue.Where(l => Unfilled(l) > 0)
+            .Select(l => new QueueEntry(l.Id, l.OrderId, Unfilled(l), OrderOf(l).ShipPolicy == ShipPolicy.ShipComplete)).ToList();
+        var siblings = queue.Where(q => q.ShipComplete).Select(q => q.OrderId).Distinct()
+            .SelectMany(id => _openOrders.First(o => o.Entity.Id == id).Lines)
+            .Select(l => new SiblingLine(l.Id, l.OrderId, l.ProductId, Unfilled(l))).ToList();
+        var freeStock = siblings.Select(s => s.ProductId).Where(id => id != product.Entity.Id).Distinct()
+            .ToDictionary(id => id, id => _products[id - 1].Available);
+        var allocations = AllocationEngine.Allocate(product.Entity.Id, product.Available, queue, siblings.ToLookup(s => s.OrderId), freeStock);
+
+        var filled = new List<(OrderLine Line, int Qty)>();
+        foreach (var allocation in allocations)
+        {
+            var line = _data.OrderLines[allocation.LineId - 1];
+            var owner = _products[allocation.ProductId - 1];
+            Allocate(owner, line, allocation.Qty, reference, at);
+            filled.Add((line, allocation.Qty));
+            Record(OrderOf(line), OrderEventKind.Allocated, $"{allocation.Qty} unit(s) allocated (receipt {reference}).", at, line.Id);
             if (Unfilled(line) == 0)
             {
-                product.Queue.Remove(line);
+                owner.Queue.Remove(line);
             }
         }
         // One "being packed" note per order that can now ship, as the app's queue upkeep writes it.
@@ -635,7 +642,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
             var lines = new List<PurchaseOrderLine>();
             foreach (var product in _products.Where(p => p.Entity.SupplierId == supplier.Id && !p.Entity.Discontinued))
             {
-                var inbound = _pos.Where(po => po.IsOpen).SelectMany(po => po.Entity.Lines)
+                var inbound = _pos.Where(po => po.Entity.Status.IsOpen()).SelectMany(po => po.Entity.Lines)
                     .Where(l => l.ProductId == product.Entity.Id).Sum(l => l.QtyOrdered - l.QtyReceived);
                 if (product.Entity.PreorderReleaseDate is { } release)
                 {
@@ -708,7 +715,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
     {
         foreach (var po in _pos)
         {
-            if (po.IsOpen)
+            if (po.Entity.Status.IsOpen())
             {
                 var known = po.ExpectedOn(today);
                 po.Entity.ExpectedDate = known;

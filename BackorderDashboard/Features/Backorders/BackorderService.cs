@@ -17,9 +17,6 @@ public sealed record ActionResult(bool Succeeded, string Message)
 /// </summary>
 public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, SettingsService settings, TimeProvider time)
 {
-    /// <summary>Above VIP customers (priority 1): an expedited line goes to the front of its queue.</summary>
-    public const int ExpeditedPriority = 2;
-
     public async Task<ActionResult> SetExpeditedAsync(int lineId, int expectedVersion, bool expedite, Actor actor, CancellationToken ct = default)
     {
         if (Access.Refusal(actor, Operation.Expedite) is { } refused)
@@ -38,8 +35,7 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         {
             return ActionResult.Fail($"{line.Order.Number} no longer waits for {line.Product.Name}.");
         }
-        var basePriority = (await settings.GetAsync(ct)).VipFirstInQueue && line.Order.Customer.Tier == CustomerTier.Vip ? 1 : 0;
-        var priority = expedite ? ExpeditedPriority : basePriority;
+        var priority = QueuePriorities.For(line.Order.Customer.Tier, (await settings.GetAsync(ct)).VipFirstInQueue, expedite);
         if (line.Priority == priority)
         {
             return ActionResult.Ok(expedite ? "Already expedited." : "Not expedited.");
@@ -250,41 +246,28 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         {
             lines = lines.Where(l => DateOnly.FromDateTime(l.Order.PaymentAuthorizationExpiresAt) < l.CurrentEta);
         }
-        // Days waiting are calendar days of the store (as shown in the Days column and the KPI page's aging chart).
-        DateTime DaysAgo(int days) => clock.StartOfDayUtc(clock.Today.AddDays(-days));
-        var (day7, day14, day30) = (DaysAgo(7), DaysAgo(14), DaysAgo(30));
-        lines = query.Age switch
-        {
-            AgeBucket.UpTo7Days => lines.Where(l => l.QueuedAt >= day7),
-            AgeBucket.From8To14Days => lines.Where(l => l.QueuedAt < day7 && l.QueuedAt >= day14),
-            AgeBucket.From15To30Days => lines.Where(l => l.QueuedAt < day14 && l.QueuedAt >= day30),
-            AgeBucket.Over30Days => lines.Where(l => l.QueuedAt < day30),
-            _ => lines,
-        };
+        lines = lines.WhereAge(query.Age, clock);
 
         var total = await lines.CountAsync(ct);
         var page = await lines
-            .OrderBy(l => l.Product.Sku).ThenByDescending(l => l.Priority).ThenBy(l => l.QueuedAt).ThenBy(l => l.Id)
+            .OrderBy(l => l.Product.Sku).ThenInQueueOrder()
             .Skip(Math.Max(0, query.Page) * query.PageSize).Take(query.PageSize)
             .Select(l => new
             {
                 l.Id, l.Version, l.Product.Sku, ProductName = l.Product.Name, l.Order.Number, Customer = l.Order.Customer.Name,
                 l.Order.Customer.Tier, l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta, l.QueuedAt, l.Order.ShipPolicy,
                 l.Order.PaymentAuthorizationExpiresAt, l.Priority,
-                // Lines ahead in the same product's queue: higher priority, or same priority and queued earlier.
-                AheadLines = db.OrderLines.Count(o => o.ProductId == l.ProductId && o.QtyUnfilled > 0
-                    && (o.Priority > l.Priority || (o.Priority == l.Priority && (o.QueuedAt < l.QueuedAt || (o.QueuedAt == l.QueuedAt && o.Id < l.Id))))),
-                AheadUnits = db.OrderLines.Where(o => o.ProductId == l.ProductId && o.QtyUnfilled > 0
-                        && (o.Priority > l.Priority || (o.Priority == l.Priority && (o.QueuedAt < l.QueuedAt || (o.QueuedAt == l.QueuedAt && o.Id < l.Id)))))
-                    .Sum(o => o.QtyUnfilled),
+                AheadLines = db.OrderLines.LinesAhead(l).Count(),
+                AheadUnits = db.OrderLines.LinesAhead(l).Sum(o => o.QtyUnfilled),
             })
+            .WithRules()
             .ToListAsync(ct);
         return new QueuePage(page.Select(r => new QueueRow(
             r.Id, r.Version, r.Sku, r.ProductName, r.Number, r.Customer, r.Tier, r.QtyUnfilled,
             r.AheadLines + 1, r.AheadUnits, r.PromisedShipDate, r.CurrentEta, r.CurrentEta > r.PromisedShipDate,
             r.QueuedAt is { } q ? Math.Max(0, (clock.Today.DayNumber - DateOnly.FromDateTime(clock.ToLocal(q)).DayNumber)) : 0,
             r.ShipPolicy, r.CurrentEta is { } eta && DateOnly.FromDateTime(r.PaymentAuthorizationExpiresAt) < eta,
-            r.Priority >= ExpeditedPriority)).ToList(), total);
+            r.Priority >= QueuePriority.Expedited)).ToList(), total);
     }
 
     private static ActionResult? Check(OrderLine? line, int expectedVersion) =>

@@ -1,15 +1,7 @@
 using BackorderDashboard.Data;
+using BackorderDashboard.Domain;
 
 namespace BackorderDashboard.Features.Backorders;
-
-public enum AgeBucket
-{
-    Any = 0,
-    UpTo7Days,
-    From8To14Days,
-    From15To30Days,
-    Over30Days,
-}
 
 public sealed record QueueQuery(
     string? Product = null,

@@ -44,7 +44,8 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
 
         var today = (await settings.GetClockAsync(ct)).Today;
         var receipts = await db.PurchaseOrders
-            .Where(po => po.Status == PurchaseOrderStatus.Ordered || po.Status == PurchaseOrderStatus.PartiallyReceived)
+            .Where(po => po.Status.IsOpen())
+            .WithRules()
             .OrderBy(po => po.ExpectedDate).ThenBy(po => po.Number)
             .Select(po => new NextReceipt(po.Id, po.Number, po.Supplier.Name, po.ExpectedDate,
                 po.Lines.Sum(l => l.QtyOrdered - l.QtyReceived), po.ExpectedDate < today))

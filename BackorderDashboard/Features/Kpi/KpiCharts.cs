@@ -73,7 +73,7 @@ public static class KpiCharts
                 report.Points.Select(p => new KpiRow([Label(q, p), Money(p.BackorderValueCents)], QueueLink(q))).ToList()),
             "aging" => new(id, "Open backorders by days waiting", ["Waiting", "Lines", "Units"],
                 report.Aging.Select((a, i) => new KpiRow([a.Label, N(a.Lines), N(a.Units)],
-                    QueueLink(q, ("age", AgeParameter(i))))).ToList()),
+                    QueueLink(q, ("age", QueueAges.All[i].Parameter)))).ToList()),
             "top-backordered" => new(id, "Top 10 SKUs by units backordered", ["SKU", "Product", "Units backordered"],
                 report.TopBackorderedUnits.Select(s => new KpiRow([s.Sku, s.Name, N(s.Value)], $"/products/{Uri.EscapeDataString(s.Sku)}")).ToList()),
             "top-stockouts" => new(id, "Top 10 SKUs by stockouts", ["SKU", "Product", "Times out of stock"],
@@ -86,8 +86,6 @@ public static class KpiCharts
     }
 
     private static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static string? AgeParameter(int bucket) => bucket switch { 0 => "0-7", 1 => "8-14", 2 => "15-30", _ => "30+" };
 
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 1) : null;
 

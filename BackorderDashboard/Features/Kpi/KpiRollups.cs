@@ -257,19 +257,8 @@ public sealed class KpiRollups(IDbContextFactory<AppDbContext> dbFactory, Settin
             """, ct, ("$from", BulkWrites.Stamp(fromUtc)), ("$to", BulkWrites.Stamp(toUtc)));
     }
 
-    private static async Task Exec(DbConnection connection, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value;
-            command.Parameters.Add(p);
-        }
-        await command.ExecuteNonQueryAsync(ct);
-    }
+    private static Task<int> Exec(DbConnection connection, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters) =>
+        connection.Command(sql, parameters).ExecuteAsync(ct);
 }
 
 /// <summary>Refreshes the KPI rollups shortly after the data changes, so the KPI page rarely has to wait for it.</summary>

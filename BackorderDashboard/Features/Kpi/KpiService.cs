@@ -102,8 +102,6 @@ public sealed class KpiCache(TimeProvider time, TimeSpan lifetime)
 /// </summary>
 public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings, KpiCache cache, KpiRollups rollups)
 {
-    public static readonly (string Label, int Min, int? Max)[] AgeBuckets = [("0–7 days", 0, 7), ("8–14 days", 8, 14), ("15–30 days", 15, 30), ("30+ days", 31, null)];
-
     /// <summary>The categories the report can be narrowed to, by name.</summary>
     public async Task<IReadOnlyList<NamedItem>> CategoriesAsync(CancellationToken ct = default)
     {
@@ -178,58 +176,53 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         // One key range per day (the rows of a day are stored together, per category and supplier).
         const string sql = """
             WITH RECURSIVE days(Day) AS (SELECT $from UNION ALL SELECT date(Day, '+1 day') FROM days WHERE Day < $to)
-            SELECT Day, SUM(Orders), SUM(BackorderedOrders), SUM(ShippedOrders), SUM(FirstShipmentComplete), SUM(FirstShipmentUnits), SUM(ShippedOrderUnits),
-                   SUM(ClosedOrders), SUM(PerfectOrders), SUM(ShippedLines), SUM(FirstShipmentCompleteLines), SUM(BackorderedClosed),
-                   SUM(BackorderedCancelled), SUM(BackorderedShipped), SUM(BackorderedOnTime)
+            SELECT Day, SUM(Orders) AS Orders, SUM(BackorderedOrders) AS BackorderedOrders, SUM(ShippedOrders) AS ShippedOrders,
+                   SUM(FirstShipmentComplete) AS FirstShipmentComplete, SUM(FirstShipmentUnits) AS FirstShipmentUnits,
+                   SUM(ShippedOrderUnits) AS ShippedOrderUnits, SUM(ClosedOrders) AS ClosedOrders, SUM(PerfectOrders) AS PerfectOrders,
+                   SUM(ShippedLines) AS ShippedLines, SUM(FirstShipmentCompleteLines) AS FirstShipmentCompleteLines,
+                   SUM(BackorderedClosed) AS BackorderedClosed, SUM(BackorderedCancelled) AS BackorderedCancelled,
+                   SUM(BackorderedShipped) AS BackorderedShipped, SUM(BackorderedOnTime) AS BackorderedOnTime
             FROM KpiDays
             WHERE CategoryId = COALESCE($category, 0) AND SupplierId = COALESCE($supplier, 0) AND Day IN days
                   AND ($channel IS NULL OR Channel = $channel)
             GROUP BY Day
             """;
-        var result = new Dictionary<DateOnly, KpiFigures>();
-        await using var command = Command(connection, sql, filter, ("$from", BulkWrites.Day(from)), ("$to", BulkWrites.Day(to)));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            long N(int i) => reader.IsDBNull(i) ? 0 : reader.GetInt64(i);
-            result[DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture)] = new KpiFigures(
-                BackorderRate: new(N(2), N(1)),
-                OrderFillRate: new(N(4), N(3)),
-                LineFillRate: new(N(10), N(9)),
-                UnitFillRate: new(N(5), N(6)),
-                PerfectOrder: new(N(8), N(7)),
-                CancellationRate: new(N(12), N(11)),
-                OnTimeToPromise: new(N(14), N(13)));
-        }
-        return result;
+        var days = await Command(connection, sql, filter, ("$from", BulkWrites.Day(from)), ("$to", BulkWrites.Day(to))).ListAsync<DayCounts>(ct);
+        return days.ToDictionary(d => d.Day, d => new KpiFigures(
+            BackorderRate: new(d.BackorderedOrders, d.Orders),
+            OrderFillRate: new(d.FirstShipmentComplete, d.ShippedOrders),
+            LineFillRate: new(d.FirstShipmentCompleteLines, d.ShippedLines),
+            UnitFillRate: new(d.FirstShipmentUnits, d.ShippedOrderUnits),
+            PerfectOrder: new(d.PerfectOrders, d.ClosedOrders),
+            CancellationRate: new(d.BackorderedCancelled, d.BackorderedClosed),
+            OnTimeToPromise: new(d.BackorderedOnTime, d.BackorderedShipped)));
     }
+
+    private sealed record DayCounts(DateOnly Day, long Orders, long BackorderedOrders, long ShippedOrders, long FirstShipmentComplete,
+        long FirstShipmentUnits, long ShippedOrderUnits, long ClosedOrders, long PerfectOrders, long ShippedLines, long FirstShipmentCompleteLines,
+        long BackorderedClosed, long BackorderedCancelled, long BackorderedShipped, long BackorderedOnTime);
 
     /// <summary>Money held in backorders at the end of each day of the period (recorded per day), today from the queues as they are.</summary>
     private static async Task<Dictionary<DateOnly, long>> DailyValuesAsync(DbConnection connection, MerchantClock clock, KpiQuery filter, long? openValueNow,
         CancellationToken ct)
     {
         const string sql = """
-            SELECT Day, SUM(ValueCents) FROM BackorderValueDays
+            SELECT Day, SUM(ValueCents) AS ValueCents FROM BackorderValueDays
             WHERE Day >= $fromDay AND Day <= $toDay AND Day < $today
                   AND ($category IS NULL OR CategoryId = $category) AND ($supplier IS NULL OR SupplierId = $supplier)
             GROUP BY Day
             """;
-        var result = new Dictionary<DateOnly, long>();
-        await using (var command = Command(connection, sql, filter, ("$fromDay", BulkWrites.Day(filter.From.AddDays(-31))), ("$toDay", BulkWrites.Day(filter.To)),
-                         ("$today", BulkWrites.Day(clock.Today))))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                result[DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture)] = reader.GetInt64(1);
-            }
-        }
+        var result = (await Command(connection, sql, filter, ("$fromDay", BulkWrites.Day(filter.From.AddDays(-31))), ("$toDay", BulkWrites.Day(filter.To)),
+                ("$today", BulkWrites.Day(clock.Today))).ListAsync<DayValue>(ct))
+            .ToDictionary(d => d.Day, d => d.ValueCents);
         if (clock.Today >= filter.From && clock.Today <= filter.To)
         {
             result[clock.Today] = openValueNow ?? (await AgingAsync(connection, clock, filter with { Channel = null }, ct)).OpenValueCents;
         }
         return result;
     }
+
+    private sealed record DayValue(DateOnly Day, long ValueCents);
 
     /// <summary>
     /// Open backordered lines by days waiting (today − the merchant day they were queued), their value, and how many
@@ -238,30 +231,19 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
     private static async Task<(IReadOnlyList<AgingBucket> Buckets, long OpenValueCents, int LateLines)> AgingAsync(DbConnection connection, MerchantClock clock,
         KpiQuery filter, CancellationToken ct)
     {
-        var today = clock.Today;
-        // Queued on or after the start of (today − Max) is at most Max days old ($b{i} is that instant for bucket i);
-        // a line without a queue time counts as new.
-        string Inside(int i) => (i, AgeBuckets[i].Max) switch
-        {
-            (0, _) => "(l.QueuedAt IS NULL OR l.QueuedAt >= $b0)",
-            (_, null) => $"l.QueuedAt < $b{i - 1}",
-            _ => $"l.QueuedAt < $b{i - 1} AND l.QueuedAt >= $b{i}",
-        };
-        var bucketSums = string.Concat(AgeBuckets.Select((_, i) => $", SUM({Inside(i)}), SUM(CASE WHEN {Inside(i)} THEN l.QtyUnfilled END)"));
+        var bucketSums = string.Concat(QueueAges.All.Select((_, i) =>
+            $", SUM({QueueAges.InsideSql(i, "l")}) AS Lines{i}, SUM(CASE WHEN {QueueAges.InsideSql(i, "l")} THEN l.QtyUnfilled END) AS Units{i}"));
         var sql = $"""
-            SELECT COALESCE(SUM(l.QtyUnfilled * l.UnitPriceCents), 0), COALESCE(SUM(l.CurrentEta > l.PromisedShipDate), 0) {bucketSums}
+            SELECT COALESCE(SUM(l.QtyUnfilled * l.UnitPriceCents), 0) AS OpenValueCents, COALESCE(SUM(l.CurrentEta > l.PromisedShipDate), 0) AS LateLines
+                   {bucketSums}
             FROM OrderLines l {(filter.CategoryId is null && filter.SupplierId is null ? "" : "JOIN Products p ON p.Id = l.ProductId")}
                  {(filter.Channel is null ? "" : "JOIN Orders o ON o.Id = l.OrderId")}
             WHERE l.QtyUnfilled > 0 {ProductFilter("p", filter)} {(filter.Channel is null ? "" : "AND o.Channel = $channel")}
             """;
-        var bounds = AgeBuckets.Select((b, i) => (Name: $"$b{i}", b.Max)).Where(b => b.Max is not null)
-            .Select(b => (b.Name, (object)BulkWrites.Stamp(clock.StartOfDayUtc(today.AddDays(-b.Max!.Value))))).ToArray();
-        await using var command = Command(connection, sql, filter, bounds);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        int N(int i) => reader.IsDBNull(i) ? 0 : reader.GetInt32(i);
-        var buckets = AgeBuckets.Select((b, i) => new AgingBucket(b.Label, b.Min, b.Max, N(2 + 2 * i), N(3 + 2 * i))).ToList();
-        return (buckets, reader.GetInt64(0), N(1));
+        var row = await Command(connection, sql, filter, QueueAges.SqlBounds(clock)).RowAsync(ct);
+        long N(string column) => row[column] is { } value ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : 0;
+        var buckets = QueueAges.All.Select((b, i) => new AgingBucket(b.Label, b.MinDays, b.MaxDays, (int)N($"Lines{i}"), (int)N($"Units{i}"))).ToList();
+        return (buckets, N("OpenValueCents"), (int)N("LateLines"));
     }
 
     /// <summary>
@@ -281,29 +263,21 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
             -- every product tied with the tenth, so the SKU decides among them
             top AS (SELECT ProductId, Units FROM perproduct
                     WHERE Units > 0 AND Units >= COALESCE((SELECT Units FROM perproduct ORDER BY Units DESC LIMIT 1 OFFSET 9), 0))
-            SELECT p.Id, p.Sku, p.Name, t.Units, NULL FROM top t JOIN Products p ON p.Id = t.ProductId
+            SELECT p.Id AS ProductId, p.Sku, p.Name, t.Units, NULL AS WaitDays FROM top t JOIN Products p ON p.Id = t.ProductId
             UNION ALL
             SELECT NULL, NULL, NULL, SUM(WaitLines), TOTAL(WaitDays) FROM perproduct
             """;
-        await using var command = Command(connection, sql, filter, ("$from", BulkWrites.Day(filter.From)), ("$to", BulkWrites.Day(filter.To)));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var top = new List<SkuFigure>();
-        double? wait = null;
-        while (await reader.ReadAsync(ct))
-        {
-            if (reader.IsDBNull(0))
-            {
-                var lines = reader.IsDBNull(3) ? 0 : reader.GetInt64(3);
-                wait = lines == 0 ? null : reader.GetDouble(4) / lines;
-            }
-            else
-            {
-                top.Add(new SkuFigure(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
-            }
-        }
+        var rows = await Command(connection, sql, filter, ("$from", BulkWrites.Day(filter.From)), ("$to", BulkWrites.Day(filter.To)))
+            .ListAsync<ProductFigureRow>(ct);
+        var top = rows.Where(r => r.ProductId is not null).Select(r => new SkuFigure(r.ProductId!.Value, r.Sku!, r.Name!, r.Units ?? 0)).ToList();
+        // The row without a product carries the waits: lines shipped in full, and their days in total.
+        var waits = rows.Single(r => r.ProductId is null);
+        double? wait = waits.Units is null or 0 ? null : (waits.WaitDays ?? 0) / waits.Units.Value;
         // Ties broken by SKU, like every list of products.
         return (top.OrderByDescending(t => t.Value).ThenBy(t => t.Sku, StringComparer.Ordinal).Take(10).ToList(), wait);
     }
+
+    private sealed record ProductFigureRow(int? ProductId, string? Sku, string? Name, long? Units, double? WaitDays);
 
     /// <summary>How often each product's available stock (on hand − allocated) fell to zero or below during the period (rollup of the stock ledger).</summary>
     private static async Task<IReadOnlyList<SkuFigure>> TopStockoutsAsync(DbConnection connection, KpiQuery filter, CancellationToken ct)
@@ -315,13 +289,13 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
                 WHERE d.Day >= $from AND d.Day <= $to {ProductFilter("p", filter)}
                 GROUP BY d.ProductId
             )
-            SELECT p.Id, p.Sku, p.Name, t.Stockouts
+            SELECT p.Id AS ProductId, p.Sku, p.Name, t.Stockouts AS Value
             FROM perproduct t JOIN Products p ON p.Id = t.ProductId
             -- every product tied with the tenth, so the SKU decides among them
             WHERE t.Stockouts >= COALESCE((SELECT Stockouts FROM perproduct ORDER BY Stockouts DESC LIMIT 1 OFFSET 9), 0)
             ORDER BY t.Stockouts DESC, p.Sku LIMIT 10
             """;
-        return await SkusAsync(Command(connection, sql, filter, ("$from", BulkWrites.Day(filter.From)), ("$to", BulkWrites.Day(filter.To))), ct);
+        return await Command(connection, sql, filter, ("$from", BulkWrites.Day(filter.From)), ("$to", BulkWrites.Day(filter.To))).ListAsync<SkuFigure>(ct);
     }
 
     /// <summary>Per supplier, purchase orders received in the period: mean and spread of (received − ordered) in days, and the share by the first promised date.</summary>
@@ -330,65 +304,37 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         var (fromUtc, toUtc) = (clock.StartOfDayUtc(filter.From), clock.StartOfDayUtc(filter.To.AddDays(1)));
         var receivedDay = clock.LocalDaySql("po.ReceivedAt", fromUtc, toUtc);
         var sql = $"""
-            SELECT s.Id, s.Name, COUNT(po.Id),
-                   AVG(julianday(po.ReceivedAt) - julianday(po.OrderedAt)),
-                   AVG((julianday(po.ReceivedAt) - julianday(po.OrderedAt)) * (julianday(po.ReceivedAt) - julianday(po.OrderedAt))),
-                   SUM({receivedDay} <= COALESCE(po.OriginalExpectedDate, po.ExpectedDate))
+            SELECT s.Id AS SupplierId, s.Name AS Supplier, COUNT(po.Id) AS Receipts,
+                   AVG(julianday(po.ReceivedAt) - julianday(po.OrderedAt)) AS MeanDays,
+                   AVG((julianday(po.ReceivedAt) - julianday(po.OrderedAt)) * (julianday(po.ReceivedAt) - julianday(po.OrderedAt))) AS MeanSquareDays,
+                   SUM({receivedDay} <= COALESCE(po.OriginalExpectedDate, po.ExpectedDate)) AS OnTime
             FROM Suppliers s
             LEFT JOIN PurchaseOrders po ON po.SupplierId = s.Id AND po.Status = {(int)PurchaseOrderStatus.Received}
                  AND po.OrderedAt IS NOT NULL AND po.ReceivedAt >= $from AND po.ReceivedAt < $to
             WHERE ($supplier IS NULL OR s.Id = $supplier)
             GROUP BY s.Id ORDER BY s.Name
             """;
-        var result = new List<SupplierLeadTime>();
-        await using var command = Command(connection, sql, filter, ("$from", BulkWrites.Stamp(fromUtc)), ("$to", BulkWrites.Stamp(toUtc)));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        var rows = await Command(connection, sql, filter, ("$from", BulkWrites.Stamp(fromUtc)), ("$to", BulkWrites.Stamp(toUtc)))
+            .ListAsync<SupplierRow>(ct);
+        return rows.Select(r =>
         {
-            var count = reader.GetInt32(2);
-            double? mean = count == 0 ? null : reader.GetDouble(3);
-            double? sd = count == 0 ? null : Math.Sqrt(Math.Max(0, reader.GetDouble(4) - mean!.Value * mean.Value));
-            double? onTime = count == 0 ? null : 100.0 * reader.GetInt64(5) / count;
-            result.Add(new SupplierLeadTime(reader.GetInt32(0), reader.GetString(1), count, mean, sd, onTime));
-        }
-        return result;
+            double? mean = r.Receipts == 0 ? null : r.MeanDays;
+            double? sd = r.Receipts == 0 ? null : Math.Sqrt(Math.Max(0, (r.MeanSquareDays ?? 0) - mean!.Value * mean.Value));
+            double? onTime = r.Receipts == 0 ? null : 100.0 * (r.OnTime ?? 0) / r.Receipts;
+            return new SupplierLeadTime(r.SupplierId, r.Supplier, r.Receipts, mean, sd, onTime);
+        }).ToList();
     }
 
-    private static async Task<IReadOnlyList<SkuFigure>> SkusAsync(DbCommand command, CancellationToken ct)
-    {
-        await using (command)
-        {
-            var result = new List<SkuFigure>();
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                result.Add(new SkuFigure(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
-            }
-            return result;
-        }
-    }
+    private sealed record SupplierRow(int SupplierId, string Supplier, int Receipts, double? MeanDays, double? MeanSquareDays, long? OnTime);
 
     private static string ProductFilter(string alias, KpiQuery filter) =>
         (filter.CategoryId is null ? "" : $" AND {alias}.CategoryId = $category") + (filter.SupplierId is null ? "" : $" AND {alias}.SupplierId = $supplier");
 
-    private static DbCommand Command(DbConnection connection, string sql, KpiQuery filter, params (string Name, object Value)[] parameters)
+    /// <summary>The statement with its own parameters and the filter's ($category, $supplier, $channel).</summary>
+    private static DbCommand Command(DbConnection connection, string sql, KpiQuery filter, params (string Name, object? Value)[] parameters)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        void Add(string name, object? value)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            command.Parameters.Add(p);
-        }
-        foreach (var (name, value) in parameters)
-        {
-            Add(name, value);
-        }
-        Add("$category", filter.CategoryId);
-        Add("$supplier", filter.SupplierId);
-        Add("$channel", filter.Channel is { } c ? (int)c : null);
-        return command;
+        (string Name, object? Value)[] all =
+            [.. parameters, ("$category", filter.CategoryId), ("$supplier", filter.SupplierId), ("$channel", filter.Channel is { } c ? (int)c : null)];
+        return connection.Command(sql, all);
     }
 }

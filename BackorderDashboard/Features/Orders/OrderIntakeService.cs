@@ -120,13 +120,13 @@ public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory
             TrackingToken = TrackingTokens.New(),
         };
         db.Orders.Add(order);
-        var priority = context.Settings.VipFirstInQueue && customer.Tier == CustomerTier.Vip ? 1 : 0;
+        var priority = QueuePriorities.For(customer.Tier, context.Settings.VipFirstInQueue);
         foreach (var (product, qty, take, rest) in plan)
         {
             var line = new OrderLine
             {
                 Product = product, Qty = qty, UnitPriceCents = product.PriceCents, QtyAllocated = take,
-                QtyBackorderedAtPlacement = rest, QueuedAt = rest > 0 ? now : null, Priority = rest > 0 ? priority : 0,
+                QtyBackorderedAtPlacement = rest, QueuedAt = rest > 0 ? now : null, Priority = rest > 0 ? priority : QueuePriority.Standard,
             };
             order.Lines.Add(line);
             if (take > 0)

@@ -142,13 +142,10 @@ public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory)
             .Select(l => new
             {
                 Line = l, l.Product.Sku, l.Product.Name,
-                // Same order as the queue page: higher priority first, then queued earlier, then line id.
-                AheadLines = l.QtyUnfilled > 0 ? db.OrderLines.Count(o => o.ProductId == l.ProductId && o.QtyUnfilled > 0
-                    && (o.Priority > l.Priority || (o.Priority == l.Priority && (o.QueuedAt < l.QueuedAt || (o.QueuedAt == l.QueuedAt && o.Id < l.Id))))) : (int?)null,
-                AheadUnits = l.QtyUnfilled > 0 ? db.OrderLines.Where(o => o.ProductId == l.ProductId && o.QtyUnfilled > 0
-                        && (o.Priority > l.Priority || (o.Priority == l.Priority && (o.QueuedAt < l.QueuedAt || (o.QueuedAt == l.QueuedAt && o.Id < l.Id)))))
-                    .Sum(o => o.QtyUnfilled) : (int?)null,
+                AheadLines = l.QtyUnfilled > 0 ? db.OrderLines.LinesAhead(l).Count() : (int?)null,
+                AheadUnits = l.QtyUnfilled > 0 ? db.OrderLines.LinesAhead(l).Sum(o => o.QtyUnfilled) : (int?)null,
             })
+            .WithRules()
             .ToListAsync(ct);
         var anyWaiting = lines.Any(l => l.Line.QtyUnfilled > 0);
 
@@ -156,7 +153,8 @@ public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory)
         var waitingProducts = lines.Where(l => l.Line.QtyUnfilled > 0).Select(l => l.Line.ProductId).Distinct().ToList();
         var inbound = (await db.PurchaseOrderLines.AsNoTracking()
                 .Where(l => waitingProducts.Contains(l.ProductId) && l.QtyOrdered > l.QtyReceived
-                    && (l.PurchaseOrder.Status == PurchaseOrderStatus.Ordered || l.PurchaseOrder.Status == PurchaseOrderStatus.PartiallyReceived))
+                    && l.PurchaseOrder.Status.IsOpen())
+                .WithRules()
                 .OrderBy(l => l.Id)
                 .Select(l => new { l.ProductId, l.PurchaseOrderId, l.PurchaseOrder.Number, l.PurchaseOrder.ExpectedDate, Qty = l.QtyOrdered - l.QtyReceived })
                 .ToListAsync(ct))
@@ -176,7 +174,7 @@ public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory)
         var lineViews = lines.Select(l => new OrderLineView(
             l.Line.Id, l.Line.Version, l.Sku, l.Name, l.Line.Qty, l.Line.UnitPriceCents,
             l.Line.QtyAllocated, l.Line.QtyShipped, l.Line.QtyCancelled, l.Line.QtyUnfilled,
-            l.Line.PromisedShipDate, l.Line.CurrentEta, l.AheadLines + 1, l.AheadUnits, l.Line.Priority >= BackorderService.ExpeditedPriority,
+            l.Line.PromisedShipDate, l.Line.CurrentEta, l.AheadLines + 1, l.AheadUnits, l.Line.Priority >= QueuePriority.Expedited,
             StatusOf(l.Line, order.ShipPolicy, anyWaiting), WaitingOnFor(l.Line, l.AheadUnits))).ToList();
 
         var shipmentLines = await db.ShipmentLines.AsNoTracking().Where(s => s.Shipment.OrderId == order.Id)

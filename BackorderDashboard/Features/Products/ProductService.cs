@@ -51,7 +51,7 @@ public sealed record NamedItem(int Id, string Name);
 
 public sealed record QueuedLineRow(
     int Position, int OrderLineId, string OrderNumber, string Customer, CustomerTier Tier, int Unfilled, int UnitsAhead,
-    DateTime QueuedAt, int Priority, DateOnly? PromisedShipDate, DateOnly? Eta, bool Late);
+    DateTime QueuedAt, QueuePriority Priority, DateOnly? PromisedShipDate, DateOnly? Eta, bool Late);
 
 public sealed record InboundRow(int PurchaseOrderId, string Number, string Supplier, PurchaseOrderStatus Status, DateOnly ExpectedDate, int Ordered, int Received, bool Overdue);
 
@@ -203,8 +203,8 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
 
         var inbound = await db.PurchaseOrderLines.AsNoTracking()
             .Where(l => l.ProductId == stock.ProductId
-                && (l.PurchaseOrder.Status == PurchaseOrderStatus.Ordered || l.PurchaseOrder.Status == PurchaseOrderStatus.PartiallyReceived
-                    || l.PurchaseOrder.Status == PurchaseOrderStatus.Draft))
+                && (l.PurchaseOrder.Status.IsOpen() || l.PurchaseOrder.Status == PurchaseOrderStatus.Draft))
+            .WithRules()
             .OrderBy(l => l.PurchaseOrder.ExpectedDate).ThenBy(l => l.PurchaseOrder.Number)
             .Select(l => new InboundRow(l.PurchaseOrderId, l.PurchaseOrder.Number, l.PurchaseOrder.Supplier.Name, l.PurchaseOrder.Status,
                 l.PurchaseOrder.ExpectedDate, l.QtyOrdered, l.QtyReceived,
@@ -252,13 +252,13 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
     }
 
     private sealed record QueueLine(int Id, string Number, string Customer, CustomerTier Tier, int Unfilled, DateTime? QueuedAt,
-        DateTime PlacedAt, int Priority, DateOnly? Promised);
+        DateTime PlacedAt, QueuePriority Priority, DateOnly? Promised);
 
-    /// <summary>The product's backordered lines in queue order: priority, then time queued, then line id.</summary>
+    /// <summary>The product's backordered lines in queue order.</summary>
     private static Task<List<QueueLine>> QueueAsync(AppDbContext db, int productId, CancellationToken ct) =>
         db.OrderLines.AsNoTracking()
             .Where(l => l.ProductId == productId && l.QtyUnfilled > 0)
-            .OrderByDescending(l => l.Priority).ThenBy(l => l.QueuedAt).ThenBy(l => l.Id)
+            .InQueueOrder()
             .Select(l => new QueueLine(l.Id, l.Order.Number, l.Order.Customer.Name, l.Order.Customer.Tier, l.QtyUnfilled, l.QueuedAt,
                 l.Order.PlacedAt, l.Priority, l.PromisedShipDate))
             .ToListAsync(ct);

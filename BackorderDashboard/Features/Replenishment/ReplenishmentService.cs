@@ -52,29 +52,15 @@ public sealed class ReplenishmentService(
         await db.Database.OpenConnectionAsync(ct);
 
         // Units ordered per product per merchant day (the window ends yesterday: today is not over), then Σq and Σq² per product.
-        var demand = new Dictionary<int, (double Sum, double Squares)>();
-        await using (var command = db.Database.GetDbConnection().CreateCommand())
-        {
-            command.CommandText = $"""
-                SELECT ProductId, SUM(Units), SUM(Units * Units) FROM (
+        var demand = (await db.Database.GetDbConnection().Command($"""
+                SELECT ProductId, SUM(Units) AS Units, SUM(Units * Units) AS Squares FROM (
                     SELECT l.ProductId, {clock.LocalDaySql("o.PlacedAt", fromUtc, toUtc)} AS Day, SUM(l.Qty) AS Units
                     FROM OrderLines l JOIN Orders o ON o.Id = l.OrderId
                     WHERE o.PlacedAt >= $from AND o.PlacedAt < $to
                     GROUP BY l.ProductId, Day)
                 GROUP BY ProductId
-                """;
-            var from = command.CreateParameter();
-            (from.ParameterName, from.Value) = ("$from", BulkWrites.Stamp(fromUtc));
-            var to = command.CreateParameter();
-            (to.ParameterName, to.Value) = ("$to", BulkWrites.Stamp(toUtc));
-            command.Parameters.Add(from);
-            command.Parameters.Add(to);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                demand[reader.GetInt32(0)] = (reader.GetDouble(1), reader.GetDouble(2));
-            }
-        }
+                """, ("$from", BulkWrites.Stamp(fromUtc)), ("$to", BulkWrites.Stamp(toUtc))).ListAsync<DailyDemand>(ct))
+            .ToDictionary(d => d.ProductId, d => (Sum: d.Units, Squares: d.Squares));
 
         var products = db.Products.AsNoTracking().Where(p => !p.Discontinued);
         if (query.SupplierId is { } supplier)
@@ -89,18 +75,18 @@ public sealed class ReplenishmentService(
         {
             p.Id, p.Sku, p.Name, p.SupplierId, Supplier = p.Supplier.Name, p.OnHand, p.Allocated, OwnLeadTime = p.LeadTimeDays, Quote = p.Supplier.DefaultLeadTimeDays,
             Inbound = db.PurchaseOrderLines.Where(l => l.ProductId == p.Id && l.QtyOrdered > l.QtyReceived
-                    && (l.PurchaseOrder.Status == PurchaseOrderStatus.Ordered || l.PurchaseOrder.Status == PurchaseOrderStatus.PartiallyReceived))
+                    && l.PurchaseOrder.Status.IsOpen())
                 .Sum(l => l.QtyOrdered - l.QtyReceived),
             Backordered = db.OrderLines.Where(l => l.ProductId == p.Id && l.QtyUnfilled > 0).Sum(l => l.QtyUnfilled),
-        }).ToListAsync(ct);
+        }).WithRules().ToListAsync(ct);
 
         var z = Z(query.ServiceLevel);
         var rows = stock.Select(p =>
         {
             var (sum, squares) = demand.GetValueOrDefault(p.Id);
             var (mean, sd) = Demand(sum, squares, window);
-            var fromHistory = p.OwnLeadTime is null && history.TryGetValue(p.SupplierId, out _);
-            double lead = p.OwnLeadTime ?? (history.TryGetValue(p.SupplierId, out var h) ? h.TypicalDays : p.Quote);
+            var choice = LeadTimes.Choose(p.OwnLeadTime, p.Quote, history.TryGetValue(p.SupplierId, out var h) ? h : null);
+            var (fromHistory, lead) = (choice.FromHistory, (double)choice.TypicalDays);
             var safety = SafetyStock(z, sd, lead);
             var reorderPoint = mean * lead + safety;
             var available = Math.Max(0, p.OnHand - p.Allocated);
@@ -111,6 +97,8 @@ public sealed class ReplenishmentService(
         return rows.Where(r => !query.DueOnly || (r.Due && r.Suggested > 0))
             .OrderByDescending(r => r.ReorderPoint - r.Position).ThenBy(r => r.Sku).ToList();
     }
+
+    private sealed record DailyDemand(int ProductId, double Units, double Squares);
 
     /// <summary>Mean and population standard deviation of daily demand from Σq and Σq² over the window's days.</summary>
     public static (double Mean, double Sd) Demand(double sum, double squares, int days)

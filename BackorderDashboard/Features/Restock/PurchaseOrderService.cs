@@ -14,8 +14,6 @@ public static class PurchaseOrderText
         PurchaseOrderStatus.Received => "Received",
         _ => "Cancelled",
     };
-
-    public static bool IsOpen(PurchaseOrderStatus status) => status is PurchaseOrderStatus.Ordered or PurchaseOrderStatus.PartiallyReceived;
 }
 
 public sealed record PurchaseOrderQuery(int? SupplierId = null, PurchaseOrderStatus? Status = null, bool OverdueOnly = false, string? Search = null,
@@ -76,7 +74,7 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
         }
         if (query.OverdueOnly)
         {
-            pos = pos.Where(p => (p.Status == PurchaseOrderStatus.Ordered || p.Status == PurchaseOrderStatus.PartiallyReceived) && p.ExpectedDate < today);
+            pos = pos.Where(p => p.Status.IsOpen() && p.ExpectedDate < today).WithRules();
         }
         if (query.Search?.Trim() is { Length: > 0 } search)
         {
@@ -89,7 +87,8 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
             .Skip(Math.Max(0, query.Page) * query.PageSize).Take(query.PageSize)
             .Select(p => new PurchaseOrderRow(p.Id, p.Number, p.Supplier.Name, p.Status, p.OrderedAt, p.ExpectedDate, p.OriginalExpectedDate,
                 p.Lines.Count, p.Lines.Sum(l => l.QtyOrdered), p.Lines.Sum(l => l.QtyReceived),
-                (p.Status == PurchaseOrderStatus.Ordered || p.Status == PurchaseOrderStatus.PartiallyReceived) && p.ExpectedDate < today))
+                p.Status.IsOpen() && p.ExpectedDate < today))
+            .WithRules()
             .ToListAsync(ct);
         return (rows, total);
     }
@@ -110,12 +109,12 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
                 db.OrderLines.Where(o => o.ProductId == l.ProductId && o.QtyUnfilled > 0).Sum(o => o.QtyUnfilled)))
             .ToListAsync(ct);
         return new PurchaseOrderDetail(po.Id, po.Version, po.Number, po.SupplierId, po.Supplier, po.Status, po.OrderedAt, po.ExpectedDate,
-            po.OriginalExpectedDate, po.ReceivedAt, po.Notes, PurchaseOrderText.IsOpen(po.Status) && po.ExpectedDate < today, lines);
+            po.OriginalExpectedDate, po.ReceivedAt, po.Notes, po.Status.IsOpen() && po.ExpectedDate < today, lines);
     }
 
     /// <summary>Open purchase orders, soonest first, for the receiving page's picker.</summary>
     public async Task<IReadOnlyList<PurchaseOrderRow>> OpenAsync(CancellationToken ct = default) =>
-        (await ListAsync(new PurchaseOrderQuery(PageSize: 500), ct)).Rows.Where(r => PurchaseOrderText.IsOpen(r.Status)).ToList();
+        (await ListAsync(new PurchaseOrderQuery(PageSize: 500), ct)).Rows.Where(r => r.Status.IsOpen()).ToList();
 
     /// <summary>A draft (or, with <paramref name="place"/>, an order placed at once) for one supplier.</summary>
     public async Task<(int? Id, IReadOnlyList<string> Errors)> CreateAsync(int supplierId, DateOnly expected, IReadOnlyList<PoLineInput> lines,
@@ -208,7 +207,7 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
     public Task<PoImpact> ChangeExpectedDateAsync(int id, int expectedVersion, DateOnly date, Actor actor, bool commit, CancellationToken ct = default) =>
         ChangeAsync(Operation.RedatePurchaseOrder, id, expectedVersion, actor, commit, async (db, po, _) =>
         {
-            if (!PurchaseOrderText.IsOpen(po.Status) && po.Status != PurchaseOrderStatus.Draft)
+            if (!po.Status.IsOpen() && po.Status != PurchaseOrderStatus.Draft)
             {
                 return $"{po.Number} is {PurchaseOrderText.Status(po.Status).ToLowerInvariant()}; its date no longer matters.";
             }

@@ -111,7 +111,7 @@ public sealed class ReceivingService(
             {
                 return ReceiptOutcome.Fail("That purchase order no longer exists.");
             }
-            if (po.Status is not (PurchaseOrderStatus.Ordered or PurchaseOrderStatus.PartiallyReceived))
+            if (!po.Status.IsOpen())
             {
                 return ReceiptOutcome.Fail($"{po.Number} is {PurchaseOrderText.Status(po.Status).ToLowerInvariant()}: only ordered purchase orders can be received.");
             }

@@ -55,9 +55,10 @@ public sealed class SupplierService(IDbContextFactory<AppDbContext> dbFactory, S
             .Select(s => new
             {
                 Supplier = s,
-                Open = db.PurchaseOrders.Count(p => p.SupplierId == s.Id && (p.Status == PurchaseOrderStatus.Ordered || p.Status == PurchaseOrderStatus.PartiallyReceived)),
+                Open = db.PurchaseOrders.Count(p => p.SupplierId == s.Id && p.Status.IsOpen()),
                 Products = db.Products.Count(p => p.SupplierId == s.Id),
             })
+            .WithRules()
             .ToListAsync(ct);
         var received = await db.PurchaseOrders.AsNoTracking()
             .Where(p => p.Status == PurchaseOrderStatus.Received && p.OrderedAt != null && p.ReceivedAt != null)

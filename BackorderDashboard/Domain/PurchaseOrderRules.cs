@@ -1,0 +1,22 @@
+using System.Linq.Expressions;
+using BackorderDashboard.Data;
+
+namespace BackorderDashboard.Domain;
+
+/// <summary>
+/// An open purchase order is one sent to the supplier and not yet fully received (ordered or partly received): its
+/// outstanding quantities are inbound. Drafts are not sent yet; received and cancelled orders bring nothing more.
+/// </summary>
+public static class PurchaseOrderRules
+{
+    internal static readonly Expression<Func<PurchaseOrderStatus, bool>> IsOpenExpression = status =>
+        status == PurchaseOrderStatus.Ordered || status == PurchaseOrderStatus.PartiallyReceived;
+
+    /// <summary>Inside an EF query, pass the query through <see cref="QueryRules.WithRules{T}"/>.</summary>
+    public static bool IsOpen(this PurchaseOrderStatus status) =>
+        status is PurchaseOrderStatus.Ordered or PurchaseOrderStatus.PartiallyReceived;
+
+    /// <summary>SQL: the PurchaseOrders row called <paramref name="alias"/> is open.</summary>
+    public static string IsOpenSql(string alias) =>
+        $"{alias}.Status IN ({(int)PurchaseOrderStatus.Ordered}, {(int)PurchaseOrderStatus.PartiallyReceived})";
+}
