@@ -135,7 +135,7 @@ public partial class SupportBrowserTests(AppFactory app, BrowserFixture browser)
         await page.GotoAsync($"/orders/{mia}");
         await BrowserFixture.WaitForCircuitAsync(page);
         await Assertions.Expect(page.Locator($"[data-testid=line-status-{sku}]")).ToContainTextAsync("Cancelled");
-        await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync(TrackingService.CustomerActor);
+        await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync(Actor.CustomerDisplayName);
         await page.Context.CloseAsync();
     }
 

@@ -13,7 +13,6 @@ public class ApexChartTests : BunitTestContext
 
     public ApexChartTests()
     {
-        // Category labels follow the reader's culture; the test reads them in American English.
         _module = JSInterop.SetupModule(ModulePath);
         _module.SetupVoid("create", _ => true).SetVoidResult();
         _module.SetupVoid("update", _ => true).SetVoidResult();

@@ -3,6 +3,8 @@ using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Features.Kpi;
 using BackorderDashboard.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BackorderDashboard.Tests.Features.Kpi;
 
@@ -14,16 +16,18 @@ public class KpiAgingQueueTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 17, 0, 0, TimeSpan.Zero);
     private SqliteTestDatabase _db = null!;
+    private TestServices _services = null!;
     private KpiService _kpi = null!;
     private BackorderService _queue = null!;
 
     public async Task InitializeAsync()
     {
         _db = await SqliteTestDatabase.CreateAsync();
-        var time = new FixedTimeProvider(Now);
-        var settings = new SettingsService(_db, time);
-        _kpi = new KpiService(_db, settings, new KpiCache(time, TimeSpan.Zero), new KpiRollups(_db, settings));
-        _queue = new BackorderService(_db, new QueueMaintenance(new AvailabilityService(settings, new SupplierLeadTimes(_db, time)), time), settings, time);
+        _services = TestServices.Create(_db, new FixedTimeProvider(Now), configure: services =>
+            services.Replace(ServiceDescriptor.Singleton(sp => new KpiCache(sp.GetRequiredService<TimeProvider>(), TimeSpan.Zero))));
+        var settings = _services.Get<SettingsService>();
+        _kpi = _services.Get<KpiService>();
+        _queue = _services.Get<BackorderService>();
 
         await using var db = _db.CreateDbContext();
         db.MerchantSettings.Add(new MerchantSettings { TimeZoneId = "America/New_York" });
@@ -51,7 +55,11 @@ public class KpiAgingQueueTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
     [Fact]
     public async Task Aging_EachBucket_CountsTheLinesAndUnitsTheQueueFilterShows()

@@ -113,7 +113,7 @@ public class TrackingServiceTests : IAsyncLifetime
         var line = await db.OrderLines.SingleAsync(l => l.Id == _annKettle);
         Assert.Equal((1, 0), (line.QtyCancelled, line.QtyUnfilled));
         var history = await db.OrderEvents.SingleAsync(e => e.OrderLineId == _annKettle && e.Kind == OrderEventKind.Cancelled);
-        Assert.Equal(TrackingService.CustomerActor, history.UserName);
+        Assert.Equal(Actor.CustomerDisplayName, history.UserName);
         Assert.Contains("cancelled", (await db.Outbox.SingleAsync(m => m.Kind == MessageKind.Cancelled)).Subject);
         // Ben moved up to 1st in line.
         Assert.Contains("you are 1st in line", (await _tracking.GetAsync(_benToken))!.Lines.Single(l => l.Product == "Product KET").Status);

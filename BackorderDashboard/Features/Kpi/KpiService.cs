@@ -106,7 +106,7 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
     public async Task<IReadOnlyList<NamedItem>> CategoriesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Categories.AsNoTracking().OrderBy(c => c.Name).Select(c => new NamedItem(c.Id, c.Name)).ToListAsync(ct);
+        return await db.CategoryNamesAsync(ct);
     }
 
     public async Task<KpiReport> GetAsync(KpiQuery query, CancellationToken ct = default)

@@ -47,8 +47,6 @@ public sealed record ProductListRow(
 
 public sealed record ProductPage(IReadOnlyList<ProductListRow> Rows, int Total);
 
-public sealed record NamedItem(int Id, string Name);
-
 public sealed record QueuedLineRow(
     int Position, int OrderLineId, string OrderNumber, string Customer, CustomerTier Tier, int Unfilled, int UnitsAhead,
     DateTime QueuedAt, QueuePriority Priority, DateOnly? PromisedShipDate, DateOnly? Eta, bool Late);
@@ -179,9 +177,7 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
     public async Task<(IReadOnlyList<NamedItem> Categories, IReadOnlyList<NamedItem> Suppliers)> GetFilterChoicesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var categories = await db.Categories.OrderBy(c => c.Name).Select(c => new NamedItem(c.Id, c.Name)).ToListAsync(ct);
-        var suppliers = await db.Suppliers.OrderBy(s => s.Name).Select(s => new NamedItem(s.Id, s.Name)).ToListAsync(ct);
-        return (categories, suppliers);
+        return (await db.CategoryNamesAsync(ct), await db.SupplierNamesAsync(ct));
     }
 
     /// <summary>One product: badge, figures, its queue in queue order with each line's ETA, inbound orders and ledger.</summary>

@@ -29,8 +29,6 @@ public sealed record TrackedOrder(string Number, string FirstName, DateTime Plac
 /// </summary>
 public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, OrderService orders, BackorderService backorders)
 {
-    public const string CustomerActor = Actor.CustomerDisplayName;
-
     public async Task<TrackedOrder?> GetAsync(string? token, CancellationToken ct = default)
     {
         if (!TrackingTokens.IsWellFormed(token))
