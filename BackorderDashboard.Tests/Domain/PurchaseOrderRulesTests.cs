@@ -31,4 +31,28 @@ public class PurchaseOrderRulesTests
         Assert.Equal(csharp, linq);
         Assert.Equal(csharp, sql);
     }
+
+    [Fact]
+    public async Task IsOverdue_CSharpAndLinq_PickOpenOrdersDueBeforeToday_NotDraftsOrClosedOnes()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        await using var db = database.CreateDbContext();
+        var (_, supplier) = await TestData.AddCatalogAsync(db);
+        var today = new DateOnly(2026, 12, 1);
+        var pos = Enum.GetValues<PurchaseOrderStatus>()
+            .SelectMany(s => new[] { today.AddDays(-1), today, today.AddDays(1) }.Select(d => (Status: s, Expected: d)))
+            .Select((x, i) => new PurchaseOrder { Number = $"PO-{i}", Supplier = supplier, Status = x.Status, ExpectedDate = x.Expected })
+            .ToList();
+        db.AddRange(pos);
+        await db.SaveChangesAsync();
+
+        var csharp = pos.Where(p => p.Status.IsOverdue(p.ExpectedDate, today)).Select(p => p.Id).Order().ToList();
+        var linq = await db.PurchaseOrders.Where(p => p.Status.IsOverdue(p.ExpectedDate, today)).WithRules()
+            .Select(p => p.Id).OrderBy(id => id).ToListAsync();
+
+        Assert.Equal(pos.Where(p => p.Status is PurchaseOrderStatus.Ordered or PurchaseOrderStatus.PartiallyReceived && p.ExpectedDate < today)
+            .Select(p => p.Id), csharp);
+        Assert.Equal(2, csharp.Count);
+        Assert.Equal(csharp, linq);
+    }
 }

@@ -16,6 +16,15 @@ public static class PurchaseOrderRules
     public static bool IsOpen(this PurchaseOrderStatus status) =>
         status is PurchaseOrderStatus.Ordered or PurchaseOrderStatus.PartiallyReceived;
 
+    internal static readonly Expression<Func<PurchaseOrderStatus, DateOnly, DateOnly, bool>> IsOverdueExpression = (status, expected, today) =>
+        status.IsOpen() && expected < today;
+
+    /// <summary>
+    /// Overdue: still open and its expected date has passed in the store's calendar. Inside an EF query, pass the query
+    /// through <see cref="QueryRules.WithRules{T}"/>.
+    /// </summary>
+    public static bool IsOverdue(this PurchaseOrderStatus status, DateOnly expected, DateOnly today) => status.IsOpen() && expected < today;
+
     /// <summary>SQL: the PurchaseOrders row called <paramref name="alias"/> is open.</summary>
     public static string IsOpenSql(string alias) =>
         $"{alias}.Status IN ({(int)PurchaseOrderStatus.Ordered}, {(int)PurchaseOrderStatus.PartiallyReceived})";

@@ -15,6 +15,7 @@ public static class QueryRules
         [Method(typeof(QueueOrder), nameof(QueueOrder.IsAhead))] = QueueOrder.IsAheadExpression,
         [Method(typeof(QueueOrder), nameof(QueueOrder.LinesAhead))] = QueueOrder.LinesAheadExpression,
         [Method(typeof(PurchaseOrderRules), nameof(PurchaseOrderRules.IsOpen))] = PurchaseOrderRules.IsOpenExpression,
+        [Method(typeof(PurchaseOrderRules), nameof(PurchaseOrderRules.IsOverdue))] = PurchaseOrderRules.IsOverdueExpression,
     };
 
     /// <summary>The query with every rule method it calls replaced by that rule's expression.</summary>

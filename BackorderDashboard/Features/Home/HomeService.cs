@@ -45,10 +45,10 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
         var today = (await settings.GetClockAsync(ct)).Today;
         var receipts = await db.PurchaseOrders
             .Where(po => po.Status.IsOpen())
-            .WithRules()
             .OrderBy(po => po.ExpectedDate).ThenBy(po => po.Number)
             .Select(po => new NextReceipt(po.Id, po.Number, po.Supplier.Name, po.ExpectedDate,
-                po.Lines.Sum(l => l.QtyOrdered - l.QtyReceived), po.ExpectedDate < today))
+                po.Lines.Sum(l => l.QtyOrdered - l.QtyReceived), po.Status.IsOverdue(po.ExpectedDate, today)))
+            .WithRules()
             .Take(5).ToListAsync(ct);
 
         return new QueueSummary(totals?.Lines ?? 0, totals?.Late ?? 0, totals?.Units ?? 0, totals?.Products ?? 0, ready, longest, receipts);

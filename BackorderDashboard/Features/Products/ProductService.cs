@@ -200,11 +200,11 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         var inbound = await db.PurchaseOrderLines.AsNoTracking()
             .Where(l => l.ProductId == stock.ProductId
                 && (l.PurchaseOrder.Status.IsOpen() || l.PurchaseOrder.Status == PurchaseOrderStatus.Draft))
-            .WithRules()
             .OrderBy(l => l.PurchaseOrder.ExpectedDate).ThenBy(l => l.PurchaseOrder.Number)
             .Select(l => new InboundRow(l.PurchaseOrderId, l.PurchaseOrder.Number, l.PurchaseOrder.Supplier.Name, l.PurchaseOrder.Status,
                 l.PurchaseOrder.ExpectedDate, l.QtyOrdered, l.QtyReceived,
-                l.PurchaseOrder.Status != PurchaseOrderStatus.Draft && l.PurchaseOrder.ExpectedDate < context.Today))
+                l.PurchaseOrder.Status.IsOverdue(l.PurchaseOrder.ExpectedDate, context.Today)))
+            .WithRules()
             .ToListAsync(ct);
 
         var ledgerQuery = db.StockLedger.AsNoTracking().Where(e => e.ProductId == stock.ProductId);

@@ -74,7 +74,7 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
         }
         if (query.OverdueOnly)
         {
-            pos = pos.Where(p => p.Status.IsOpen() && p.ExpectedDate < today).WithRules();
+            pos = pos.Where(p => p.Status.IsOverdue(p.ExpectedDate, today)).WithRules();
         }
         if (query.Search?.Trim() is { Length: > 0 } search)
         {
@@ -87,7 +87,7 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
             .Skip(Math.Max(0, query.Page) * query.PageSize).Take(query.PageSize)
             .Select(p => new PurchaseOrderRow(p.Id, p.Number, p.Supplier.Name, p.Status, p.OrderedAt, p.ExpectedDate, p.OriginalExpectedDate,
                 p.Lines.Count, p.Lines.Sum(l => l.QtyOrdered), p.Lines.Sum(l => l.QtyReceived),
-                p.Status.IsOpen() && p.ExpectedDate < today))
+                p.Status.IsOverdue(p.ExpectedDate, today)))
             .WithRules()
             .ToListAsync(ct);
         return (rows, total);
@@ -109,7 +109,7 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
                 db.OrderLines.Where(o => o.ProductId == l.ProductId && o.QtyUnfilled > 0).Sum(o => o.QtyUnfilled)))
             .ToListAsync(ct);
         return new PurchaseOrderDetail(po.Id, po.Version, po.Number, po.SupplierId, po.Supplier, po.Status, po.OrderedAt, po.ExpectedDate,
-            po.OriginalExpectedDate, po.ReceivedAt, po.Notes, po.Status.IsOpen() && po.ExpectedDate < today, lines);
+            po.OriginalExpectedDate, po.ReceivedAt, po.Notes, po.Status.IsOverdue(po.ExpectedDate, today), lines);
     }
 
     /// <summary>Open purchase orders, soonest first, for the receiving page's picker.</summary>
