@@ -38,6 +38,10 @@ public static class QueueAges
     /// <summary>The bucket a link names (?age=8-14); Any for none or an unknown one.</summary>
     public static AgeBucket Parse(string? parameter) => All.FirstOrDefault(a => a.Parameter == parameter)?.Bucket ?? AgeBucket.Any;
 
+    /// <summary>Whole store days a line queued at <paramref name="queuedAt"/> has waited today (0 without a queued-at).</summary>
+    public static int DaysWaiting(MerchantClock clock, DateTime? queuedAt) =>
+        queuedAt is { } q ? Math.Max(0, clock.Today.DayNumber - DateOnly.FromDateTime(clock.ToLocal(q)).DayNumber) : 0;
+
     /// <summary>The UTC instant from which a line queued is at most <paramref name="days"/> days old today.</summary>
     private static DateTime Since(MerchantClock clock, int days) => clock.StartOfDayUtc(clock.Today.AddDays(-days));
 

@@ -265,7 +265,7 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         return new QueuePage(page.Select(r => new QueueRow(
             r.Id, r.Version, r.Sku, r.ProductName, r.Number, r.Customer, r.Tier, r.QtyUnfilled,
             r.AheadLines + 1, r.AheadUnits, r.PromisedShipDate, r.CurrentEta, r.CurrentEta > r.PromisedShipDate,
-            r.QueuedAt is { } q ? Math.Max(0, (clock.Today.DayNumber - DateOnly.FromDateTime(clock.ToLocal(q)).DayNumber)) : 0,
+            QueueAges.DaysWaiting(clock, r.QueuedAt),
             r.ShipPolicy, r.CurrentEta is { } eta && DateOnly.FromDateTime(r.PaymentAuthorizationExpiresAt) < eta,
             r.Priority >= QueuePriority.Expedited)).ToList(), total);
     }
