@@ -46,16 +46,7 @@ public static class LargeDatabase
         await connection.OpenAsync(ct);
         await Exec(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-200000;");
         // The triggers that mark KPI rollups stale would fire for every row; a new store gets all its rollups built anyway.
-        var triggers = new List<(string Name, string Sql)>();
-        await using (var list = connection.CreateCommand())
-        {
-            list.CommandText = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'";
-            await using var reader = await list.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                triggers.Add((reader.GetString(0), reader.GetString(1)));
-            }
-        }
+        var triggers = await connection.Command("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").ListAsync<Trigger>(ct);
         foreach (var (name, _) in triggers)
         {
             await Exec(connection, $"DROP TRIGGER \"{name}\"");
@@ -82,6 +73,8 @@ public static class LargeDatabase
         await command.ExecuteNonQueryAsync();
     }
 
+    private sealed record Trigger(string Name, string Sql);
+
     private sealed class Insert(SqliteConnection connection, SqliteTransaction tx, string table, params string[] columns) : IDisposable
     {
         private readonly SqliteCommand _command = Create(connection, tx, table, columns);
@@ -91,10 +84,7 @@ public static class LargeDatabase
             var command = connection.CreateCommand();
             command.Transaction = tx;
             command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "$" + c))})";
-            foreach (var c in columns)
-            {
-                command.Parameters.Add(new SqliteParameter("$" + c, null));
-            }
+            command.Parameters.AddRange(Sql.Params(columns.Select(c => (c, (object?)null)).ToArray()));
             command.Prepare();
             return command;
         }
@@ -168,7 +158,7 @@ public static class LargeDatabase
         {
             for (var i = 1; i <= size.Customers; i++)
             {
-                customers.Row(i, $"Customer {i}", $"customer{i}@example.com", rng.NextDouble() < 0.1 ? 1 : 0, Stamp(now.AddDays(-500)));
+                customers.Row(i, $"Customer {i}", $"customer{i}@example.com", (int)(rng.NextDouble() < 0.1 ? CustomerTier.Vip : CustomerTier.Standard), Stamp(now.AddDays(-500)));
             }
         }
 
@@ -242,8 +232,8 @@ public static class LargeDatabase
             orderId++;
             // Orders arrive over the year in time order (as a store's table grows), a few minutes apart.
             var placed = now.AddMinutes(-365 * 24 * 60 * ((double)linesLeft / size.OrderLines) - rng.Next(0, 5));
-            var channel = rng.NextDouble() switch { < 0.7 => 0, < 0.8 => 1, < 0.9 => 2, _ => 3 };
-            orders.Row(orderId, $"L-{orderId:0000000}", rng.Next(1, size.Customers + 1), Stamp(placed), channel, 0, Stamp(placed),
+            var channel = rng.NextDouble() switch { < 0.7 => OrderChannel.Web, < 0.8 => OrderChannel.Phone, < 0.9 => OrderChannel.Email, _ => OrderChannel.Api };
+            orders.Row(orderId, $"L-{orderId:0000000}", rng.Next(1, size.Customers + 1), Stamp(placed), (int)channel, (int)ShipPolicy.ShipAvailable, Stamp(placed),
                 Stamp(placed.AddDays(7)), 0, $"large-{orderId}", 0);
             var count = Math.Min(linesLeft, rng.Next(1, 3));
             int? fromStock = null;
@@ -259,7 +249,7 @@ public static class LargeDatabase
                     openLeft--;
                     var product = soldOut[(int)(Math.Pow(rng.NextDouble(), 3) * soldOut.Count)];
                     var promised = today.AddDays(rng.Next(2, 40));
-                    lines.Row(++lineId, orderId, product, qty, 1000, 0, 0, 0, qty, Stamp(placed), rng.NextDouble() < 0.02 ? 1 : 0,
+                    lines.Row(++lineId, orderId, product, qty, 1000, 0, 0, 0, qty, Stamp(placed), (int)(rng.NextDouble() < 0.02 ? QueuePriority.Vip : QueuePriority.Standard),
                         Day(promised), Day(promised.AddDays(rng.Next(-2, 6))), 0);
                     Waited(product, qty, 1000, placed, null);
                 }

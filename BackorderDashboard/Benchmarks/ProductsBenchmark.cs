@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Products;
@@ -60,98 +58,92 @@ public static class ProductsBenchmark
 
     private sealed record RawRow(string Sku, string Badge);
 
+    /// <summary>A products page row's stock figures, as the availability rule needs them.</summary>
+    private sealed record PageStock(int Id, string Sku, int OnHand, int Allocated, BackorderPolicy BackorderPolicy, int? BackorderCap,
+        int LowStockThreshold, int HandlingDays, int QuotedLeadTimeDays, bool LeadTimeIsProducts, DateOnly? PreorderReleaseDate,
+        bool Discontinued, int SupplierId, int QueuedUnits, int InboundUnits);
+
+    /// <summary>One product's stock figures (its queue and inbound are read apart).</summary>
+    private sealed record ProductStockColumns(int Id, int OnHand, int Allocated, BackorderPolicy BackorderPolicy, int? BackorderCap,
+        int LowStockThreshold, int HandlingDays, int QuotedLeadTimeDays, bool LeadTimeIsProducts, DateOnly? PreorderReleaseDate,
+        bool Discontinued, int SupplierId);
+
+    private sealed record InboundRow(int ProductId, DateOnly ExpectedDate, int Outstanding);
+
+    /// <summary>A queued line with what the queue shows of it, dates read as dates.</summary>
+    private sealed record QueuedLine(int Id, int QtyUnfilled, string Number, string Customer, CustomerTier Tier, DateTime? QueuedAt, DateTime PlacedAt,
+        QueuePriority Priority, DateOnly? PromisedShipDate);
+
+    private sealed record Count(int Total);
+
     /// <summary>The products page by hand: count, page with the same subqueries, inbound of the page; same badge rule.</summary>
     private static async Task<List<RawRow>> RawPageAsync(SqliteConnection connection, AvailabilityService.Context context, CancellationToken ct)
     {
         // Written as a careful hand would: products scanned alone, supplier lead time as a scalar lookup, the
         // cheap lead-time test before the sums, the queue summed from its covering index.
-        const string Columns = """
+        var columns = $"""
             SELECT p.Id, p.Sku, p.OnHand, p.Allocated, p.BackorderPolicy, p.BackorderCap,
-                   COALESCE(p.LowStockThreshold, $threshold), COALESCE(p.HandlingDays, $handling),
-                   COALESCE(p.LeadTimeDays, (SELECT s.DefaultLeadTimeDays FROM Suppliers s WHERE s.Id = p.SupplierId)),
-                   p.LeadTimeDays IS NOT NULL, p.PreorderReleaseDate, p.Discontinued, p.SupplierId,
-                   (SELECT COALESCE(SUM(l.QtyUnfilled), 0) FROM OrderLines l WHERE l.ProductId = p.Id AND l.QtyUnfilled > 0),
+                   COALESCE(p.LowStockThreshold, $threshold) AS LowStockThreshold, COALESCE(p.HandlingDays, $handling) AS HandlingDays,
+                   COALESCE(p.LeadTimeDays, (SELECT s.DefaultLeadTimeDays FROM Suppliers s WHERE s.Id = p.SupplierId)) AS QuotedLeadTimeDays,
+                   p.LeadTimeDays IS NOT NULL AS LeadTimeIsProducts, p.PreorderReleaseDate, p.Discontinued, p.SupplierId,
+                   (SELECT COALESCE(SUM(l.QtyUnfilled), 0) FROM OrderLines l WHERE l.ProductId = p.Id AND l.QtyUnfilled > 0) AS QueuedUnits,
                    (SELECT COALESCE(SUM(pl.QtyOrdered - pl.QtyReceived), 0) FROM PurchaseOrderLines pl JOIN PurchaseOrders po ON po.Id = pl.PurchaseOrderId
-                     WHERE pl.ProductId = p.Id AND pl.QtyOrdered > pl.QtyReceived AND po.Status IN (1, 2))
+                     WHERE pl.ProductId = p.Id AND pl.QtyOrdered > pl.QtyReceived AND {PurchaseOrderRules.IsOpenSql("po")}) AS InboundUnits
             FROM Products p
             """;
-        const string Backordered = """
+        var backordered = $"""
             WHERE NOT p.Discontinued AND NOT (p.PreorderReleaseDate IS NOT NULL AND p.PreorderReleaseDate > $today)
-              AND p.OnHand - p.Allocated <= 0 AND p.BackorderPolicy <> 0
+              AND p.OnHand - p.Allocated <= 0 AND p.BackorderPolicy <> $disallowed
               AND (p.BackorderCap IS NULL
                    OR (SELECT COALESCE(SUM(l.QtyUnfilled), 0) FROM OrderLines l WHERE l.ProductId = p.Id AND l.QtyUnfilled > 0) < p.BackorderCap)
               AND (COALESCE(p.LeadTimeDays, (SELECT s.DefaultLeadTimeDays FROM Suppliers s WHERE s.Id = p.SupplierId)) > 0
                    OR (SELECT COALESCE(SUM(pl.QtyOrdered - pl.QtyReceived), 0) FROM PurchaseOrderLines pl JOIN PurchaseOrders po ON po.Id = pl.PurchaseOrderId
-                       WHERE pl.ProductId = p.Id AND pl.QtyOrdered > pl.QtyReceived AND po.Status IN (1, 2))
+                       WHERE pl.ProductId = p.Id AND pl.QtyOrdered > pl.QtyReceived AND {PurchaseOrderRules.IsOpenSql("po")})
                       >= (SELECT COALESCE(SUM(l.QtyUnfilled), 0) FROM OrderLines l WHERE l.ProductId = p.Id AND l.QtyUnfilled > 0) + 1)
             """;
         var settings = context.Settings;
-        await using var count = connection.CreateCommand();
-        count.CommandText = $"SELECT COUNT(*) FROM Products p {Backordered}";
-        Bind(count, context);
-        _ = Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        var parameters = Parameters(context, ("$disallowed", (int)BackorderPolicy.NotAllowed));
+        _ = (await connection.Command($"SELECT COUNT(*) AS Total FROM Products p {backordered}", parameters).SingleAsync<Count>(ct)).Total;
 
-        await using var page = connection.CreateCommand();
-        page.CommandText = $"{Columns} {Backordered} ORDER BY p.Sku LIMIT 50";
-        Bind(page, context);
-        var rows = new List<(ProductStockRow Row, string Sku)>();
-        await using (var reader = await page.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
+        var rows = (await connection.Command($"{columns} {backordered} ORDER BY p.Sku LIMIT 50", parameters).ListAsync<PageStock>(ct))
+            .Select(r => new ProductStockRow
             {
-                rows.Add((new ProductStockRow
-                {
-                    ProductId = reader.GetInt32(0), Sku = reader.GetString(1), OnHand = reader.GetInt32(2), Allocated = reader.GetInt32(3),
-                    Available = reader.GetInt32(2) - reader.GetInt32(3), Policy = (BackorderPolicy)reader.GetInt32(4),
-                    BackorderCap = reader.IsDBNull(5) ? null : reader.GetInt32(5), LowStockThreshold = reader.GetInt32(6),
-                    HandlingDays = reader.GetInt32(7), QuotedLeadTimeDays = reader.GetInt32(8), LeadTimeIsProducts = reader.GetBoolean(9),
-                    PreorderReleaseDate = reader.IsDBNull(10) ? null : DateOnly.Parse(reader.GetString(10), CultureInfo.InvariantCulture),
-                    Discontinued = reader.GetBoolean(11), SupplierId = reader.GetInt32(12), QueuedUnits = reader.GetInt32(13),
-                    InboundUnits = reader.GetInt32(14),
-                }, reader.GetString(1)));
-            }
-        }
+                ProductId = r.Id, Sku = r.Sku, OnHand = r.OnHand, Allocated = r.Allocated, Available = r.OnHand - r.Allocated, Policy = r.BackorderPolicy,
+                BackorderCap = r.BackorderCap, LowStockThreshold = r.LowStockThreshold, HandlingDays = r.HandlingDays,
+                QuotedLeadTimeDays = r.QuotedLeadTimeDays, LeadTimeIsProducts = r.LeadTimeIsProducts, PreorderReleaseDate = r.PreorderReleaseDate,
+                Discontinued = r.Discontinued, SupplierId = r.SupplierId, QueuedUnits = r.QueuedUnits, InboundUnits = r.InboundUnits,
+            }).ToList();
 
-        var inbound = await RawInboundAsync(connection, rows.Select(r => r.Row.ProductId).ToList(), ct);
+        var inbound = await RawInboundAsync(connection, rows.Select(r => r.ProductId).ToList(), ct);
         return rows.Select(r =>
         {
-            LeadTimeRange? history = context.LeadTimes.TryGetValue(r.Row.SupplierId, out var h) ? h : null;
-            var facts = ProductStock.ToFacts(r.Row, inbound.GetValueOrDefault(r.Row.ProductId) ?? [], history);
+            LeadTimeRange? history = context.LeadTimes.TryGetValue(r.SupplierId, out var h) ? h : null;
+            var facts = ProductStock.ToFacts(r, inbound.GetValueOrDefault(r.ProductId) ?? [], history);
             return new RawRow(r.Sku, AvailabilityRule.Evaluate(facts, context.Today, settings.DailyFulfilmentCapacity).BadgeText);
         }).ToList();
     }
 
-    private static void Bind(SqliteCommand command, AvailabilityService.Context context)
-    {
-        command.Parameters.AddWithValue("$threshold", context.Settings.DefaultLowStockThreshold);
-        command.Parameters.AddWithValue("$handling", context.Settings.DefaultHandlingDays);
-        command.Parameters.AddWithValue("$today", context.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-    }
+    /// <summary>The store's defaults and today, which the statements compare with, and any further parameters.</summary>
+    private static (string Name, object? Value)[] Parameters(AvailabilityService.Context context, params (string Name, object? Value)[] more) =>
+    [
+        ("$threshold", context.Settings.DefaultLowStockThreshold),
+        ("$handling", context.Settings.DefaultHandlingDays),
+        ("$today", BulkWrites.Day(context.Today)),
+        .. more,
+    ];
 
     private static async Task<Dictionary<int, List<InboundSupply>>> RawInboundAsync(SqliteConnection connection, List<int> ids, CancellationToken ct)
     {
-        var result = new Dictionary<int, List<InboundSupply>>();
         if (ids.Count == 0)
         {
-            return result;
+            return [];
         }
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT pl.ProductId, po.ExpectedDate, pl.QtyOrdered - pl.QtyReceived FROM PurchaseOrderLines pl
+        var rows = await connection.Command($"""
+            SELECT pl.ProductId, po.ExpectedDate, pl.QtyOrdered - pl.QtyReceived AS Outstanding FROM PurchaseOrderLines pl
             JOIN PurchaseOrders po ON po.Id = pl.PurchaseOrderId
-            WHERE pl.ProductId IN ({string.Join(",", ids)}) AND po.Status IN (1, 2) AND pl.QtyOrdered > pl.QtyReceived
-            """;
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var id = reader.GetInt32(0);
-            if (!result.TryGetValue(id, out var list))
-            {
-                result[id] = list = [];
-            }
-            list.Add(new InboundSupply(DateOnly.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetInt32(2)));
-        }
-        return result;
+            WHERE pl.ProductId IN ({string.Join(",", ids)}) AND {PurchaseOrderRules.IsOpenSql("po")} AND pl.QtyOrdered > pl.QtyReceived
+            """).ListAsync<InboundRow>(ct);
+        return rows.GroupBy(r => r.ProductId).ToDictionary(g => g.Key, g => g.Select(r => new InboundSupply(r.ExpectedDate, r.Outstanding)).ToList());
     }
 
     /// <summary>One product's queue by hand: the product's figures, its inbound, its queued lines; same ETA walk.</summary>
@@ -159,30 +151,16 @@ public static class ProductsBenchmark
     {
         var (row, inbound) = await RawProductAsync(connection, context, sku, ct);
 
-        await using var queue = connection.CreateCommand();
-        queue.CommandText = """
-            SELECT l.Id, l.QtyUnfilled, o.Number, c.Name, c.Tier, l.QueuedAt, o.PlacedAt, l.Priority, l.PromisedShipDate
+        // Like the app, the rows carry what the page shows, dates read as dates.
+        var lines = await connection.Command($"""
+            SELECT l.Id, l.QtyUnfilled, o.Number, c.Name AS Customer, c.Tier, l.QueuedAt, o.PlacedAt, l.Priority, l.PromisedShipDate
             FROM OrderLines l JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId
             WHERE l.ProductId = $id AND l.QtyUnfilled > 0
-            ORDER BY l.Priority DESC, l.QueuedAt, l.Id
-            """;
-        queue.Parameters.AddWithValue("$id", row.ProductId);
-        var lines = new List<(int Id, int Unfilled, string Number, string Customer, int Tier, string? Queued, string Placed, int Priority, string? Promised)>();
-        await using (var reader = await queue.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                lines.Add((reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6), reader.GetInt32(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8)));
-            }
-        }
+            ORDER BY {QueueOrder.OrderBySql("l")}
+            """, ("$id", row.ProductId)).ListAsync<QueuedLine>(ct);
         LeadTimeRange? history = context.LeadTimes.TryGetValue(row.SupplierId, out var h) ? h : null;
-        var facts = ProductStock.ToFacts(row, inbound, history) with { QueuedUnits = lines.Sum(l => l.Unfilled) };
-        // Like the app, the rows carry what the page shows: dates parsed, promises compared.
-        _ = lines.Select(l => (DateTime.Parse(l.Queued ?? l.Placed, CultureInfo.InvariantCulture),
-            l.Promised is null ? (DateOnly?)null : DateOnly.Parse(l.Promised, CultureInfo.InvariantCulture))).ToList();
-        var etas = AvailabilityRule.QueueEtas(facts, lines.Select(l => l.Unfilled).ToList(), context.Today, context.Settings.DailyFulfilmentCapacity);
+        var facts = ProductStock.ToFacts(row, inbound, history) with { QueuedUnits = lines.Sum(l => l.QtyUnfilled) };
+        var etas = AvailabilityRule.QueueEtas(facts, lines.Select(l => l.QtyUnfilled).ToList(), context.Today, context.Settings.DailyFulfilmentCapacity);
         return lines.Select((l, i) => (l.Id, etas[i])).ToList();
     }
 
@@ -190,29 +168,18 @@ public static class ProductsBenchmark
     internal static async Task<(ProductStockRow Row, List<InboundSupply> Inbound)> RawProductAsync(SqliteConnection connection,
         AvailabilityService.Context context, string sku, CancellationToken ct)
     {
-        await using var product = connection.CreateCommand();
-        product.CommandText = """
-            SELECT p.Id, p.OnHand, p.Allocated, p.BackorderPolicy, p.BackorderCap, COALESCE(p.LowStockThreshold, $threshold),
-                   COALESCE(p.HandlingDays, $handling), COALESCE(p.LeadTimeDays, s.DefaultLeadTimeDays), p.LeadTimeDays IS NOT NULL,
-                   p.PreorderReleaseDate, p.Discontinued, p.SupplierId
+        var p = await connection.Command("""
+            SELECT p.Id, p.OnHand, p.Allocated, p.BackorderPolicy, p.BackorderCap, COALESCE(p.LowStockThreshold, $threshold) AS LowStockThreshold,
+                   COALESCE(p.HandlingDays, $handling) AS HandlingDays, COALESCE(p.LeadTimeDays, s.DefaultLeadTimeDays) AS QuotedLeadTimeDays,
+                   p.LeadTimeDays IS NOT NULL AS LeadTimeIsProducts, p.PreorderReleaseDate, p.Discontinued, p.SupplierId
             FROM Products p JOIN Suppliers s ON s.Id = p.SupplierId WHERE p.Sku = $sku
-            """;
-        Bind(product, context);
-        product.Parameters.AddWithValue("$sku", sku);
-        ProductStockRow row;
-        await using (var reader = await product.ExecuteReaderAsync(ct))
+            """, Parameters(context, ("$sku", sku))).SingleAsync<ProductStockColumns>(ct);
+        var row = new ProductStockRow
         {
-            await reader.ReadAsync(ct);
-            row = new ProductStockRow
-            {
-                ProductId = reader.GetInt32(0), Sku = sku, OnHand = reader.GetInt32(1), Allocated = reader.GetInt32(2),
-                Policy = (BackorderPolicy)reader.GetInt32(3), BackorderCap = reader.IsDBNull(4) ? null : reader.GetInt32(4),
-                LowStockThreshold = reader.GetInt32(5), HandlingDays = reader.GetInt32(6), QuotedLeadTimeDays = reader.GetInt32(7),
-                LeadTimeIsProducts = reader.GetBoolean(8),
-                PreorderReleaseDate = reader.IsDBNull(9) ? null : DateOnly.Parse(reader.GetString(9), CultureInfo.InvariantCulture),
-                Discontinued = reader.GetBoolean(10), SupplierId = reader.GetInt32(11),
-            };
-        }
+            ProductId = p.Id, Sku = sku, OnHand = p.OnHand, Allocated = p.Allocated, Policy = p.BackorderPolicy, BackorderCap = p.BackorderCap,
+            LowStockThreshold = p.LowStockThreshold, HandlingDays = p.HandlingDays, QuotedLeadTimeDays = p.QuotedLeadTimeDays,
+            LeadTimeIsProducts = p.LeadTimeIsProducts, PreorderReleaseDate = p.PreorderReleaseDate, Discontinued = p.Discontinued, SupplierId = p.SupplierId,
+        };
         var inbound = await RawInboundAsync(connection, [row.ProductId], ct);
         return (row, inbound.GetValueOrDefault(row.ProductId) ?? []);
     }

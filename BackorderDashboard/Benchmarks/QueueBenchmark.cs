@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Data.Common;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Backorders;
@@ -81,7 +81,7 @@ public static class QueueBenchmark
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var stored = await db.OrderLines.Where(l => l.ProductId == productId && l.QtyUnfilled > 0)
-            .OrderByDescending(l => l.Priority).ThenBy(l => l.QueuedAt).ThenBy(l => l.Id).Select(l => new { l.Id, l.CurrentEta }).ToListAsync(ct);
+            .InQueueOrder().Select(l => new { l.Id, l.CurrentEta }).ToListAsync(ct);
         var live = await products.GetQueueAsync(QueueSku, ct) ?? [];
         var product = await db.Products.AsNoTracking().SingleAsync(p => p.Id == productId, ct);
         if (!stored.Select(s => (s.Id, s.CurrentEta)).SequenceEqual(live.Select(l => (l.OrderLineId, l.Eta)))
@@ -165,49 +165,47 @@ public static class QueueBenchmark
         return front.Lines[0].Id;
     }
 
+    private sealed record Count(int Total);
+
+    /// <summary>A row of the queue page, every column the page shows, read as the app reads it.</summary>
+    private sealed record QueuePageRow(int Id, int Version, string Sku, string ProductName, string Number, string Customer, CustomerTier Tier,
+        int QtyUnfilled, DateOnly? PromisedShipDate, DateOnly? CurrentEta, DateTime? QueuedAt, ShipPolicy ShipPolicy,
+        DateTime PaymentAuthorizationExpiresAt, QueuePriority Priority, int LinesAhead, int UnitsAhead);
+
     /// <summary>The queue page by hand: the count, then 50 rows with the lines and units ahead of each.</summary>
     private static async Task<(int Total, List<(int, int, int)> Rows)> RawQueuePageAsync(SqliteConnection connection, bool lateOnly, CancellationToken ct)
     {
         var where = "l.QtyUnfilled > 0" + (lateOnly ? " AND l.CurrentEta > l.PromisedShipDate" : "");
-        const string Ahead = """
-            a.ProductId = l.ProductId AND a.QtyUnfilled > 0
-            AND (a.Priority > l.Priority OR (a.Priority = l.Priority AND (a.QueuedAt < l.QueuedAt OR (a.QueuedAt = l.QueuedAt AND a.Id < l.Id))))
-            """;
-        await using var count = connection.CreateCommand();
-        count.CommandText = $"SELECT COUNT(*) FROM OrderLines l WHERE {where}";
-        var total = Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        var ahead = $"a.ProductId = l.ProductId AND a.QtyUnfilled > 0 AND {QueueOrder.IsAheadSql("a", "l")}";
+        var total = (await connection.Command($"SELECT COUNT(*) AS Total FROM OrderLines l WHERE {where}").SingleAsync<Count>(ct)).Total;
 
         // The 50 lines first (queue order per product, products by SKU), then the place in line of those 50 only.
-        await using var page = connection.CreateCommand();
-        page.CommandText = $"""
-            SELECT l.Id, l.Version, l.Sku, l.PName, o.Number, c.Name, c.Tier, l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta, l.QueuedAt,
-                   o.ShipPolicy, o.PaymentAuthorizationExpiresAt, l.Priority,
-                   (SELECT COUNT(*) FROM OrderLines a WHERE {Ahead}),
-                   (SELECT COALESCE(SUM(a.QtyUnfilled), 0) FROM OrderLines a WHERE {Ahead})
+        var page = await connection.Command($"""
+            SELECT l.Id, l.Version, l.Sku, l.ProductName, o.Number, c.Name AS Customer, c.Tier, l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta,
+                   l.QueuedAt, o.ShipPolicy, o.PaymentAuthorizationExpiresAt, l.Priority,
+                   (SELECT COUNT(*) FROM OrderLines a WHERE {ahead}) AS LinesAhead,
+                   (SELECT COALESCE(SUM(a.QtyUnfilled), 0) FROM OrderLines a WHERE {ahead}) AS UnitsAhead
             FROM (SELECT l.Id, l.Version, l.ProductId, l.OrderId, l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta, l.QueuedAt, l.Priority,
-                         p.Sku, p.Name AS PName
+                         p.Sku, p.Name AS ProductName
                   FROM OrderLines l JOIN Products p ON p.Id = l.ProductId
                   WHERE {where}
-                  ORDER BY p.Sku, l.Priority DESC, l.QueuedAt, l.Id
+                  ORDER BY p.Sku, {QueueOrder.OrderBySql("l")}
                   LIMIT 50) l
             JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId
-            ORDER BY l.Sku, l.Priority DESC, l.QueuedAt, l.Id
-            """;
-        var rows = new List<(int, int, int)>();
-        await using var reader = await page.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            // Read every column the page shows, as the app does.
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                _ = reader.GetValue(i);
-            }
-            rows.Add((reader.GetInt32(0), reader.GetInt32(14) + 1, reader.GetInt32(15)));
-        }
-        return (total, rows);
+            ORDER BY l.Sku, {QueueOrder.OrderBySql("l")}
+            """).ListAsync<QueuePageRow>(ct);
+        return (total, page.Select(r => (r.Id, r.LinesAhead + 1, r.UnitsAhead)).ToList());
     }
 
-    private sealed record RawLine(int Id, int OrderId, int Unfilled, bool ShipComplete, DateOnly? Eta, DateOnly? Promised, string Number, string Customer, string Email);
+    private sealed record RawLine(int Id, int OrderId, int Unfilled, ShipPolicy ShipPolicy, DateOnly? Eta, DateOnly? Promised, string Number, string Customer, string Email)
+    {
+        public bool ShipComplete => ShipPolicy == ShipPolicy.ShipComplete;
+    }
+
+    private sealed record LineToCancel(int OrderId, int Version, int QtyAllocated, int QtyUnfilled, string Number, string Customer, string Email,
+        string ProductName, string Sku);
+
+    private sealed record FreeStock(int Free);
 
     /// <summary>
     /// The same cancellation by hand in one write transaction: cancel the line and free its unit (ledger, history,
@@ -220,22 +218,13 @@ public static class QueueBenchmark
         var now = BulkWrites.Stamp(time.GetUtcNow().UtcDateTime);
         // BEGIN IMMEDIATE, as the app's write transactions: the read-then-write is serialized with other writers.
         await using var tx = connection.BeginTransaction(deferred: false);
-        SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+        DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
         {
-            var command = connection.CreateCommand();
+            var command = connection.Command(sql, parameters);
             command.Transaction = tx;
-            command.CommandText = sql;
-            foreach (var (name, value) in parameters)
-            {
-                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            }
             return command;
         }
-        async Task ExecAsync(string sql, params (string, object?)[] parameters)
-        {
-            await using var command = Command(sql, parameters);
-            await command.ExecuteNonQueryAsync(ct);
-        }
+        Task ExecAsync(string sql, params (string, object?)[] parameters) => Command(sql, parameters).ExecuteAsync(ct);
         async Task EventAsync(int orderId, int? line, OrderEventKind kind, string detail) =>
             await ExecAsync("INSERT INTO OrderEvents (OrderId, OrderLineId, Kind, Detail, UserName, At) VALUES ($o, $l, $k, $d, 'benchmark', $at)",
                 ("$o", orderId), ("$l", line), ("$k", (int)kind), ("$d", detail), ("$at", now));
@@ -246,19 +235,11 @@ public static class QueueBenchmark
                 """, ("$k", (int)kind), ("$o", orderId), ("$to", email), ("$s", subject), ("$b", $"Hello {name},\n\n{body}\n"), ("$at", now));
 
         // 1. Cancel the line and free what was set aside for it.
-        int orderId, version, allocated, unfilled;
-        string number, customer, email, productName, sku;
-        await using (var read = Command("""
-            SELECT l.OrderId, l.Version, l.QtyAllocated, l.QtyUnfilled, o.Number, c.Name, c.Email, p.Name, p.Sku
+        var (orderId, version, allocated, unfilled, number, customer, email, productName, sku) = await Command("""
+            SELECT l.OrderId, l.Version, l.QtyAllocated, l.QtyUnfilled, o.Number, c.Name AS Customer, c.Email, p.Name AS ProductName, p.Sku
             FROM OrderLines l JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId JOIN Products p ON p.Id = l.ProductId
             WHERE l.Id = $id
-            """, ("$id", lineId)))
-        await using (var reader = await read.ExecuteReaderAsync(ct))
-        {
-            await reader.ReadAsync(ct);
-            (orderId, version, allocated, unfilled) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
-            (number, customer, email, productName, sku) = (reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8));
-        }
+            """, ("$id", lineId)).SingleAsync<LineToCancel>(ct);
         var cancelled = allocated + unfilled;
         await ExecAsync("UPDATE OrderLines SET QtyCancelled = QtyCancelled + $n, QtyAllocated = 0, Version = Version + 1 WHERE Id = $id AND Version = $v",
             ("$n", cancelled), ("$id", lineId), ("$v", version));
@@ -272,42 +253,19 @@ public static class QueueBenchmark
             $"{cancelled} × {productName} from your order {number} is cancelled (Customer changed their mind). You will not be charged for it.");
 
         // 2. Free units to the queue, in queue order.
-        async Task<List<RawLine>> QueueAsync()
-        {
-            var lines = new List<RawLine>();
-            await using var command = Command("""
-                SELECT l.Id, l.OrderId, l.QtyUnfilled, o.ShipPolicy, l.CurrentEta, l.PromisedShipDate, o.Number, c.Name, c.Email
-                FROM OrderLines l JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId
-                WHERE l.ProductId = $p AND l.QtyUnfilled > 0
-                ORDER BY l.Priority DESC, l.QueuedAt, l.Id
-                """, ("$p", productId));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                lines.Add(new RawLine(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3) == (int)ShipPolicy.ShipComplete,
-                    reader.IsDBNull(4) ? null : DateOnly.Parse(reader.GetString(4), CultureInfo.InvariantCulture),
-                    reader.IsDBNull(5) ? null : DateOnly.Parse(reader.GetString(5), CultureInfo.InvariantCulture),
-                    reader.GetString(6), reader.GetString(7), reader.GetString(8)));
-            }
-            return lines;
-        }
-        int free;
-        await using (var stock = Command("SELECT OnHand - Allocated FROM Products WHERE Id = $p", ("$p", productId)))
-        {
-            free = Convert.ToInt32(await stock.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-        }
+        Task<List<RawLine>> QueueAsync() => Command($"""
+            SELECT l.Id, l.OrderId, l.QtyUnfilled AS Unfilled, o.ShipPolicy, l.CurrentEta AS Eta, l.PromisedShipDate AS Promised, o.Number,
+                   c.Name AS Customer, c.Email
+            FROM OrderLines l JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId
+            WHERE l.ProductId = $p AND l.QtyUnfilled > 0
+            ORDER BY {QueueOrder.OrderBySql("l")}
+            """, ("$p", productId)).ListAsync<RawLine>(ct);
+        var free = (await Command("SELECT OnHand - Allocated AS Free FROM Products WHERE Id = $p", ("$p", productId)).SingleAsync<FreeStock>(ct)).Free;
         var queue = await QueueAsync();
         var shipComplete = queue.Where(l => l.ShipComplete).Select(l => l.OrderId).Distinct().ToList();
-        var siblings = new List<SiblingLine>();
-        if (shipComplete.Count > 0)
-        {
-            await using var command = Command($"SELECT Id, OrderId, ProductId, QtyUnfilled FROM OrderLines WHERE OrderId IN ({string.Join(",", shipComplete)})");
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                siblings.Add(new SiblingLine(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3)));
-            }
-        }
+        List<SiblingLine> siblings = shipComplete.Count == 0 ? [] : await Command($"""
+            SELECT Id AS LineId, OrderId, ProductId, QtyUnfilled AS Unfilled FROM OrderLines WHERE OrderId IN ({string.Join(",", shipComplete)})
+            """).ListAsync<SiblingLine>(ct);
         var allocations = AllocationEngine.Allocate(productId, free,
             queue.Select(l => new QueueEntry(l.Id, l.OrderId, l.Unfilled, l.ShipComplete)).ToList(), siblings.ToLookup(s => s.OrderId), new Dictionary<int, int>());
         var reference = $"cancellation of {number}";

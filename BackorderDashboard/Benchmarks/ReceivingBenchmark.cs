@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Data.Common;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Restock;
@@ -75,20 +75,18 @@ public static class ReceivingBenchmark
     }
 
     /// <summary>What a receipt leaves: units set aside, lines still waiting, messages and history rows written.</summary>
-    private static async Task<(long Allocated, long Waiting, long Messages, long Events)> StateAsync(SqliteConnection connection, int productId, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT (SELECT Allocated FROM Products WHERE Id = $p),
-                   (SELECT COUNT(*) FROM OrderLines WHERE ProductId = $p AND QtyUnfilled > 0),
-                   (SELECT COUNT(*) FROM Outbox m JOIN OrderLines l ON l.OrderId = m.OrderId WHERE l.ProductId = $p),
-                   (SELECT COUNT(*) FROM OrderEvents e JOIN OrderLines l ON l.Id = e.OrderLineId WHERE l.ProductId = $p)
-            """;
-        command.Parameters.AddWithValue("$p", productId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
-    }
+    private static Task<ReceiptState> StateAsync(SqliteConnection connection, int productId, CancellationToken ct) => connection.Command("""
+        SELECT (SELECT Allocated FROM Products WHERE Id = $p) AS Allocated,
+               (SELECT COUNT(*) FROM OrderLines WHERE ProductId = $p AND QtyUnfilled > 0) AS Waiting,
+               (SELECT COUNT(*) FROM Outbox m JOIN OrderLines l ON l.OrderId = m.OrderId WHERE l.ProductId = $p) AS Messages,
+               (SELECT COUNT(*) FROM OrderEvents e JOIN OrderLines l ON l.Id = e.OrderLineId WHERE l.ProductId = $p) AS Events
+        """, ("$p", productId)).SingleAsync<ReceiptState>(ct);
+
+    private sealed record ReceiptState(long Allocated, long Waiting, long Messages, long Events);
+
+    private sealed record NewId(long Id);
+
+    private sealed record Count(long Total);
 
     /// <summary>Untimed: a product, customers waiting 1–3 units each (as many units as the PO brings), and the placed PO.</summary>
     private static async Task<(string Sku, int PoId, int ProductId)> PrepareQueueAsync(SqliteConnection connection, string sku, int queueLength, int units,
@@ -97,51 +95,36 @@ public static class ReceivingBenchmark
         var now = DateTime.UtcNow;
         var today = DateOnly.FromDateTime(now);
         await using var tx = connection.BeginTransaction(deferred: false);
-        async Task<long> ScalarAsync(string sql, params (string, object)[] parameters)
+        DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
         {
-            await using var command = connection.CreateCommand();
+            var command = connection.Command(sql, parameters);
             command.Transaction = tx;
-            command.CommandText = sql + "; SELECT last_insert_rowid();";
-            foreach (var (name, value) in parameters)
-            {
-                command.Parameters.AddWithValue(name, value);
-            }
-            return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            return command;
         }
+        async Task<long> ScalarAsync(string sql, params (string, object?)[] parameters) =>
+            (await Command(sql + "; SELECT last_insert_rowid() AS Id;", parameters).SingleAsync<NewId>(ct)).Id;
         var productId = (int)await ScalarAsync("""
             INSERT INTO Products (Sku, Name, CategoryId, SupplierId, PriceCents, OnHand, Allocated, BackorderPolicy, Discontinued, CreatedAt, Version)
             VALUES ($sku, 'Benchmark receipt kettle', (SELECT MIN(Id) FROM Categories), (SELECT MIN(Id) FROM Suppliers), 4900, 0, 0, 1, 0, $now, 0)
             """, ("$sku", sku), ("$now", BulkWrites.Stamp(now)));
         var poId = (int)await ScalarAsync("""
             INSERT INTO PurchaseOrders (Number, SupplierId, Status, OrderedAt, ExpectedDate, OriginalExpectedDate, CreatedAt, Version)
-            VALUES ($n, (SELECT MIN(Id) FROM Suppliers), 1, $now, $d, $d, $now, 0)
-            """, ("$n", $"PO-{sku}"), ("$now", BulkWrites.Stamp(now)), ("$d", BulkWrites.Day(today.AddDays(7))));
+            VALUES ($n, (SELECT MIN(Id) FROM Suppliers), $ordered, $now, $d, $d, $now, 0)
+            """, ("$n", $"PO-{sku}"), ("$ordered", (int)PurchaseOrderStatus.Ordered), ("$now", BulkWrites.Stamp(now)), ("$d", BulkWrites.Day(today.AddDays(7))));
         await ScalarAsync("INSERT INTO PurchaseOrderLines (PurchaseOrderId, ProductId, QtyOrdered, QtyReceived, UnitCostCents) VALUES ($po, $p, $q, 0, 2000)",
             ("$po", poId), ("$p", productId), ("$q", units));
 
-        await using var order = connection.CreateCommand();
-        order.Transaction = tx;
-        order.CommandText = """
+        // Prepared once, run per line with new values.
+        await using var order = Command("""
             INSERT INTO Orders (Number, CustomerId, PlacedAt, Channel, ShipPolicy, PaymentAuthorizedAt, PaymentAuthorizationExpiresAt, ShippingCents, TrackingToken, Version)
-            VALUES ($n, (SELECT Id FROM Customers ORDER BY Id LIMIT 1 OFFSET $c), $at, 0, 0, $at, $exp, 0, $t, 0);
+            VALUES ($n, (SELECT Id FROM Customers ORDER BY Id LIMIT 1 OFFSET $c), $at, $channel, $policy, $at, $exp, 0, $t, 0);
             INSERT INTO OrderLines (OrderId, ProductId, Qty, UnitPriceCents, QtyAllocated, QtyShipped, QtyCancelled, QtyBackorderedAtPlacement, QueuedAt, Priority, PromisedShipDate, CurrentEta, Version)
-            VALUES (last_insert_rowid(), $p, $q, 4900, 0, 0, 0, $q, $at, 0, $eta, $eta, 0);
-            """;
-        var number = order.Parameters.Add("$n", SqliteType.Text);
-        var customer = order.Parameters.Add("$c", SqliteType.Integer);
-        var at = order.Parameters.Add("$at", SqliteType.Text);
-        var expires = order.Parameters.Add("$exp", SqliteType.Text);
-        var token = order.Parameters.Add("$t", SqliteType.Text);
-        var qty = order.Parameters.Add("$q", SqliteType.Integer);
-        order.Parameters.AddWithValue("$p", productId);
-        order.Parameters.AddWithValue("$eta", BulkWrites.Day(today.AddDays(8)));
-        long customers;
-        await using (var count = connection.CreateCommand())
-        {
-            count.Transaction = tx;
-            count.CommandText = "SELECT COUNT(*) FROM Customers";
-            customers = Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-        }
+            VALUES (last_insert_rowid(), $p, $q, 4900, 0, 0, 0, $q, $at, $priority, $eta, $eta, 0);
+            """, ("$n", ""), ("$c", 0), ("$at", ""), ("$exp", ""), ("$t", ""), ("$q", 0), ("$p", productId), ("$eta", BulkWrites.Day(today.AddDays(8))),
+            ("$channel", (int)OrderChannel.Web), ("$policy", (int)ShipPolicy.ShipAvailable), ("$priority", (int)QueuePriority.Standard));
+        var (number, customer, at, expires, token, qty) =
+            (order.Parameters["$n"], order.Parameters["$c"], order.Parameters["$at"], order.Parameters["$exp"], order.Parameters["$t"], order.Parameters["$q"]);
+        var customers = (await Command("SELECT COUNT(*) AS Total FROM Customers").SingleAsync<Count>(ct)).Total;
         var start = now.AddDays(-30);
         // 1, 2, 3, 1, 2, 3, …; the last line takes what is left, so the queue waits for exactly the units the PO brings.
         var queued = 0;
@@ -162,7 +145,10 @@ public static class ReceivingBenchmark
         return (sku, poId, productId);
     }
 
-    private sealed record Waiting(int Id, int OrderId, int Unfilled, bool ShipComplete, string Number, string Customer, string Email);
+    private sealed record Waiting(int Id, int OrderId, int Unfilled, ShipPolicy ShipPolicy, string Number, string Customer, string Email)
+    {
+        public bool ShipComplete => ShipPolicy == ShipPolicy.ShipComplete;
+    }
 
     /// <summary>
     /// The same receipt by hand, in one write transaction: stock and purchase order, receipt and ledger, allocation
@@ -175,51 +161,31 @@ public static class ReceivingBenchmark
         var now = BulkWrites.Stamp(time.GetUtcNow().UtcDateTime);
         var reference = $"PO-{sku}";
         await using var tx = connection.BeginTransaction(deferred: false);
-        SqliteCommand Command(string sql)
+        DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
         {
-            var command = connection.CreateCommand();
+            var command = connection.Command(sql, parameters);
             command.Transaction = tx;
-            command.CommandText = sql;
             return command;
         }
-        async Task ExecAsync(string sql, params (string Name, object? Value)[] parameters)
-        {
-            await using var command = Command(sql);
-            foreach (var (name, value) in parameters)
-            {
-                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            }
-            await command.ExecuteNonQueryAsync(ct);
-        }
+        Task ExecAsync(string sql, params (string Name, object? Value)[] parameters) => Command(sql, parameters).ExecuteAsync(ct);
 
         await ExecAsync("UPDATE Products SET OnHand = OnHand + $q, Version = Version + 1 WHERE Id = $p", ("$q", units), ("$p", productId));
         await ExecAsync("UPDATE PurchaseOrderLines SET QtyReceived = QtyReceived + $q WHERE PurchaseOrderId = $po AND ProductId = $p", ("$q", units), ("$po", poId), ("$p", productId));
-        await ExecAsync("UPDATE PurchaseOrders SET Status = 3, ReceivedAt = $now, Version = Version + 1 WHERE Id = $po", ("$now", now), ("$po", poId));
+        await ExecAsync("UPDATE PurchaseOrders SET Status = $received, ReceivedAt = $now, Version = Version + 1 WHERE Id = $po",
+            ("$received", (int)PurchaseOrderStatus.Received), ("$now", now), ("$po", poId));
         await ExecAsync("""
             INSERT INTO Receipts (IdempotencyKey, PurchaseOrderId, ReceivedAt, ReceivedBy, UnitsReceived, ResultJson) VALUES ($k, $po, $now, 'benchmark', $q, '{}');
             INSERT INTO ReceiptLines (ReceiptId, ProductId, PurchaseOrderLineId, Qty)
             VALUES (last_insert_rowid(), $p, (SELECT Id FROM PurchaseOrderLines WHERE PurchaseOrderId = $po AND ProductId = $p), $q);
             INSERT INTO StockLedger (ProductId, OnHandDelta, AllocatedDelta, Reason, Reference, PurchaseOrderLineId, UserName, At)
-            VALUES ($p, $q, 0, 0, $ref, (SELECT Id FROM PurchaseOrderLines WHERE PurchaseOrderId = $po AND ProductId = $p), 'benchmark', $now);
-            """, ("$k", Guid.NewGuid().ToString("N")), ("$po", poId), ("$now", now), ("$q", units), ("$p", productId), ("$ref", reference));
+            VALUES ($p, $q, 0, $receipt, $ref, (SELECT Id FROM PurchaseOrderLines WHERE PurchaseOrderId = $po AND ProductId = $p), 'benchmark', $now);
+            """, ("$receipt", (int)StockReason.Receipt), ("$k", Guid.NewGuid().ToString("N")), ("$po", poId), ("$now", now), ("$q", units), ("$p", productId), ("$ref", reference));
 
-        async Task<List<Waiting>> QueueAsync()
-        {
-            var lines = new List<Waiting>();
-            await using var command = Command("""
-                SELECT l.Id, l.OrderId, l.QtyUnfilled, o.ShipPolicy, o.Number, c.Name, c.Email
-                FROM OrderLines l JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId
-                WHERE l.ProductId = $p AND l.QtyUnfilled > 0 ORDER BY l.Priority DESC, l.QueuedAt, l.Id
-                """);
-            command.Parameters.AddWithValue("$p", productId);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                lines.Add(new Waiting(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3) == 1,
-                    reader.GetString(4), reader.GetString(5), reader.GetString(6)));
-            }
-            return lines;
-        }
+        Task<List<Waiting>> QueueAsync() => Command($"""
+            SELECT l.Id, l.OrderId, l.QtyUnfilled AS Unfilled, o.ShipPolicy, o.Number, c.Name AS Customer, c.Email
+            FROM OrderLines l JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId
+            WHERE l.ProductId = $p AND l.QtyUnfilled > 0 ORDER BY {QueueOrder.OrderBySql("l")}
+            """, ("$p", productId)).ListAsync<Waiting>(ct);
         var queue = await QueueAsync();
         var allocations = AllocationEngine.Allocate(productId, units, queue.Select(l => new QueueEntry(l.Id, l.OrderId, l.Unfilled, l.ShipComplete)).ToList(),
             Array.Empty<SiblingLine>().ToLookup(s => s.OrderId), new Dictionary<int, int>());
@@ -227,20 +193,14 @@ public static class ReceivingBenchmark
         // Prepared once, run per line: the lines' updates, ledger and history rows, the customers' messages.
         await using var line = Command("""
             UPDATE OrderLines SET QtyAllocated = QtyAllocated + $q, Version = Version + 1 WHERE Id = $id;
-            INSERT INTO StockLedger (ProductId, OnHandDelta, AllocatedDelta, Reason, Reference, OrderLineId, UserName, At) VALUES ($p, 0, $q, 1, $ref, $id, 'benchmark', $now);
-            INSERT INTO OrderEvents (OrderId, OrderLineId, Kind, Detail, UserName, At) VALUES ($o, $id, 4, $detail, 'benchmark', $now);
-            INSERT INTO Outbox (Kind, OrderId, ToEmail, Subject, BodyText, CreatedAt, State, Attempts) VALUES (2, $o, $to, $subject, $body, $now, 0, 0);
-            """);
-        var qty = line.Parameters.Add("$q", SqliteType.Integer);
-        var id = line.Parameters.Add("$id", SqliteType.Integer);
-        var orderId = line.Parameters.Add("$o", SqliteType.Integer);
-        var detail = line.Parameters.Add("$detail", SqliteType.Text);
-        var to = line.Parameters.Add("$to", SqliteType.Text);
-        var subject = line.Parameters.Add("$subject", SqliteType.Text);
-        var body = line.Parameters.Add("$body", SqliteType.Text);
-        line.Parameters.AddWithValue("$p", productId);
-        line.Parameters.AddWithValue("$ref", $"receipt {reference}");
-        line.Parameters.AddWithValue("$now", now);
+            INSERT INTO StockLedger (ProductId, OnHandDelta, AllocatedDelta, Reason, Reference, OrderLineId, UserName, At) VALUES ($p, 0, $q, $reason, $ref, $id, 'benchmark', $now);
+            INSERT INTO OrderEvents (OrderId, OrderLineId, Kind, Detail, UserName, At) VALUES ($o, $id, $event, $detail, 'benchmark', $now);
+            INSERT INTO Outbox (Kind, OrderId, ToEmail, Subject, BodyText, CreatedAt, State, Attempts) VALUES ($message, $o, $to, $subject, $body, $now, 0, 0);
+            """, ("$q", 0), ("$id", 0), ("$o", 0), ("$detail", ""), ("$to", ""), ("$subject", ""), ("$body", ""), ("$p", productId),
+            ("$ref", $"receipt {reference}"), ("$now", now), ("$reason", (int)StockReason.Allocation), ("$event", (int)OrderEventKind.Allocated),
+            ("$message", (int)MessageKind.ReadyToShip));
+        var (qty, id, orderId, detail, to, subject, body) = (line.Parameters["$q"], line.Parameters["$id"], line.Parameters["$o"],
+            line.Parameters["$detail"], line.Parameters["$to"], line.Parameters["$subject"], line.Parameters["$body"]);
         var byId = queue.ToDictionary(l => l.Id);
         foreach (var a in allocations)
         {

@@ -1,3 +1,4 @@
+using BackorderDashboard.Data;
 using BackorderDashboard.Features.Home;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -44,30 +45,25 @@ public static class SupportSearchBenchmark
         return results;
     }
 
+    /// <summary>A hit as the search box lists it.</summary>
+    private sealed record SearchHit(string Number, string Customer, string Email, DateTime PlacedAt, int Lines, int WaitingLines, DateOnly? LatestEta);
+
     /// <summary>The same search in one statement: matching customers' orders, plus the order with that number, newest first.</summary>
     private static async Task<List<string>> RawSearchAsync(SqliteConnection connection, string text, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT o.Number, c.Name, c.Email, o.PlacedAt,
-                   (SELECT COUNT(*) FROM OrderLines l WHERE l.OrderId = o.Id),
-                   (SELECT COUNT(*) FROM OrderLines l WHERE l.OrderId = o.Id AND l.QtyUnfilled > 0),
-                   (SELECT MAX(l.CurrentEta) FROM OrderLines l WHERE l.OrderId = o.Id AND l.QtyUnfilled > 0)
+        var hits = await connection.Command("""
+            SELECT o.Number, c.Name AS Customer, c.Email, o.PlacedAt,
+                   (SELECT COUNT(*) FROM OrderLines l WHERE l.OrderId = o.Id) AS Lines,
+                   (SELECT COUNT(*) FROM OrderLines l WHERE l.OrderId = o.Id AND l.QtyUnfilled > 0) AS WaitingLines,
+                   (SELECT MAX(l.CurrentEta) FROM OrderLines l WHERE l.OrderId = o.Id AND l.QtyUnfilled > 0) AS LatestEta
             FROM Orders o JOIN Customers c ON c.Id = o.CustomerId
             WHERE o.Id IN (
                 SELECT Id FROM Orders WHERE CustomerId IN (
                     SELECT Id FROM Customers WHERE Email LIKE $p ESCAPE '\' OR Name LIKE $p ESCAPE '\' OR Phone LIKE $p ESCAPE '\')
                 UNION SELECT Id FROM Orders WHERE Number = $n)
             ORDER BY o.PlacedAt DESC, o.Id DESC LIMIT 11
-            """;
-        command.Parameters.AddWithValue("$p", $"%{text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%");
-        command.Parameters.AddWithValue("$n", text.ToUpperInvariant());
-        var numbers = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            numbers.Add(reader.GetString(0));
-        }
-        return numbers;
+            """, ("$p", $"%{text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%"), ("$n", text.ToUpperInvariant()))
+            .ListAsync<SearchHit>(ct);
+        return hits.Select(h => h.Number).ToList();
     }
 }
