@@ -13,8 +13,9 @@ public static class PurchaseOrderRules
         status == PurchaseOrderStatus.Ordered || status == PurchaseOrderStatus.PartiallyReceived;
 
     /// <summary>Inside an EF query, pass the query through <see cref="QueryRules.WithRules{T}"/>.</summary>
-    public static bool IsOpen(this PurchaseOrderStatus status) =>
-        status is PurchaseOrderStatus.Ordered or PurchaseOrderStatus.PartiallyReceived;
+    public static bool IsOpen(this PurchaseOrderStatus status) => IsOpenCompiled(status);
+
+    private static readonly Func<PurchaseOrderStatus, bool> IsOpenCompiled = IsOpenExpression.Compile();
 
     internal static readonly Expression<Func<PurchaseOrderStatus, DateOnly, DateOnly, bool>> IsOverdueExpression = (status, expected, today) =>
         status.IsOpen() && expected < today;
@@ -23,7 +24,9 @@ public static class PurchaseOrderRules
     /// Overdue: still open and its expected date has passed in the store's calendar. Inside an EF query, pass the query
     /// through <see cref="QueryRules.WithRules{T}"/>.
     /// </summary>
-    public static bool IsOverdue(this PurchaseOrderStatus status, DateOnly expected, DateOnly today) => status.IsOpen() && expected < today;
+    public static bool IsOverdue(this PurchaseOrderStatus status, DateOnly expected, DateOnly today) => IsOverdueCompiled(status, expected, today);
+
+    private static readonly Func<PurchaseOrderStatus, DateOnly, DateOnly, bool> IsOverdueCompiled = IsOverdueExpression.Compile();
 
     /// <summary>SQL: the PurchaseOrders row called <paramref name="alias"/> is open.</summary>
     public static string IsOpenSql(string alias) =>
