@@ -1,12 +1,9 @@
 using BackorderDashboard.Data;
 using BackorderDashboard.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Hosting.Internal;
 
 namespace BackorderDashboard.Tests.TestSupport;
 
@@ -54,22 +51,8 @@ public sealed class TestServices : IAsyncDisposable
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>The registrations of <see cref="BackorderDashboardServices.AddBackorderDashboard"/> with the configuration and environment it reads.</summary>
-    internal static ServiceCollection AppServices(IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
-        var root = AppContext.BaseDirectory;
-        var environment = new HostingEnvironment
-        {
-            ApplicationName = typeof(BackorderDashboardServices).Assembly.GetName().Name!, EnvironmentName = Environments.Development,
-            ContentRootPath = root, ContentRootFileProvider = new PhysicalFileProvider(root),
-        };
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<IHostEnvironment>(environment);
-        services.AddBackorderDashboard(configuration, environment);
-        return services;
-    }
+    internal static ServiceCollection AppServices(IReadOnlyDictionary<string, string?>? settings = null) =>
+        BackorderDashboardServices.Standalone(settings ?? new Dictionary<string, string?>(), Environments.Development, AppContext.BaseDirectory);
 
     public async ValueTask DisposeAsync()
     {

@@ -6,8 +6,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Hosting.Internal;
 
 namespace BackorderDashboard.Benchmarks;
 
@@ -44,18 +42,7 @@ public sealed class BenchmarkServices : IAsyncDisposable
         params IInterceptor[] interceptors)
     {
         counter ??= new CommandCounter();
-        var configuration = new ConfigurationBuilder().Build();
-        var root = Directory.GetCurrentDirectory();
-        var environment = new HostingEnvironment
-        {
-            ApplicationName = typeof(BenchmarkServices).Assembly.GetName().Name!, EnvironmentName = Environments.Production,
-            ContentRootPath = root, ContentRootFileProvider = new PhysicalFileProvider(root),
-        };
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<IHostEnvironment>(environment);
-        services.AddBackorderDashboard(configuration, environment);
+        var services = BackorderDashboardServices.Standalone(new Dictionary<string, string?>(), Environments.Production, Directory.GetCurrentDirectory());
         services.AddBackorderDashboardDatabase(connectionString, [counter, .. interceptors]);
         services.RemoveAll<IHostedService>();
         configure?.Invoke(services);

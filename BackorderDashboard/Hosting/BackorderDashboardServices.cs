@@ -19,6 +19,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting.Internal;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -36,6 +38,27 @@ public static class BackorderDashboardServices
     /// <summary>The configured SQLite connection string, a relative file taken from the app's content root.</summary>
     public static string ConnectionString(IConfiguration configuration, IHostEnvironment environment) =>
         DatabaseSetup.ResolveConnectionString(configuration.GetConnectionString("DefaultConnection") ?? DefaultConnection, environment.ContentRootPath);
+
+    /// <summary>
+    /// The app's services outside the web host (command-line tools, tests): the configuration given, an environment
+    /// named <paramref name="environmentName"/> rooted at <paramref name="contentRoot"/>, logging, and every registration
+    /// of <see cref="AddBackorderDashboard"/>.
+    /// </summary>
+    public static ServiceCollection Standalone(IReadOnlyDictionary<string, string?> settings, string environmentName, string contentRoot)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var environment = new HostingEnvironment
+        {
+            ApplicationName = typeof(BackorderDashboardServices).Assembly.GetName().Name!, EnvironmentName = environmentName,
+            ContentRootPath = contentRoot, ContentRootFileProvider = new PhysicalFileProvider(contentRoot),
+        };
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<IHostEnvironment>(environment);
+        services.AddBackorderDashboard(configuration, environment);
+        return services;
+    }
 
     public static IServiceCollection AddBackorderDashboard(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
