@@ -1,4 +1,5 @@
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Settings;
 using BackorderDashboard.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,12 +22,12 @@ public class SettingsServiceTests : IAsyncLifetime
         await _db.DisposeAsync();
     }
 
-    /// <summary>The settings service of a new app instance on the test's database (so with nothing cached).</summary>
-    private SettingsService NewService()
+    /// <summary>The settings of a new app instance on the test's database (so with nothing cached), read and saved as the settings page does.</summary>
+    private StoreSettingsService NewService()
     {
         var services = TestServices.Create(_db, new FixedTimeProvider(Now));
         _services.Add(services);
-        return services.Get<SettingsService>();
+        return services.Get<StoreSettingsService>();
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Products;
 using BackorderDashboard.Features.Replenishment;
 using BackorderDashboard.Features.Restock;
+using BackorderDashboard.Features.Settings;
 using BackorderDashboard.Features.Shipping;
 using BackorderDashboard.Features.Tracking;
 using BackorderDashboard.Tests.Domain;
@@ -34,7 +35,7 @@ public class ActingPartyTests : IAsyncLifetime
     public sealed record Services(
         BackorderService Backorders, CustomerMessageService Messages, OrderIntakeService Intake, ShippingService Shipping,
         ReceivingService Receiving, PurchaseOrderService PurchaseOrders, SupplierService Suppliers, ProductService Products,
-        SettingsService Settings, UserAdminService Users, OutboxService Outbox, ReplenishmentService Replenishment, TrackingService Tracking,
+        SettingsService Settings, StoreSettingsService StoreSettings, UserAdminService Users, OutboxService Outbox, ReplenishmentService Replenishment, TrackingService Tracking,
         IDbContextFactory<AppDbContext> Db, int SupplierId, int AnnOrder, int AnnLine, string AnnToken, int BenOrder, int Po1, int Po2,
         long FailedMessage, string PatId);
 
@@ -124,11 +125,11 @@ public class ActingPartyTests : IAsyncLifetime
             input.LowStockThreshold = 7;
             return Of(await s.Products.UpdatePolicyAsync("KET", input, a));
         }),
-        ["SettingsService.SaveAsync"] = (Operation.SaveSettings, async (s, a) =>
+        ["StoreSettingsService.SaveAsync"] = (Operation.SaveSettings, async (s, a) =>
         {
             var input = SettingsService.ToInput(await s.Settings.GetAsync());
             input.DefaultHandlingDays = 2;
-            return Of(await s.Settings.SaveAsync(input, a));
+            return Of(await s.StoreSettings.SaveAsync(input, a));
         }),
         ["UserAdminService.CreateAsync"] = (Operation.CreateUser, async (s, a) =>
         {
@@ -406,7 +407,7 @@ public class ActingPartyTests : IAsyncLifetime
         _services = new Services(
             _app.Get<BackorderService>(), _app.Get<CustomerMessageService>(), _app.Get<OrderIntakeService>(), _app.Get<ShippingService>(),
             _app.Get<ReceivingService>(), _app.Get<PurchaseOrderService>(), _app.Get<SupplierService>(), _app.Get<ProductService>(),
-            _app.Get<SettingsService>(), _app.Get<UserAdminService>(), _app.Get<OutboxService>(), _app.Get<ReplenishmentService>(),
+            _app.Get<SettingsService>(), _app.Get<StoreSettingsService>(), _app.Get<UserAdminService>(), _app.Get<OutboxService>(), _app.Get<ReplenishmentService>(),
             _app.Get<TrackingService>(),
             _db, supplier.Id, ann.Id, ann.Lines[0].Id, ann.TrackingToken, ben.Id, po1.Id, po2.Id, failed.Id, patId);
     }

@@ -11,11 +11,11 @@ public sealed class AvailabilityService(SettingsService settings, SupplierLeadTi
 {
     public sealed record Context(MerchantSettingsView Settings, DateOnly Today, IReadOnlyDictionary<int, LeadTimeRange> LeadTimes);
 
-    public async Task<Context> GetContextAsync(CancellationToken ct = default)
-    {
-        var view = await settings.GetAsync(ct);
-        return new Context(view, view.Clock.Today, await leadTimes.GetAsync(ct));
-    }
+    public async Task<Context> GetContextAsync(CancellationToken ct = default) => await GetContextAsync(await settings.GetAsync(ct), ct);
+
+    /// <summary>The rule's context under the given settings (settings being saved, before every reader sees them).</summary>
+    public async Task<Context> GetContextAsync(MerchantSettingsView view, CancellationToken ct = default) =>
+        new(view, view.Clock.Today, await leadTimes.GetAsync(ct));
 
     public IQueryable<ProductStockRow> Rows(AppDbContext db, Context context) =>
         ProductStock.Rows(db, context.Settings.DefaultLowStockThreshold, context.Settings.DefaultHandlingDays);

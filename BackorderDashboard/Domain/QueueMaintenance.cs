@@ -73,10 +73,11 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
     /// Sets each waiting line's ETA from the rule again. A line pushed past its promise gets a delay message
     /// with the new date and the option to cancel; every move is written to the order's history with its cause.
     /// </summary>
-    public async Task<IReadOnlyList<EtaChange>> RecomputeEtasAsync(AppDbContext db, int productId, string cause, Actor actor, CancellationToken ct)
+    public async Task<IReadOnlyList<EtaChange>> RecomputeEtasAsync(AppDbContext db, int productId, string cause, Actor actor, CancellationToken ct,
+        AvailabilityService.Context? context = null)
     {
         await SaveAsync(db, ct);
-        var context = await availability.GetContextAsync(ct);
+        context ??= await availability.GetContextAsync(ct);
         var row = await availability.Rows(db, context).Where(r => r.ProductId == productId).ForRule().SingleAsync(ct);
         var (facts, _) = (await availability.EvaluateAsync(db, [row], context, ct))[productId];
         var queue = await WaitingLinesAsync(db, productId, ct);

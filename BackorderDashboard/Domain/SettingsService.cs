@@ -64,25 +64,20 @@ public sealed class SettingsService(IDbContextFactory<AppDbContext> dbFactory, T
     public static IReadOnlyList<string> TimeZoneIds { get; } = TimeZoneInfo.GetSystemTimeZones()
         .Select(z => z.Id).Where(id => id.Contains('/') || id == "UTC").Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>Validates and saves; returns the problems by field name, empty when saved.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> SaveAsync(SettingsInput input, Actor actor, CancellationToken ct = default)
+    /// <summary>
+    /// Writes the settings row in the caller's transaction and returns the settings before and after; the cache
+    /// follows with <see cref="Remember"/> once the caller has committed (the store's settings page saves through
+    /// <c>StoreSettingsService</c>, which also walks every queue again).
+    /// </summary>
+    public async Task<(MerchantSettingsView Before, MerchantSettingsView After)> WriteAsync(AppDbContext db, SettingsInput input, Actor actor, CancellationToken ct)
     {
-        if (Access.Refusal(actor, Operation.SaveSettings) is { } refused)
-        {
-            return new Dictionary<string, string> { [""] = refused };
-        }
-        var errors = Validate(input);
-        if (errors.Count > 0)
-        {
-            return errors;
-        }
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.MerchantSettings.SingleOrDefaultAsync(ct);
         if (row is null)
         {
             row = new MerchantSettings();
             db.MerchantSettings.Add(row);
         }
+        var before = ToView(row);
         row.TimeZoneId = input.TimeZoneId;
         row.DefaultHandlingDays = input.DefaultHandlingDays;
         row.DailyFulfilmentCapacity = input.DailyFulfilmentCapacity;
@@ -91,9 +86,11 @@ public sealed class SettingsService(IDbContextFactory<AppDbContext> dbFactory, T
         row.UpdatedAt = time.GetUtcNow().UtcDateTime;
         row.UpdatedBy = actor.DisplayName;
         await db.SaveChangesAsync(ct);
-        _cached = ToView(row);
-        return errors;
+        return (before, ToView(row));
     }
+
+    /// <summary>The settings every reader sees from now on (after the write that changed them committed).</summary>
+    public void Remember(MerchantSettingsView view) => _cached = view;
 
     public static Dictionary<string, string> Validate(SettingsInput input)
     {

@@ -11,6 +11,7 @@ using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Products;
 using BackorderDashboard.Features.Replenishment;
 using BackorderDashboard.Features.Restock;
+using BackorderDashboard.Features.Settings;
 using BackorderDashboard.Features.Shipping;
 using BackorderDashboard.Features.Tracking;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -140,6 +141,7 @@ public static class BackorderDashboardServices
         services.AddHostedService<KpiRollupRefresher>();
         services.AddScoped<KpiService>();
         services.AddScoped<ReplenishmentService>();
+        services.AddScoped<StoreSettingsService>();
         return services;
     }
 

@@ -93,7 +93,7 @@ public sealed class ProductPolicyInput : IValidatableObject
 }
 
 /// <summary>Products with their badges: the list, one product's detail, and its backorder settings.</summary>
-public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, AvailabilityService availability)
+public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, AvailabilityService availability, QueueMaintenance queue)
 {
     public const int LedgerPageSize = 50;
 
@@ -283,8 +283,9 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
     };
 
     /// <summary>
-    /// Saves a product's backorder settings. Only the product row changes: orders already taken keep their lines,
-    /// allocations and promised dates, whatever the new policy says.
+    /// Saves a product's backorder settings. Orders already taken keep their lines, allocations and promised dates,
+    /// whatever the new policy says; their current ETAs are walked again in the same transaction (the handling days or
+    /// the lead time may move them), and a line pushed past its promise gets its delay message.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, string>> UpdatePolicyAsync(string sku, ProductPolicyInput input, Actor actor, CancellationToken ct = default)
     {
@@ -298,6 +299,7 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
             return errors;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var product = await db.Products.SingleOrDefaultAsync(p => p.Sku == sku, ct);
         if (product is null)
         {
@@ -319,6 +321,8 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         {
             return new Dictionary<string, string> { [""] = "Someone else changed this product meanwhile. Reload to see their change." };
         }
+        await queue.RecomputeEtasAsync(db, product.Id, "the product's backorder settings changed", actor, ct);
+        await tx.CommitAsync(ct);
         return errors;
     }
 }
