@@ -17,6 +17,9 @@ public sealed class MerchantClock(TimeProvider time, TimeZoneInfo zone)
     public DateTime ToLocal(DateTime utc) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
 
+    /// <summary>The store's calendar day of a UTC instant (an order placed at 10:38 PM in New York is placed that day, not the next).</summary>
+    public DateOnly DayOf(DateTime utc) => DateOnly.FromDateTime(ToLocal(utc));
+
     /// <summary>UTC instant at which the given merchant day starts.</summary>
     public DateTime StartOfDayUtc(DateOnly day) =>
         TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone);

@@ -266,7 +266,7 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
             r.Id, r.Version, r.Sku, r.ProductName, r.Number, r.Customer, r.Tier, r.QtyUnfilled,
             r.AheadLines + 1, r.AheadUnits, r.PromisedShipDate, r.CurrentEta, r.CurrentEta > r.PromisedShipDate,
             QueueAges.DaysWaiting(clock, r.QueuedAt),
-            r.ShipPolicy, r.CurrentEta is { } eta && DateOnly.FromDateTime(r.PaymentAuthorizationExpiresAt) < eta,
+            r.ShipPolicy, r.CurrentEta is { } eta && clock.DayOf(r.PaymentAuthorizationExpiresAt) < eta,
             r.Priority >= QueuePriority.Expedited)).ToList(), total);
     }
 

@@ -49,7 +49,7 @@ public sealed record ProductPage(IReadOnlyList<ProductListRow> Rows, int Total);
 
 public sealed record QueuedLineRow(
     int Position, int OrderLineId, string OrderNumber, string Customer, CustomerTier Tier, int Unfilled, int UnitsAhead,
-    DateTime QueuedAt, QueuePriority Priority, DateOnly? PromisedShipDate, DateOnly? Eta, bool Late);
+    DateOnly QueuedOn, QueuePriority Priority, DateOnly? PromisedShipDate, DateOnly? Eta, bool Late);
 
 public sealed record InboundRow(int PurchaseOrderId, string Number, string Supplier, PurchaseOrderStatus Status, DateOnly ExpectedDate, int Ordered, int Received, bool Overdue);
 
@@ -240,7 +240,7 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         var unitsAhead = 0;
         return queue.Select((q, i) =>
         {
-            var row = new QueuedLineRow(i + 1, q.Id, q.Number, q.Customer, q.Tier, q.Unfilled, unitsAhead, q.QueuedAt ?? q.PlacedAt,
+            var row = new QueuedLineRow(i + 1, q.Id, q.Number, q.Customer, q.Tier, q.Unfilled, unitsAhead, context.Settings.Clock.DayOf(q.QueuedAt ?? q.PlacedAt),
                 q.Priority, q.Promised, etas[i], etas[i] > q.Promised);
             unitsAhead += q.Unfilled;
             return row;

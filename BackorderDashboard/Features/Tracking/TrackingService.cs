@@ -19,7 +19,11 @@ public sealed record TrackedLine(
     int LineId, string Product, int Qty, int Shipped, int SetAside, int Waiting, int Cancelled, TrackingStage Stage, bool EverBackordered,
     string Status, DateOnly? Eta, bool Late, bool CanCancel);
 
-public sealed record TrackedOrder(string Number, string FirstName, DateTime PlacedAt, IReadOnlyList<TrackedLine> Lines, IReadOnlyList<ShipmentView> Shipments);
+/// <summary>One parcel as the customer reads it: the store's day it left, the carrier and tracking number, what was in it.</summary>
+public sealed record TrackedParcel(DateOnly ShippedOn, string? Carrier, string? TrackingNumber, IReadOnlyList<(string Product, int Qty)> Items);
+
+/// <summary>The customer's order: days are the store's calendar days, as every message gives them.</summary>
+public sealed record TrackedOrder(string Number, string FirstName, DateOnly PlacedOn, IReadOnlyList<TrackedLine> Lines, IReadOnlyList<TrackedParcel> Shipments);
 
 /// <summary>
 /// The customer's own view of an order, reached with the private token of its tracking link and nothing else. The
@@ -27,7 +31,7 @@ public sealed record TrackedOrder(string Number, string FirstName, DateTime Plac
 /// learn whether an order exists. A line whose delay message offered cancellation can be cancelled here, through
 /// the same cancellation the staff use.
 /// </summary>
-public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, OrderService orders, BackorderService backorders)
+public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, OrderService orders, BackorderService backorders, SettingsService settings)
 {
     public async Task<TrackedOrder?> GetAsync(string? token, CancellationToken ct = default)
     {
@@ -50,7 +54,9 @@ public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, O
             l.Status == LineStatus.Cancelled ? "cancelled" : l.CustomerStatus(order.LastShippedAt(l), plural: l.Qty - l.Cancelled > 1),
             l.Unfilled > 0 ? l.Eta : null, l.Late, CanCancel: l.Unfilled > 0 && offered.Contains(l.LineId))).ToList();
         var first = order.CustomerName.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? order.CustomerName;
-        return new TrackedOrder(order.Number, first, order.PlacedAt, lines, order.Parcels);
+        var clock = await settings.GetClockAsync(ct);
+        return new TrackedOrder(order.Number, first, clock.DayOf(order.PlacedAt), lines,
+            order.Parcels.Select(p => new TrackedParcel(clock.DayOf(p.ShippedAt), p.Carrier, p.TrackingNumber, p.Items)).ToList());
     }
 
     /// <summary>
