@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 
 namespace BackorderDashboard.Domain;
 
@@ -47,6 +48,41 @@ public sealed class MerchantClock(TimeProvider time, TimeZoneInfo zone)
     public string LocalDaySql(string column, DateTime fromUtc, DateTime toUtc)
     {
         static string Shift(TimeSpan offset) => $"'{(int)offset.TotalMinutes:+0;-0;+0} minutes'";
+        var (stretches, offset) = Stretches(fromUtc, toUtc);
+        if (stretches.Count == 0)
+        {
+            return $"date({column}, {Shift(offset)})";
+        }
+        var cases = string.Concat(stretches.Select(s =>
+            $" WHEN {column} < '{s.Until:yyyy-MM-dd HH:mm:ss}' THEN date({column}, {Shift(s.Offset)})"));
+        return $"(CASE{cases} ELSE date({column}, {Shift(offset)}) END)";
+    }
+
+    /// <summary>
+    /// The LINQ form of <see cref="LocalDaySql"/> for EF queries: "the store's day of <paramref name="utc"/> is before
+    /// <paramref name="day"/>" for instants between the two given, each stretch with one UTC offset shifted by its own
+    /// offset (a conditional per daylight-saving change), so the comparison holds on the store's calendar.
+    /// </summary>
+    public Expression<Func<T, bool>> DayOfIsBefore<T>(Expression<Func<T, DateTime>> utc, Expression<Func<T, DateOnly?>> day, DateTime fromUtc, DateTime toUtc)
+    {
+        var row = utc.Parameters[0];
+        var instant = utc.Body;
+        var fromDateTime = typeof(DateOnly).GetMethod(nameof(DateOnly.FromDateTime), [typeof(DateTime)])!;
+        Expression Shifted(TimeSpan offset) => Expression.Call(fromDateTime,
+            Expression.Call(instant, nameof(DateTime.AddMinutes), null, Expression.Constant(offset.TotalMinutes)));
+        var (stretches, last) = Stretches(fromUtc, toUtc);
+        var localDay = Shifted(last);
+        for (var i = stretches.Count - 1; i >= 0; i--)
+        {
+            localDay = Expression.Condition(Expression.LessThan(instant, Expression.Constant(stretches[i].Until)), Shifted(stretches[i].Offset), localDay);
+        }
+        var other = new ReplaceParameter(day.Parameters[0], row).Visit(day.Body);
+        return Expression.Lambda<Func<T, bool>>(Expression.LessThan(Expression.Convert(localDay, typeof(DateOnly?)), other), row);
+    }
+
+    /// <summary>The stretches of one UTC offset between the two instants (each until the change that ends it), and the offset after the last change.</summary>
+    private (List<(DateTime Until, TimeSpan Offset)> Stretches, TimeSpan Last) Stretches(DateTime fromUtc, DateTime toUtc)
+    {
         var stretches = new List<(DateTime Until, TimeSpan Offset)>();
         var offset = zone.GetUtcOffset(fromUtc);
         // Offsets change on the hour (or half hour) in every zone; stepping by 30 minutes finds every change.
@@ -60,13 +96,12 @@ public sealed class MerchantClock(TimeProvider time, TimeZoneInfo zone)
                 offset = next;
             }
         }
-        if (stretches.Count == 0)
-        {
-            return $"date({column}, {Shift(offset)})";
-        }
-        var cases = string.Concat(stretches.Select(s =>
-            $" WHEN {column} < '{s.Until:yyyy-MM-dd HH:mm:ss}' THEN date({column}, {Shift(s.Offset)})"));
-        return $"(CASE{cases} ELSE date({column}, {Shift(offset)}) END)";
+        return (stretches, offset);
+    }
+
+    private sealed class ReplaceParameter(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 
     public static TimeZoneInfo FindZone(string? id) =>

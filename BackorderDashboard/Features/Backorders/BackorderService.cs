@@ -244,7 +244,14 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         }
         if (query.AuthorizationExpiresBeforeEta)
         {
-            lines = lines.Where(l => DateOnly.FromDateTime(l.Order.PaymentAuthorizationExpiresAt) < l.CurrentEta);
+            // The store's day the authorization lapses against the ETA's day, in SQL over the lapse times that occur.
+            var lapses = await lines.GroupBy(_ => 1)
+                .Select(g => new { From = g.Min(l => l.Order.PaymentAuthorizationExpiresAt), To = g.Max(l => l.Order.PaymentAuthorizationExpiresAt) })
+                .FirstOrDefaultAsync(ct);
+            if (lapses is not null)
+            {
+                lines = lines.Where(clock.DayOfIsBefore<OrderLine>(l => l.Order.PaymentAuthorizationExpiresAt, l => l.CurrentEta, lapses.From, lapses.To));
+            }
         }
         lines = lines.WhereAge(query.Age, clock);
 

@@ -38,10 +38,10 @@ public sealed record OrderLineView(
     /// Where the line stands, as the customer would be told: "ships around Dec 5; you are 3rd in line". With
     /// <paramref name="plural"/> the verbs agree with "Your 3 × Blue Kettle" ("ship", "are").
     /// </summary>
-    public string CustomerStatus(DateTime? shippedAt = null, bool plural = false)
+    public string CustomerStatus(DateOnly? shippedOn = null, bool plural = false)
     {
         var (be, ship) = plural ? ("are", "ship") : ("is", "ships");
-        var on = shippedAt is { } at ? $" on {MessageTemplates.Date(DateOnly.FromDateTime(at))}" : "";
+        var on = shippedOn is { } day ? $" on {MessageTemplates.Date(day)}" : "";
         return Status switch
         {
             LineStatus.Backordered when Shipped + Allocated > 0 =>
@@ -86,46 +86,50 @@ public sealed record ConsolationView(ConsolationKind Kind, string What, string R
 public sealed record TimelineEntry(DateTime At, string Title, string Detail, string? By, string? MessageBody = null, MessageState? MessageState = null,
     long? MessageId = null, string? MessageError = null, DateTime? SentAt = null);
 
-/// <summary>A parcel that left: when, how to follow it, what was in it.</summary>
-public sealed record ShipmentView(DateTime ShippedAt, string? Carrier, string? TrackingNumber, IReadOnlyList<(string Product, int Qty)> Items);
+/// <summary>A parcel that left: when (and on which of the store's days), how to follow it, what was in it.</summary>
+public sealed record ShipmentView(DateTime ShippedAt, DateOnly ShippedOn, string? Carrier, string? TrackingNumber, IReadOnlyList<(string Product, int Qty)> Items);
 
 public sealed record OrderView(
     int Id, int Version, string Number, string CustomerName, string CustomerEmail, string? CustomerPhone, CustomerTier Tier,
-    DateTime PlacedAt, OrderChannel Channel, ShipPolicy ShipPolicy, DateTime AuthorizationExpiresAt, DateTime? CapturedAt,
-    IReadOnlyList<OrderLineView> Lines, IReadOnlyList<ConsolationView> Consolations, IReadOnlyList<TimelineEntry> Timeline,
+    DateTime PlacedAt, DateOnly PlacedOn, OrderChannel Channel, ShipPolicy ShipPolicy, DateTime AuthorizationExpiresAt, DateOnly AuthorizationExpiresOn,
+    DateTime? CapturedAt, IReadOnlyList<OrderLineView> Lines, IReadOnlyList<ConsolationView> Consolations, IReadOnlyList<TimelineEntry> Timeline,
     string TrackingToken = "", IReadOnlyList<ShipmentView>? Shipments = null)
 {
     public IReadOnlyList<ShipmentView> Parcels => Shipments ?? [];
 
-    /// <summary>When the line's last units left (for "shipped on Nov 20").</summary>
-    public DateTime? LastShippedAt(OrderLineView line) =>
-        Parcels.Where(s => s.Items.Any(i => i.Product == line.ProductName)).Select(s => (DateTime?)s.ShippedAt).Max();
+    /// <summary>The store's day the line's last units left (for "shipped on Nov 20").</summary>
+    public DateOnly? LastShippedOn(OrderLineView line) =>
+        Parcels.Where(s => s.Items.Any(i => i.Product == line.ProductName)).Select(s => (DateOnly?)s.ShippedOn).Max();
 
     /// <summary>What the agent can say or paste, one sentence per item: "Your Blue Kettle ships around Dec 5; you are 3rd in line."</summary>
     public string SuggestedAnswer => string.Join(" ", Lines.Select(l =>
     {
         var count = l.Status == LineStatus.Cancelled ? l.Qty : l.Qty - l.Cancelled;
-        return $"Your {(count > 1 ? $"{count} × " : "")}{l.ProductName} {l.CustomerStatus(LastShippedAt(l), plural: count > 1)}.";
+        return $"Your {(count > 1 ? $"{count} × " : "")}{l.ProductName} {l.CustomerStatus(LastShippedOn(l), plural: count > 1)}.";
     }));
 
     /// <summary>The status update template: each item and where it stands.</summary>
     public IReadOnlyList<MessageTemplates.ItemStatus> ItemStatuses =>
-        Lines.Select(l => new MessageTemplates.ItemStatus(l.ProductName, l.Qty, l.Status == LineStatus.Cancelled ? "cancelled" : l.CustomerStatus(LastShippedAt(l)))).ToList();
+        Lines.Select(l => new MessageTemplates.ItemStatus(l.ProductName, l.Qty, l.Status == LineStatus.Cancelled ? "cancelled" : l.CustomerStatus(LastShippedOn(l)))).ToList();
 
     public long TotalCents => Lines.Sum(l => l.UnitPriceCents * l.Qty);
 
-    /// <summary>The card authorization lapses before some waiting line's ETA: re-authorize before it ships.</summary>
+    /// <summary>
+    /// The card authorization lapses before some waiting line's ETA: re-authorize before it ships. Both are the
+    /// store's days (an authorization lapsing at 11 PM in New York lapses that day, not the next UTC one).
+    /// </summary>
     public bool AuthorizationExpiresBeforeEta =>
-        CapturedAt is null && Lines.Any(l => l.Unfilled > 0 && l.Eta is { } eta && DateOnly.FromDateTime(AuthorizationExpiresAt) < eta);
+        CapturedAt is null && Lines.Any(l => l.Unfilled > 0 && l.Eta is { } eta && AuthorizationExpiresOn < eta);
 
     public bool HasWaitingLines => Lines.Any(l => l.Unfilled > 0);
 }
 
 /// <summary>One order as support and operations read it: each line's state and place in line, and its history.</summary>
-public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory)
+public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings)
 {
     public async Task<OrderView?> GetAsync(string number, CancellationToken ct = default)
     {
+        var clock = await settings.GetClockAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var order = await db.Orders.AsNoTracking().Where(o => o.Number == number.Trim())
             .Select(o => new
@@ -181,7 +185,7 @@ public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory)
             .Select(s => new { s.ShipmentId, s.Shipment.ShippedAt, s.Shipment.Carrier, s.Shipment.TrackingNumber, s.OrderLine.Product.Name, s.Qty })
             .ToListAsync(ct);
         var shipments = shipmentLines.GroupBy(s => s.ShipmentId).OrderBy(g => g.First().ShippedAt)
-            .Select(g => new ShipmentView(g.First().ShippedAt, g.First().Carrier, g.First().TrackingNumber, g.Select(s => (s.Name, s.Qty)).ToList()))
+            .Select(g => new ShipmentView(g.First().ShippedAt, clock.DayOf(g.First().ShippedAt), g.First().Carrier, g.First().TrackingNumber, g.Select(s => (s.Name, s.Qty)).ToList()))
             .ToList();
 
         var consolations = await db.Consolations.AsNoTracking().Where(c => c.OrderId == order.Id).OrderBy(c => c.CreatedAt)
@@ -199,7 +203,8 @@ public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory)
             .Select(x => x.Entry).ToList();
 
         return new OrderView(order.Id, order.Version, order.Number, order.Name, order.Email, order.Phone, order.Tier, order.PlacedAt,
-            order.Channel, order.ShipPolicy, order.PaymentAuthorizationExpiresAt, order.PaymentCapturedAt, lineViews,
+            clock.DayOf(order.PlacedAt), order.Channel, order.ShipPolicy, order.PaymentAuthorizationExpiresAt, clock.DayOf(order.PaymentAuthorizationExpiresAt),
+            order.PaymentCapturedAt, lineViews,
             consolations.Select(c => new ConsolationView(c.Kind, Describe(c.Kind, c.Percent, c.AmountCents), c.Reason, c.CreatedBy, c.CreatedAt)).ToList(),
             timeline, order.TrackingToken, shipments);
     }

@@ -31,7 +31,7 @@ public sealed record TrackedOrder(string Number, string FirstName, DateOnly Plac
 /// learn whether an order exists. A line whose delay message offered cancellation can be cancelled here, through
 /// the same cancellation the staff use.
 /// </summary>
-public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, OrderService orders, BackorderService backorders, SettingsService settings)
+public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, OrderService orders, BackorderService backorders)
 {
     public async Task<TrackedOrder?> GetAsync(string? token, CancellationToken ct = default)
     {
@@ -51,12 +51,11 @@ public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, O
         var backordered = (await db.OrderLines.Where(l => lineIds.Contains(l.Id) && l.QtyBackorderedAtPlacement > 0).Select(l => l.Id).ToListAsync(ct)).ToHashSet();
         var lines = order.Lines.Select(l => new TrackedLine(
             l.LineId, l.ProductName, l.Qty, l.Shipped, l.Allocated, l.Unfilled, l.Cancelled, StageOf(l), backordered.Contains(l.LineId) || l.Unfilled > 0,
-            l.Status == LineStatus.Cancelled ? "cancelled" : l.CustomerStatus(order.LastShippedAt(l), plural: l.Qty - l.Cancelled > 1),
+            l.Status == LineStatus.Cancelled ? "cancelled" : l.CustomerStatus(order.LastShippedOn(l), plural: l.Qty - l.Cancelled > 1),
             l.Unfilled > 0 ? l.Eta : null, l.Late, CanCancel: l.Unfilled > 0 && offered.Contains(l.LineId))).ToList();
         var first = order.CustomerName.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? order.CustomerName;
-        var clock = await settings.GetClockAsync(ct);
-        return new TrackedOrder(order.Number, first, clock.DayOf(order.PlacedAt), lines,
-            order.Parcels.Select(p => new TrackedParcel(clock.DayOf(p.ShippedAt), p.Carrier, p.TrackingNumber, p.Items)).ToList());
+        return new TrackedOrder(order.Number, first, order.PlacedOn, lines,
+            order.Parcels.Select(p => new TrackedParcel(p.ShippedOn, p.Carrier, p.TrackingNumber, p.Items)).ToList());
     }
 
     /// <summary>
