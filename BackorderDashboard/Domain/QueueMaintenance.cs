@@ -127,6 +127,24 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
         return changes;
     }
 
+    /// <summary>
+    /// Walks again the queue of every product of the supplier that has waiting lines: a change of the supplier's quoted
+    /// lead time or of its receipt history moves the estimated dates of lines no purchase order covers.
+    /// </summary>
+    public async Task<IReadOnlyList<EtaChange>> RecomputeSupplierEtasAsync(AppDbContext db, int supplierId, string cause, Actor actor, CancellationToken ct,
+        AvailabilityService.Context? context = null, IReadOnlyCollection<int>? except = null)
+    {
+        await SaveAsync(db, ct);
+        var products = await db.OrderLines.AsNoTracking().Where(l => l.QtyUnfilled > 0 && l.Product.SupplierId == supplierId)
+            .Select(l => l.ProductId).Distinct().OrderBy(id => id).ToListAsync(ct);
+        var changes = new List<EtaChange>();
+        foreach (var productId in products.Where(id => except?.Contains(id) != true))
+        {
+            changes.AddRange(await RecomputeEtasAsync(db, productId, cause, actor, ct, context));
+        }
+        return changes;
+    }
+
     /// <summary>A waiting line as the queue walk and the allocation engine read it: no tracking, no entities.</summary>
     private sealed record WaitingLine(int Id, int OrderId, int Version, int Unfilled, bool ShipComplete, DateOnly? Eta, DateOnly? Promised, string Number);
 

@@ -25,16 +25,25 @@ public sealed class SupplierLeadTimes(IDbContextFactory<AppDbContext> dbFactory,
             return s.BySupplier;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var bySupplier = await LoadAsync(db, ct);
+        _snapshot = new Snapshot(bySupplier, time.GetUtcNow());
+        return bySupplier;
+    }
+
+    /// <summary>
+    /// The history as the given context sees it: inside a receipt's write transaction, that includes the purchase
+    /// order it has just completed, so the queues walked in that transaction use the history readers will see.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<int, LeadTimeRange>> LoadAsync(AppDbContext db, CancellationToken ct = default)
+    {
         var receipts = await db.PurchaseOrders.AsNoTracking()
             .Where(po => po.Status == PurchaseOrderStatus.Received && po.OrderedAt != null && po.ReceivedAt != null)
             .Select(po => new { po.SupplierId, Ordered = po.OrderedAt!.Value, Received = po.ReceivedAt!.Value })
             .ToListAsync(ct);
-        var bySupplier = receipts
+        return receipts
             .GroupBy(r => r.SupplierId)
             .Where(g => g.Count() >= MinimumReceipts)
             .ToDictionary(g => g.Key, g => FromDays(g.Select(r => (r.Received - r.Ordered).TotalDays).ToList()));
-        _snapshot = new Snapshot(bySupplier, time.GetUtcNow());
-        return bySupplier;
     }
 
     /// <summary>Called after a receipt so the next badge uses the new history.</summary>

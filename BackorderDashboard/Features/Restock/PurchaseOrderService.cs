@@ -241,6 +241,37 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
         }, po => $"{po.Number} cancelled", ct);
 
     /// <summary>
+    /// A new ordered quantity for one line of a draft or open order, never below what has already arrived (drafting
+    /// and adjusting an order's lines are one permission); with <paramref name="commit"/> false, only what it would do.
+    /// </summary>
+    public Task<PoImpact> ChangeLineQuantityAsync(int id, int expectedVersion, int lineId, int quantity, Actor actor, bool commit, CancellationToken ct = default) =>
+        ChangeAsync(Operation.CreatePurchaseOrder, id, expectedVersion, actor, commit, (db, po, _) =>
+        {
+            if (!po.Status.IsOpen() && po.Status != PurchaseOrderStatus.Draft)
+            {
+                return Task.FromResult<string?>($"{po.Number} is {PurchaseOrderText.Status(po.Status).ToLowerInvariant()}; its lines can't change.");
+            }
+            if (po.Lines.SingleOrDefault(l => l.Id == lineId) is not { } line)
+            {
+                return Task.FromResult<string?>($"That line is no longer on {po.Number}.");
+            }
+            if (quantity < Math.Max(1, line.QtyReceived))
+            {
+                return Task.FromResult<string?>(line.QtyReceived > 0
+                    ? $"{line.QtyReceived} {Units(line.QtyReceived)} of this line already arrived: order at least that many."
+                    : "Order at least 1 unit, or cancel the purchase order.");
+            }
+            if (quantity == line.QtyOrdered)
+            {
+                return Task.FromResult<string?>($"{quantity} {Units(quantity)} is already the ordered quantity.");
+            }
+            line.QtyOrdered = quantity;
+            return Task.FromResult<string?>(null);
+        }, po => $"{po.Number} now orders {quantity} {Units(quantity)} on one line", ct);
+
+    private static string Units(int n) => n == 1 ? "unit" : "units";
+
+    /// <summary>
     /// Applies a change to a purchase order, walks the queues of its products again (delay messages for lines that
     /// become late) and reports who moves; commits, or rolls everything back for a preview.
     /// </summary>

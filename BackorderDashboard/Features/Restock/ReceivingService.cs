@@ -48,7 +48,8 @@ public sealed record ReceiptOutcome(
 /// the same code and rolls it back, so what it shows is what the commit does.
 /// </summary>
 public sealed class ReceivingService(
-    IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, SupplierLeadTimes leadTimes, StockNotifier notifier, TimeProvider time)
+    IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, AvailabilityService availability, SupplierLeadTimes leadTimes,
+    StockNotifier notifier, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -176,15 +177,29 @@ public sealed class ReceivingService(
         db.Receipts.Add(receipt);
         await db.SaveChangesAsync(ct);
 
+        // A purchase order received in full joins its supplier's lead-time history, which dates every line of the
+        // supplier's products beyond what is on order: the walks below use the history as it stands after this receipt.
+        var historyChanged = po is { Status: PurchaseOrderStatus.Received };
+        var context = await availability.GetContextAsync(ct);
+        if (historyChanged)
+        {
+            context = context with { LeadTimes = await SupplierLeadTimes.LoadAsync(db, ct) };
+        }
+
         // The queues, product by product, in the order the merchant entered them.
         var results = new List<(Product Product, int Received, IReadOnlyList<Allocation> Allocations, IReadOnlyList<EtaChange> Changes, int Waitlist)>();
         foreach (var (sku, qty) in wanted)
         {
             var product = bySku[sku];
             var allocations = await queue.AllocateFreeStockAsync(db, product.Id, $"receipt {reference}", actor, ct);
-            var changes = await queue.RecomputeEtasAsync(db, product.Id, $"receipt {reference}", actor, ct);
+            var changes = await queue.RecomputeEtasAsync(db, product.Id, $"receipt {reference}", actor, ct, context);
             var waitlist = await NotifyWaitlistAsync(db, product.Id, actor, now, ct);
             results.Add((product, qty, allocations, changes, waitlist));
+        }
+        if (historyChanged)
+        {
+            await queue.RecomputeSupplierEtasAsync(db, po!.SupplierId, $"{reference} received: the supplier's lead time history changed", actor, ct, context,
+                except: results.Select(r => r.Product.Id).ToList());
         }
 
         var outcome = await DescribeAsync(db, results, reference, now, actor, commit, ct);
@@ -196,7 +211,7 @@ public sealed class ReceivingService(
             return outcome;
         }
         await tx.CommitAsync(ct);
-        if (po is { Status: PurchaseOrderStatus.Received })
+        if (historyChanged)
         {
             leadTimes.Invalidate();
         }

@@ -45,7 +45,8 @@ public sealed class SupplierInput
 }
 
 /// <summary>Suppliers with their contact, quoted lead time and measured reliability.</summary>
-public sealed class SupplierService(IDbContextFactory<AppDbContext> dbFactory, SupplierLeadTimes leadTimes, SettingsService settings)
+public sealed class SupplierService(IDbContextFactory<AppDbContext> dbFactory, SupplierLeadTimes leadTimes, SettingsService settings, QueueMaintenance queue,
+    StockNotifier notifier)
 {
     public async Task<IReadOnlyList<SupplierRow>> ListAsync(CancellationToken ct = default)
     {
@@ -92,6 +93,7 @@ public sealed class SupplierService(IDbContextFactory<AppDbContext> dbFactory, S
             return errors.Values.ToList();
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var name = input.Name.Trim();
         if (await db.Suppliers.AnyAsync(s => s.Name == name && s.Id != id, ct))
         {
@@ -106,8 +108,20 @@ public sealed class SupplierService(IDbContextFactory<AppDbContext> dbFactory, S
         supplier.ContactName = Blank(input.ContactName);
         supplier.Email = Blank(input.Email);
         supplier.Phone = Blank(input.Phone);
+        var quoteChanged = id is not null && supplier.DefaultLeadTimeDays != input.DefaultLeadTimeDays;
         supplier.DefaultLeadTimeDays = input.DefaultLeadTimeDays;
         await db.SaveChangesAsync(ct);
+        // The quote dates every waiting line of the supplier's products that no purchase order covers: walk them again
+        // in the same save, with a delay message for each line it makes late.
+        if (quoteChanged)
+        {
+            await queue.RecomputeSupplierEtasAsync(db, supplier.Id, $"{name}'s quoted lead time changed", actor, ct);
+        }
+        await tx.CommitAsync(ct);
+        if (quoteChanged)
+        {
+            await notifier.PublishAsync(await db.Products.Where(p => p.SupplierId == supplier.Id).Select(p => p.Id).ToListAsync(ct));
+        }
         return [];
     }
 
