@@ -33,7 +33,7 @@ public class OrderPageBrowserTests(AppFactory app, BrowserFixture browser)
         await page.FillAsync("input[data-testid=cancel-reason]", "Customer found it in a shop");
         await page.ClickAsync("[data-testid=confirm-cancel]");
 
-        await Assertions.Expect(page.GetByText("freed unit(s) went to the next in line")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("freed unit went to the next in line")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator($"[data-testid=line-status-{sku}]")).ToContainTextAsync("Cancelled");
         await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync("Customer found it in a shop");
         await BrowserFixture.ScreenshotAsync(page, "order-cancelled");

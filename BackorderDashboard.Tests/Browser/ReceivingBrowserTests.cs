@@ -44,13 +44,13 @@ public class ReceivingBrowserTests(AppFactory app, BrowserFixture browser)
         await Assertions.Expect(filled).ToHaveCountAsync(2);
         await Assertions.Expect(filled.Nth(0)).ToContainTextAsync(orders[0]);
         await Assertions.Expect(filled.Nth(1)).ToContainTextAsync(orders[1]);
-        await Assertions.Expect(page.Locator("[data-testid=preview-summary]")).ToContainTextAsync("2 order(s) become ready to ship");
+        await Assertions.Expect(page.Locator("[data-testid=preview-summary]")).ToContainTextAsync("2 orders become ready to ship");
         await BrowserFixture.ScreenshotAsync(page, "receiving-preview");
         // Nothing saved by the preview: the watcher still sees three.
         await Assertions.Expect(watcher.GetByRole(AriaRole.Tab, new() { Name = "Backorder queue (3)" })).ToBeVisibleAsync();
 
         await page.ClickAsync("[data-testid=receipt-commit]");
-        await Assertions.Expect(page.Locator("[data-testid=receipt-committed]")).ToContainTextAsync("2 order(s) ready to ship");
+        await Assertions.Expect(page.Locator("[data-testid=receipt-committed]")).ToContainTextAsync("2 orders ready to ship");
         await BrowserFixture.ScreenshotAsync(page, "receiving-committed");
 
         // The watcher's page drained by itself; its badge now gives PO B's date.
@@ -92,7 +92,7 @@ public class ReceivingBrowserTests(AppFactory app, BrowserFixture browser)
         await Assertions.Expect(page.Locator("[data-testid=po-impact-lines]")).ToContainTextAsync(ben);
         await BrowserFixture.ScreenshotAsync(page, "po-slip-impact");
         await page.ClickAsync("[data-testid=po-confirm]");
-        await Assertions.Expect(page.GetByText("2 delay message(s) queued")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("2 delay messages queued")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=po-expected]")).ToHaveTextAsync(newDate.ToString("MMM d", CultureInfo.GetCultureInfo("en-US")));
 
         await page.GotoAsync($"/orders/{ann}");
