@@ -102,6 +102,48 @@ public class ReceivingBrowserTests(AppFactory app, BrowserFixture browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Merchant_TypesNegativeUnits_RefusedAtTheField_AndThePreviewSaysWhyItWaits()
+    {
+        var (sku, poA, _, _) = await SetUpAsync();
+        await PlaceAsync("Una Negative", sku);
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com");
+        await page.GotoAsync($"/receiving?po={poA}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=receipt-lines]")).ToContainTextAsync(sku);
+        var preview = page.Locator("[data-testid=receipt-preview]");
+        var notReady = page.Locator("[data-testid=receipt-not-ready]");
+        await Assertions.Expect(preview).ToBeDisabledAsync();
+        await Assertions.Expect(notReady).ToHaveTextAsync("Enter a quantity to preview.");
+
+        // A scan of −2 units stays −2 and is refused at its field (it used to become 1 unit quietly).
+        await page.FillAsync("input[data-testid=scan-qty]", "-2");
+        await Assertions.Expect(page.GetByText("Enter at least 1 unit.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("input[data-testid=scan-qty]")).ToHaveValueAsync("-2");
+        await Assertions.Expect(page.Locator("[data-testid=scan-add]")).ToBeDisabledAsync();
+
+        // A line's count of −2: refused at its field; Preview and Commit wait, and say why.
+        await page.FillAsync($"input[data-testid=receive-qty-{sku}]", "-2");
+        await Assertions.Expect(page.GetByText("Can't be negative: enter 0 if none came.")).ToBeVisibleAsync();
+        await Assertions.Expect(notReady).ToHaveTextAsync("Correct the quantities marked in red to preview.");
+        await Assertions.Expect(preview).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("[data-testid=receipt-commit]")).ToBeDisabledAsync();
+        await BrowserFixture.ScreenshotAsync(page, "receiving-negative-refused");
+        var phone = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com", width: 390, height: 844);
+        await phone.GotoAsync($"/receiving?po={poA}");
+        await BrowserFixture.WaitForCircuitAsync(phone);
+        await phone.FillAsync($"input[data-testid=receive-qty-{sku}]", "-2");
+        await Assertions.Expect(phone.GetByText("Can't be negative: enter 0 if none came.")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(phone, "receiving-negative-refused-phone");
+        await phone.Context.CloseAsync();
+
+        await page.FillAsync($"input[data-testid=receive-qty-{sku}]", "1");
+        await Assertions.Expect(notReady).ToHaveCountAsync(0);
+        await page.ClickAsync("[data-testid=receipt-preview]");
+        await Assertions.Expect(page.Locator("[data-testid=preview-summary]")).ToContainTextAsync("1 unit in; 1 order becomes ready to ship");
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>The product with PO A (2 units in 5 days) and PO B (5 units in 20 days).</summary>
     private async Task<(string Sku, int PoA, DateOnly DateB, int Handling)> SetUpAsync()
     {

@@ -182,6 +182,18 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         return sort == ProductSort.Sku ? ordered : ordered.ThenBy(r => r.Sku);
     }
 
+    /// <summary>One product's row as the list shows it (its badge included), by its SKU in any case; null when there is none.</summary>
+    public async Task<ProductListRow?> GetRowAsync(string sku, CancellationToken ct = default)
+    {
+        var wanted = sku.Trim();
+        if (wanted.Length == 0)
+        {
+            return null;
+        }
+        var page = await GetPageAsync(new ProductQuery(Search: wanted, PageSize: 50), ct);
+        return page.Rows.FirstOrDefault(r => string.Equals(r.Sku, wanted, StringComparison.OrdinalIgnoreCase));
+    }
+
     public async Task<(IReadOnlyList<NamedItem> Categories, IReadOnlyList<NamedItem> Suppliers)> GetFilterChoicesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
