@@ -30,7 +30,7 @@ public class BackorderQueueBrowserTests(AppFactory app, BrowserFixture browser)
 
         var first = rows.First;
         await Assertions.Expect(first.Locator("[data-testid=queue-order]")).ToContainTextAsync(order);
-        await Assertions.Expect(first.Locator("[data-testid=queue-order]")).ToContainTextAsync("expedited");
+        await Assertions.Expect(first.Locator("[data-testid=queue-order]")).ToContainTextAsync("Expedited");
         var etaAfter = (await first.Locator("[data-testid=queue-eta]").InnerTextAsync()).Trim();
         // First in line now: it ships no later than before, and no later than anyone behind it.
         Assert.True(ParseEta(etaAfter) <= ParseEta(etaBefore), $"{etaBefore} -> {etaAfter}");
@@ -41,6 +41,36 @@ public class BackorderQueueBrowserTests(AppFactory app, BrowserFixture browser)
         // Put it back for the other tests sharing this store.
         await page.ClickAsync($"[data-testid=expedite-{order}]");
         await Assertions.Expect(rows.Last.Locator("[data-testid=queue-order]")).ToContainTextAsync(order);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Expedite_IsMarkedInTheQueueAndOnTheOrder_AndInTheOrdersHistoryWithWhoDidIt()
+    {
+        var sku = await app.AddProductAsync();
+        await app.PlaceOrderAsync("Ed Early", $"ed.{Guid.NewGuid():N}@example.com", sku);
+        var late = await app.PlaceOrderAsync("Lou Later", $"lou.{Guid.NewGuid():N}@example.com", sku);
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com");
+        await page.GotoAsync($"/backorders?product={sku}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        var rows = page.Locator("[data-testid=queue-table] tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("[data-testid=queue-table] [data-testid=expedited-chip]")).ToHaveCountAsync(0);
+
+        await page.ClickAsync($"[data-testid=expedite-{late}]");
+
+        await Assertions.Expect(rows.First.Locator("[data-testid=queue-order]")).ToContainTextAsync(late);
+        await Assertions.Expect(rows.First.Locator("[data-testid=expedited-chip]")).ToHaveTextAsync("Expedited");
+        await Assertions.Expect(rows.Nth(1).Locator("[data-testid=expedited-chip]")).ToHaveCountAsync(0);
+        await BrowserFixture.ScreenshotAsync(page, "queue-expedited-chip");
+
+        await page.GotoAsync($"/orders/{late}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator($"[data-testid=line-place-{sku}] [data-testid=expedited-chip]")).ToHaveTextAsync("Expedited");
+        var expedited = page.Locator("[data-testid=timeline] li").Filter(new() { HasText = "Expedited:" });
+        await Assertions.Expect(expedited).ToContainTextAsync($"Product {sku} expedited: moved to the front of the queue.");
+        await Assertions.Expect(expedited).ToContainTextAsync("merchant@example.com");
+        await BrowserFixture.ScreenshotAsync(page, "order-expedited-history");
         await page.Context.CloseAsync();
     }
 

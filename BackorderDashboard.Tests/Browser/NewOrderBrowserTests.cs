@@ -37,4 +37,30 @@ public class NewOrderBrowserTests(AppFactory app, BrowserFixture browser)
         await BrowserFixture.ScreenshotAsync(page, "new-order-placed");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task NewOrder_TypingRightAfterTheCircuitConnects_KeepsEveryCharacter_AndTheChosenProductShowsItsBadge()
+    {
+        var sku = await app.AddProductAsync(onHand: 50);
+        var name = $"Product {sku}";
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "support@example.com");
+        await page.GotoAsync("/orders/new");
+        await BrowserFixture.WaitForCircuitAsync(page);
+
+        // As fast as a keyboard goes, the moment the page is live: every character stays, also once the search answers.
+        var picker = page.Locator("input[data-testid=line-sku-0]");
+        await picker.FocusAsync();
+        await page.Keyboard.TypeAsync(name);
+        await Assertions.Expect(picker).ToHaveValueAsync(name);
+        var option = page.GetByRole(AriaRole.Option).Filter(new() { HasText = sku }).First;
+        await option.WaitForAsync();
+        await Assertions.Expect(picker).ToHaveValueAsync(name);
+
+        await option.ClickAsync();
+        var chosen = page.Locator("[data-testid=line-product-0]");
+        await Assertions.Expect(chosen).ToContainTextAsync(name);
+        await Assertions.Expect(chosen.Locator("[data-testid=availability-badge]")).ToHaveTextAsync("In stock");
+        await BrowserFixture.ScreenshotAsync(page, "new-order-chosen-product");
+        await page.Context.CloseAsync();
+    }
 }

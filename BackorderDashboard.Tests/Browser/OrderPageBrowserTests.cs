@@ -33,7 +33,7 @@ public class OrderPageBrowserTests(AppFactory app, BrowserFixture browser)
         await page.FillAsync("input[data-testid=cancel-reason]", "Customer found it in a shop");
         await page.ClickAsync("[data-testid=confirm-cancel]");
 
-        await Assertions.Expect(page.GetByText("freed unit(s) went to the next in line")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("freed unit went to the next in line")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator($"[data-testid=line-status-{sku}]")).ToContainTextAsync("Cancelled");
         await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync("Customer found it in a shop");
         await BrowserFixture.ScreenshotAsync(page, "order-cancelled");
@@ -43,6 +43,39 @@ public class OrderPageBrowserTests(AppFactory app, BrowserFixture browser)
         await Assertions.Expect(page.Locator($"[data-testid=line-status-{sku}]")).ToContainTextAsync("Ready to ship");
         await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync($"allocated (cancellation of {first})");
         await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync("is being packed");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Support_CancelsOntoTheWaitlist_SeesWhatHappensToThePayment_AndTheWaitlistOnOrderAndProduct()
+    {
+        var sku = await app.AddProductAsync();
+        var order = await app.PlaceOrderAsync("Wendy Waitlist", $"wendy.{Guid.NewGuid():N}@example.com", sku);
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "support@example.com");
+        await page.GotoAsync($"/orders/{order}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+
+        await page.ClickAsync($"[data-testid=cancel-line-{sku}]");
+        await Assertions.Expect(page.Locator("[data-testid=cancel-payment]"))
+            .ToHaveTextAsync("Payment: nothing is charged for cancelled items (the card is only charged when items ship), and the card authorization for them is released.");
+        await page.FillAsync("input[data-testid=cancel-reason]", "Wants it only when it is in stock");
+        await page.GetByText("Put the customer on the product's waitlist").ClickAsync();
+        await BrowserFixture.ScreenshotAsync(page, "cancel-dialog-payment");
+        await page.ClickAsync("[data-testid=confirm-cancel]");
+
+        await Assertions.Expect(page.Locator($"[data-testid=line-status-{sku}]")).ToContainTextAsync("Cancelled");
+        await Assertions.Expect(page.Locator($"[data-testid=line-payment-{sku}]")).ToContainTextAsync("Nothing charged for the 1 cancelled unit; the authorization for");
+        await Assertions.Expect(page.Locator("[data-testid=suggested-answer-text]"))
+            .ToContainTextAsync("was cancelled: you are not charged for it, and the hold on your card for it is released.");
+        await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync("Joined the waitlist");
+        await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync($"Wendy Waitlist joined the waitlist for Product {sku}");
+        await BrowserFixture.ScreenshotAsync(page, "order-cancelled-waitlist");
+
+        await page.GotoAsync($"/products/{sku}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Waitlist (1)" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=waitlist-table]")).ToContainTextAsync("Wendy Waitlist");
+        await BrowserFixture.ScreenshotAsync(page, "product-waitlist");
         await page.Context.CloseAsync();
     }
 

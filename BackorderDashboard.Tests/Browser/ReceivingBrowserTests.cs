@@ -44,13 +44,13 @@ public class ReceivingBrowserTests(AppFactory app, BrowserFixture browser)
         await Assertions.Expect(filled).ToHaveCountAsync(2);
         await Assertions.Expect(filled.Nth(0)).ToContainTextAsync(orders[0]);
         await Assertions.Expect(filled.Nth(1)).ToContainTextAsync(orders[1]);
-        await Assertions.Expect(page.Locator("[data-testid=preview-summary]")).ToContainTextAsync("2 order(s) become ready to ship");
+        await Assertions.Expect(page.Locator("[data-testid=preview-summary]")).ToContainTextAsync("2 orders become ready to ship");
         await BrowserFixture.ScreenshotAsync(page, "receiving-preview");
         // Nothing saved by the preview: the watcher still sees three.
         await Assertions.Expect(watcher.GetByRole(AriaRole.Tab, new() { Name = "Backorder queue (3)" })).ToBeVisibleAsync();
 
         await page.ClickAsync("[data-testid=receipt-commit]");
-        await Assertions.Expect(page.Locator("[data-testid=receipt-committed]")).ToContainTextAsync("2 order(s) ready to ship");
+        await Assertions.Expect(page.Locator("[data-testid=receipt-committed]")).ToContainTextAsync("2 orders ready to ship");
         await BrowserFixture.ScreenshotAsync(page, "receiving-committed");
 
         // The watcher's page drained by itself; its badge now gives PO B's date.
@@ -92,13 +92,55 @@ public class ReceivingBrowserTests(AppFactory app, BrowserFixture browser)
         await Assertions.Expect(page.Locator("[data-testid=po-impact-lines]")).ToContainTextAsync(ben);
         await BrowserFixture.ScreenshotAsync(page, "po-slip-impact");
         await page.ClickAsync("[data-testid=po-confirm]");
-        await Assertions.Expect(page.GetByText("2 delay message(s) queued")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("2 delay messages queued")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=po-expected]")).ToHaveTextAsync(newDate.ToString("MMM d", CultureInfo.GetCultureInfo("en-US")));
 
         await page.GotoAsync($"/orders/{ann}");
         await BrowserFixture.WaitForCircuitAsync(page);
         await Assertions.Expect(page.Locator($"[data-testid=line-eta-{sku}]")).ToContainTextAsync("late");
         await Assertions.Expect(page.Locator("[data-testid=timeline]")).ToContainTextAsync("is delayed");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Merchant_TypesNegativeUnits_RefusedAtTheField_AndThePreviewSaysWhyItWaits()
+    {
+        var (sku, poA, _, _) = await SetUpAsync();
+        await PlaceAsync("Una Negative", sku);
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com");
+        await page.GotoAsync($"/receiving?po={poA}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=receipt-lines]")).ToContainTextAsync(sku);
+        var preview = page.Locator("[data-testid=receipt-preview]");
+        var notReady = page.Locator("[data-testid=receipt-not-ready]");
+        await Assertions.Expect(preview).ToBeDisabledAsync();
+        await Assertions.Expect(notReady).ToHaveTextAsync("Enter a quantity to preview.");
+
+        // A scan of −2 units stays −2 and is refused at its field (it used to become 1 unit quietly).
+        await page.FillAsync("input[data-testid=scan-qty]", "-2");
+        await Assertions.Expect(page.GetByText("Enter at least 1 unit.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("input[data-testid=scan-qty]")).ToHaveValueAsync("-2");
+        await Assertions.Expect(page.Locator("[data-testid=scan-add]")).ToBeDisabledAsync();
+
+        // A line's count of −2: refused at its field; Preview and Commit wait, and say why.
+        await page.FillAsync($"input[data-testid=receive-qty-{sku}]", "-2");
+        await Assertions.Expect(page.GetByText("Can't be negative: enter 0 if none came.")).ToBeVisibleAsync();
+        await Assertions.Expect(notReady).ToHaveTextAsync("Correct the quantities marked in red to preview.");
+        await Assertions.Expect(preview).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("[data-testid=receipt-commit]")).ToBeDisabledAsync();
+        await BrowserFixture.ScreenshotAsync(page, "receiving-negative-refused");
+        var phone = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com", width: 390, height: 844);
+        await phone.GotoAsync($"/receiving?po={poA}");
+        await BrowserFixture.WaitForCircuitAsync(phone);
+        await phone.FillAsync($"input[data-testid=receive-qty-{sku}]", "-2");
+        await Assertions.Expect(phone.GetByText("Can't be negative: enter 0 if none came.")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(phone, "receiving-negative-refused-phone");
+        await phone.Context.CloseAsync();
+
+        await page.FillAsync($"input[data-testid=receive-qty-{sku}]", "1");
+        await Assertions.Expect(notReady).ToHaveCountAsync(0);
+        await page.ClickAsync("[data-testid=receipt-preview]");
+        await Assertions.Expect(page.Locator("[data-testid=preview-summary]")).ToContainTextAsync("1 unit in; 1 order becomes ready to ship");
         await page.Context.CloseAsync();
     }
 

@@ -58,4 +58,19 @@ public class OrderLinesTableTests : BunitTestContext
 
         Assert.Equal([Waiting], _cancelled);
     }
+
+    [Fact]
+    public void ExpeditedAndCancelledLines_ShowTheExpeditedChip_AndWhatHappensToThePayment()
+    {
+        var expedited = Waiting with { Expedited = true };
+        var cancelled = new OrderLineView(3, 2, "PLA", "Plate", 2, 1250, 0, 0, 2, 0, null, null, null, null, false, LineStatus.Cancelled);
+
+        var table = Render<OrderLinesTable>(p => p.Add(t => t.Lines, new[] { expedited, Shipped, cancelled }));
+
+        Assert.Equal("Expedited", table.Find("[data-testid=line-place-KET] [data-testid=expedited-chip]").TextContent.Trim());
+        Assert.Single(table.FindAll("[data-testid=expedited-chip]"));
+        Assert.Equal($"Nothing charged for the 2 cancelled units; the authorization for {Money.Format(2500)} is released.",
+            table.Find("[data-testid=line-payment-PLA]").TextContent.Trim());
+        Assert.Empty(table.FindAll("[data-testid=line-payment-KET]"));
+    }
 }

@@ -19,7 +19,7 @@ public class PoImpactPanelTests : BunitTestContext
 
         var panel = Render<PoImpactPanel>(p => p.Add(x => x.Impact, impact));
 
-        Assert.Equal("2 waiting line(s) of 2 order(s) move: 2 later (up to 4 days), 0 earlier. 1 become late and will get a delay message with the new date and the option to cancel.",
+        Assert.Equal("2 waiting lines of 2 orders move: 2 later (up to 4 days), 0 earlier. 1 becomes late and will get a delay message with the new date and the option to cancel.",
             panel.Find("[data-testid=po-impact-summary] .mud-alert-message").TextContent.Trim());
         Assert.Contains("mud-alert-text-warning", panel.Find("[data-testid=po-impact-summary]").ClassName);
         var rows = panel.FindAll("[data-testid=po-impact-lines] tbody tr");

@@ -88,7 +88,7 @@ public static class KpiBenchmark
             {
                 await MarkToday();
                 var refresh = await rollups.RefreshAsync(ct);
-                log.WriteLine($"{refresh.Took.TotalMilliseconds:N0} ms: refresh of {refresh.OrderDays} order day(s)");
+                log.WriteLine($"{refresh.Took.TotalMilliseconds:N0} ms: refresh of {Words.Count(refresh.OrderDays, "order day")}");
             }
         }
         var orders = report.Period.BackorderRate.Denominator;

@@ -279,7 +279,7 @@ public static class QueueBenchmark
                 VALUES ($p, 0, $q, $r, $ref, $l, 'benchmark', $at)
                 """, ("$p", a.ProductId), ("$q", a.Qty), ("$r", (int)StockReason.Allocation), ("$ref", reference), ("$l", a.LineId), ("$at", now));
             var line = byId[a.LineId];
-            await EventAsync(line.OrderId, line.Id, OrderEventKind.Allocated, $"{a.Qty} unit(s) allocated ({reference}).");
+            await EventAsync(line.OrderId, line.Id, OrderEventKind.Allocated, $"{Words.Count(a.Qty, "unit")} allocated ({reference}).");
             await TellAsync(line.OrderId, line.Customer, line.Email, MessageKind.ReadyToShip, $"Your order {line.Number} is being packed",
                 $"good news: {a.Qty} × {productName} from your order {line.Number} is reserved for you and will ship shortly.");
         }

@@ -206,7 +206,7 @@ public static class ReceivingBenchmark
         {
             var w = byId[a.LineId];
             (qty.Value, id.Value, orderId.Value) = (a.Qty, a.LineId, w.OrderId);
-            detail.Value = $"{a.Qty} unit(s) allocated (receipt {reference}).";
+            detail.Value = $"{Words.Count(a.Qty, "unit")} allocated (receipt {reference}).";
             to.Value = w.Email;
             subject.Value = $"Your order {w.Number} is being packed";
             body.Value = $"Hello {w.Customer},\n\ngood news: {a.Qty} × Benchmark receipt kettle from your order {w.Number} is reserved for you and will ship shortly.\n";

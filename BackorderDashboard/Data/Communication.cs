@@ -97,6 +97,12 @@ public enum OrderEventKind
     Consolation = 7,
     ShipPolicyChanged = 8,
     MessageQueued = 9,
+
+    /// <summary>An expedited line put back in its place in the queue.</summary>
+    Unexpedited = 10,
+
+    /// <summary>The customer joined a product's waitlist (on cancelling a line): told when it is back in stock.</summary>
+    Waitlisted = 11,
 }
 
 /// <summary>One thing that happened to an order, with who did it and when: the order's timeline.</summary>

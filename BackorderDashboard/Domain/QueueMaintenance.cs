@@ -45,7 +45,7 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
         var orderOf = queue.Select(l => (l.Id, l.OrderId)).Concat(siblingLines.Select(l => (Id: l.LineId, l.OrderId)))
             .DistinctBy(l => l.Id).ToDictionary(l => l.Id, l => l.OrderId);
         await db.ApplyAllocationsAsync(
-            allocations.Select(a => new LineAllocation(a.LineId, orderOf[a.LineId], a.ProductId, a.Qty, $"{a.Qty} unit(s) allocated ({reference}).")).ToList(),
+            allocations.Select(a => new LineAllocation(a.LineId, orderOf[a.LineId], a.ProductId, a.Qty, $"{Words.Count(a.Qty, "unit")} allocated ({reference}).")).ToList(),
             reference, actor, now, ct);
 
         // The customer hears once per order that something is ready to ship.

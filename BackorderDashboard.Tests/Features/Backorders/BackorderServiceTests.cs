@@ -1,6 +1,11 @@
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
+using System.Text.RegularExpressions;
 using BackorderDashboard.Features.Backorders;
+using BackorderDashboard.Features.Messages;
+using BackorderDashboard.Features.Restock;
+using BackorderDashboard.Features.Orders;
+using BackorderDashboard.Features.Products;
 using BackorderDashboard.Features.Shipping;
 using BackorderDashboard.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -124,7 +129,7 @@ public class BackorderServiceTests : IAsyncLifetime
         var result = await _service.CancelAsync(ann.Id, ann.Version, "customer changed their mind", joinWaitlist: true, TestActors.Support);
 
         Assert.True(result.Succeeded, result.Message);
-        Assert.Contains("2 freed unit(s) went to the next in line", result.Message);
+        Assert.Contains("2 freed units went to the next in line", result.Message);
         Assert.Equal((0, 2), ((await LineAsync("Ann")).QtyAllocated, (await LineAsync("Ann")).QtyCancelled));
         Assert.Equal(1, (await LineAsync("Bea")).QtyAllocated); // Bea first, in full
         var cal = await LineAsync("Cal");
@@ -136,6 +141,68 @@ public class BackorderServiceTests : IAsyncLifetime
         Assert.Single(await db.Outbox.Where(m => m.Kind == MessageKind.Cancelled).ToListAsync());
         Assert.Equal(["bea@example.com", "cal@example.com"],
             (await db.Outbox.Where(m => m.Kind == MessageKind.ReadyToShip).Select(m => m.ToEmail).ToListAsync()).Order());
+    }
+
+    [Fact]
+    public async Task Expedite_ThenUnexpedite_IsMarkedOnTheLine_AndEachStepIsInTheOrdersHistoryWithWhoDidIt()
+    {
+        var orders = _services.Get<OrderService>();
+        var dee = await LineAsync("Dee");
+
+        await _service.SetExpeditedAsync(dee.Id, dee.Version, expedite: true, TestActors.Merchant);
+        var expedited = (await orders.GetAsync("SO-Dee"))!;
+        var queue = await _service.GetQueueAsync(new QueueQuery());
+
+        Assert.True(Assert.Single(expedited.Lines).Expedited);
+        Assert.True(queue.Rows.Single(r => r.OrderNumber == "SO-Dee").Expedited);
+        Assert.All(queue.Rows.Where(r => r.OrderNumber != "SO-Dee"), r => Assert.False(r.Expedited));
+        var entry = Assert.Single(expedited.Timeline, t => t.Title == "Expedited");
+        Assert.Equal(("merchant@example.com", "Product KET expedited: moved to the front of the queue."), (entry.By, entry.Detail));
+
+        dee = await LineAsync("Dee");
+        await _service.SetExpeditedAsync(dee.Id, dee.Version, expedite: false, TestActors.Admin);
+        var back = (await orders.GetAsync("SO-Dee"))!;
+
+        Assert.False(Assert.Single(back.Lines).Expedited);
+        var undone = Assert.Single(back.Timeline, t => t.Title == "No longer expedited");
+        Assert.Equal(("admin@example.com", "Product KET no longer expedited."), (undone.By, undone.Detail));
+    }
+
+    [Fact]
+    public async Task Cancel_JoiningTheWaitlist_SaysWhatHappensToThePayment_AndTheWaitlistShowsInHistoryAndOnTheProduct()
+    {
+        await using (var db = _db.CreateDbContext())
+        {
+            await db.OrderLines.Where(l => l.Id == _lines["Cal"]).ExecuteUpdateAsync(s => s.SetProperty(l => l.UnitPriceCents, 1250L));
+        }
+        var cal = await LineAsync("Cal");
+
+        var result = await _service.CancelAsync(cal.Id, cal.Version, "found it elsewhere", joinWaitlist: true, TestActors.Support);
+        var order = (await _services.Get<OrderService>().GetAsync("SO-Cal"))!;
+        var product = (await _services.Get<ProductService>().GetDetailAsync("KET"))!;
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Equal($"2 × Product KET cancelled on SO-Cal. Nothing charged for the 2 cancelled units; the authorization for {Money.Format(2500)} is released.",
+            result.Message);
+        var line = Assert.Single(order.Lines);
+        Assert.Equal($"Nothing charged for the 2 cancelled units; the authorization for {Money.Format(2500)} is released.", line.PaymentNote);
+        Assert.Equal("Your 2 × Product KET were cancelled: you are not charged for them, and the hold on your card for them is released.",
+            order.SuggestedAnswer);
+        var joined = Assert.Single(order.Timeline, t => t.Title == "Joined the waitlist");
+        Assert.Equal("support@example.com", joined.By);
+        Assert.Contains("Cal joined the waitlist for Product KET", joined.Detail);
+        Assert.Equal([("Cal", "cal@example.com", Now.UtcDateTime)], product.Waitlist.Select(w => (w.Customer, w.Email, w.Since)));
+    }
+
+    [Fact]
+    public async Task Cancel_WithoutTheWaitlist_LeavesNoWaitlistEntryOrHistory()
+    {
+        var bea = await LineAsync("Bea");
+
+        await _service.CancelAsync(bea.Id, bea.Version, "found it elsewhere", joinWaitlist: false, TestActors.Support);
+
+        Assert.Empty((await _services.Get<ProductService>().GetDetailAsync("KET"))!.Waitlist);
+        Assert.DoesNotContain((await _services.Get<OrderService>().GetAsync("SO-Bea"))!.Timeline, t => t.Title == "Joined the waitlist");
     }
 
     [Fact]
@@ -336,7 +403,7 @@ public class BackorderServiceTests : IAsyncLifetime
         var part = await shipping.ShipAsync(ready.OrderId, ready.Version, new Dictionary<int, int> { [lineId] = 1 }, null, null, TestActors.Merchant);
 
         Assert.False(tooMany.Succeeded);
-        Assert.Contains("only 2 unit(s)", tooMany.Message);
+        Assert.Contains("only 2 units", tooMany.Message);
         Assert.True(part.Succeeded);
         Assert.Equal((1, 1), ((await LineAsync("Ann")).QtyAllocated, (await LineAsync("Ann")).QtyShipped));
         await AssertStockAddsUpAsync();
@@ -360,5 +427,57 @@ public class BackorderServiceTests : IAsyncLifetime
         var result = await shipping.ShipAsync(order.Id, order.Version, null, null, null, TestActors.Merchant);
         Assert.False(result.Succeeded);
         Assert.Contains("ships complete", result.Message);
+    }
+
+    [Fact]
+    public async Task Messages_OfEachAction_StartWithACapital_AndCountInWords()
+    {
+        await using (var db = _db.CreateDbContext())
+        {
+            await db.OrderLines.ExecuteUpdateAsync(s => s.SetProperty(l => l.UnitPriceCents, 1000L));
+        }
+        var messages = new List<string>();
+        var dee = await LineAsync("Dee");
+        messages.Add((await _service.SetExpeditedAsync(dee.Id, dee.Version, true, TestActors.Merchant)).Message);
+        dee = await LineAsync("Dee");
+        messages.Add((await _service.SetExpeditedAsync(dee.Id, dee.Version, false, TestActors.Merchant)).Message);
+        var ann = await LineAsync("Ann");
+        var ready = (await Shipping().GetReadyAsync()).Orders.Single();
+        var tooMany = (await Shipping().ShipAsync(ready.OrderId, ready.Version, new Dictionary<int, int> { [ann.Id] = 3 }, null, null, TestActors.Merchant)).Message;
+        var bea = await LineAsync("Bea");
+        var oneCancelled = (await _service.CancelAsync(bea.Id, bea.Version, "found it elsewhere", false, TestActors.Support)).Message;
+        var twoCancelled = (await _service.CancelAsync(ann.Id, ann.Version, "changed their mind", true, TestActors.Support)).Message;
+        var outbox = _services.Get<OutboxService>();
+        long pending;
+        await using (var db = _db.CreateDbContext())
+        {
+            pending = await db.Outbox.Select(m => m.Id).FirstAsync();
+        }
+        var receiving = _services.Get<ReceivingService>();
+        var negative = await receiving.PreviewAsync(new ReceiptInput { Lines = [new ReceiptLineInput { Sku = "KET", Qty = -1 }] }, TestActors.Merchant);
+        var onePerKind = new ReceivedProduct("KET", "Kettle", 1, [], 0, 1, 1, 1, 1);
+        var retried = (await outbox.RetryAsync(pending, TestActors.Support)).Message;
+        var oneMoved = PurchaseOrderPresenter.Summary(new PoImpact(true, "", [new ImpactLine("SO-1", "Ada", "KET", new(2026, 12, 5), new(2026, 12, 6), false)]));
+        messages.AddRange([
+            tooMany, oneCancelled, twoCancelled, retried, (await outbox.RetryAsync(-1, TestActors.Support)).Message,
+            .. negative.Errors, onePerKind.Afterwards, oneMoved, Payment.BeforeCancelling,
+        ]);
+
+        Assert.Equal("Product KET: only 2 units are set aside to ship.", tooMany);
+        Assert.Equal($"1 × Product KET cancelled on SO-Bea. Nothing charged for the 1 cancelled unit; the authorization for {Money.Format(1000)} is released.",
+            oneCancelled);
+        Assert.StartsWith("2 × Product KET cancelled on SO-Ann; 2 freed units went to the next in line. Nothing charged for the 2 cancelled units", twoCancelled);
+        Assert.Equal("Queued again; it goes out once an admin has set up e-mail sending.", retried);
+        Assert.Equal("KET: a received quantity can't be negative (-1).", Assert.Single(negative.Errors));
+        Assert.Equal("Afterwards: 0 free in stock, 1 line still waiting, 1 ship date moved, 1 now late, 1 waitlisted customer told it's back.",
+            onePerKind.Afterwards);
+        Assert.Equal("1 waiting line of 1 order moves: 1 later (up to 1 day), 0 earlier.", oneMoved);
+        var pluralAfterOne = new Regex(@"\b1 (freed |cancelled |waiting |delay |waitlisted )?(unit|line|order|ship date|message|customer|product|receipt)s\b");
+        Assert.All(messages, m =>
+        {
+            Assert.True(char.IsUpper(m[0]) || char.IsDigit(m[0]), $"Starts with a small letter: {m}");
+            Assert.DoesNotContain("(s)", m);
+            Assert.DoesNotMatch(pluralAfterOne, m);
+        });
     }
 }

@@ -155,7 +155,7 @@ public class OrderServiceTests : IAsyncLifetime
     public async Task SuggestedAnswer_SaysWhereEachItemStands_InTheCustomersWords()
     {
         var zoe = (await _orders.GetAsync("SO-ZOE"))!;
-        Assert.Equal("Your Product MUG shipped. Your 2 × Product PLA were cancelled. "
+        Assert.Equal("Your Product MUG shipped. Your 2 × Product PLA were cancelled: you are not charged for them, and the hold on your card for them is released. "
             + "Your 2 × Product KET ship around Dec 3 (later than the Dec 1 we first said, sorry); you are 3rd in line.", zoe.SuggestedAnswer);
         Assert.Equal(["shipped", "cancelled", "ships around Dec 3 (later than the Dec 1 we first said, sorry); you are 3rd in line"],
             zoe.ItemStatuses.Select(i => i.Status));

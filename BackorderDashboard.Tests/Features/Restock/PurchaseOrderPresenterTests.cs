@@ -16,8 +16,8 @@ public class PurchaseOrderPresenterTests
     {
         var impact = new PoImpact(true, "Date changed.", [Moved("A1", 4, late: true), Moved("A1", 2), Moved("A2", -1)]);
 
-        Assert.Equal("3 waiting line(s) of 2 order(s) move: 2 later (up to 4 days), 1 earlier.", PurchaseOrderPresenter.Summary(impact));
-        Assert.Equal("0 waiting line(s) of 0 order(s) move: 0 later, 0 earlier.", PurchaseOrderPresenter.Summary(new PoImpact(true, "", [])));
+        Assert.Equal("3 waiting lines of 2 orders move: 2 later (up to 4 days), 1 earlier.", PurchaseOrderPresenter.Summary(impact));
+        Assert.Equal("0 waiting lines of 0 orders move: 0 later, 0 earlier.", PurchaseOrderPresenter.Summary(new PoImpact(true, "", [])));
     }
 
     [Fact]
@@ -43,9 +43,9 @@ public class PurchaseOrderPresenterTests
     {
         var saved = PurchaseOrderPresenter.Saved(new PoImpact(true, "Expected date changed.", [Moved("A1", 4, late: true), Moved("A2", 1)]));
 
-        Assert.Equal("Expected date changed. 2 waiting line(s) moved, 1 delay message(s) queued.", saved?.Message);
+        Assert.Equal("Expected date changed. 2 waiting lines moved, 1 delay message queued.", saved?.Message);
         Assert.Equal(Severity.Success, saved?.Severity);
-        Assert.Equal("Cancelled. 0 waiting line(s) moved.", PurchaseOrderPresenter.Saved(new PoImpact(true, "Cancelled.", []))?.Message);
+        Assert.Equal("Cancelled. 0 waiting lines moved.", PurchaseOrderPresenter.Saved(new PoImpact(true, "Cancelled.", []))?.Message);
         Assert.Null(PurchaseOrderPresenter.Saved(PoImpact.Fail("Someone changed this purchase order a moment ago.")));
     }
 
@@ -55,7 +55,7 @@ public class PurchaseOrderPresenterTests
         var placed = PurchaseOrderPresenter.Placed(new PoImpact(true, "Placed.", [Moved("A1", -3)]));
         var refused = PurchaseOrderPresenter.Placed(PoImpact.Fail("Only a draft can be placed."));
 
-        Assert.Equal(("Placed. 1 waiting line(s) get an earlier date.", Severity.Success), (placed.Message, placed.Severity));
+        Assert.Equal(("Placed. 1 waiting line gets an earlier date.", Severity.Success), (placed.Message, placed.Severity));
         Assert.Equal(("Only a draft can be placed.", Severity.Warning), (refused.Message, refused.Severity));
     }
 

@@ -72,7 +72,8 @@ public class ReceiptDraftTests
 
     [Theory]
     [InlineData("NOPE", 1, "There is no product with SKU “NOPE”.")]
-    [InlineData("KET", 0, "Scan at least one unit.")]
+    [InlineData("KET", 0, "Enter at least 1 unit.")]
+    [InlineData("KET", -2, "Enter at least 1 unit.")]
     [InlineData("  ", 1, null)]
     public async Task Scan_Refused_AddsNothing(string sku, int units, string? message)
     {
@@ -125,5 +126,39 @@ public class ReceiptDraftTests
         Assert.NotEqual(key, draft.Key);
         Assert.Empty(draft.Lines);
         Assert.Null(draft.PurchaseOrderId);
+    }
+
+    [Theory]
+    [InlineData(0, "Enter at least 1 unit.")]
+    [InlineData(-2, "Enter at least 1 unit.")]
+    [InlineData(1, null)]
+    public void ScanUnits_ZeroOrNegative_IsRefusedAtTheField(int units, string? problem) =>
+        Assert.Equal(problem, ReceiptDraft.ScanUnitsProblem(units));
+
+    [Fact]
+    public void NegativeLine_IsMarkedAtItsField_BlocksThePreview_AndIsSentAsTypedForTheServiceToRefuse()
+    {
+        var draft = AgainstPo();
+        draft.Lines[0].Qty = 3;
+        draft.Lines[1].Qty = -2;
+
+        Assert.Null(draft.Lines[0].Problem);
+        Assert.Equal("Can't be negative: enter 0 if none came.", draft.Lines[1].Problem);
+        Assert.True(draft.HasProblems);
+        Assert.Equal("Correct the quantities marked in red to preview.", draft.NotReadyBecause);
+        Assert.Equal(3, draft.Units);
+        Assert.Equal([("KET", 3), ("MUG", -2)], draft.Input().Lines.Select(l => (l.Sku, l.Qty)));
+    }
+
+    [Fact]
+    public void NotReadyBecause_SaysWhyThePreviewWaits_UntilAUnitIsEntered()
+    {
+        var draft = AgainstPo();
+
+        Assert.Equal("Enter a quantity to preview.", draft.NotReadyBecause);
+        draft.Lines[1].Qty = 0;
+        Assert.Equal("Enter a quantity to preview.", draft.NotReadyBecause);
+        draft.Lines[0].Qty = 1;
+        Assert.Null(draft.NotReadyBecause);
     }
 }

@@ -165,6 +165,27 @@ public class ReceivingServiceTests : IAsyncLifetime
         Assert.Equal(0, await db.StockLedger.CountAsync());
     }
 
+    [Theory]
+    [InlineData(-2, "MUG: a received quantity can't be negative (-2).")]
+    [InlineData(0, "MUG: 0 units. Enter a received quantity of at least 1 unit, or leave the product out.")]
+    public async Task Receive_ALineBelowOneUnitBesideAGoodOne_RefusesTheWholeReceipt_NothingWritten(int qty, string message)
+    {
+        var input = Receipt(null, 3);
+        input.Lines.Add(new ReceiptLineInput { Sku = "MUG", Qty = qty });
+
+        var preview = await _receiving.PreviewAsync(input, TestActors.Merchant);
+        var outcome = await _receiving.CommitAsync(input, TestActors.Merchant);
+
+        Assert.Equal([message], preview.Errors);
+        Assert.Equal([message], outcome.Errors);
+        Assert.False(outcome.Succeeded);
+        await using var db = _db.CreateDbContext();
+        Assert.Equal([0, 0], await db.Products.OrderBy(p => p.Sku).Select(p => p.OnHand).ToListAsync());
+        Assert.Equal(0, await db.StockLedger.CountAsync());
+        Assert.Equal(0, await db.Receipts.CountAsync());
+        Assert.Equal(0, await db.Outbox.CountAsync());
+    }
+
     [Fact]
     public async Task Receive_SameReceiptPostedConcurrently_IsAppliedExactlyOnce()
     {

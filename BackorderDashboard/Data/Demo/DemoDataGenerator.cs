@@ -303,7 +303,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         _openOrders.Add(new SimOrder(order, lines));
 
         // The history and the confirmation the app writes when it takes an order.
-        Record(order, OrderEventKind.Placed, $"Order placed by {order.Channel.ToString().ToLowerInvariant()}: {lines.Count} line(s), ship policy "
+        Record(order, OrderEventKind.Placed, $"Order placed by {order.Channel.ToString().ToLowerInvariant()}: {Words.Count(lines.Count, "line")}, ship policy "
             + (order.ShipPolicy == ShipPolicy.ShipComplete ? "everything together" : "each item when ready") + ".", placedAt,
             user: order.Channel is OrderChannel.Phone or OrderChannel.Email ? "support@example.com" : null);
         foreach (var line in lines.Where(l => l.QtyBackorderedAtPlacement > 0))
@@ -528,7 +528,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
             var owner = _products[allocation.ProductId - 1];
             Allocate(owner, line, allocation.Qty, reference, at);
             filled.Add((line, allocation.Qty));
-            Record(OrderOf(line), OrderEventKind.Allocated, $"{allocation.Qty} unit(s) allocated (receipt {reference}).", at, line.Id);
+            Record(OrderOf(line), OrderEventKind.Allocated, $"{Words.Count(allocation.Qty, "unit")} allocated (receipt {reference}).", at, line.Id);
             if (Unfilled(line) == 0)
             {
                 owner.Queue.Remove(line);

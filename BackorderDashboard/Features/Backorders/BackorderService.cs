@@ -43,13 +43,13 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         line.Priority = priority;
         line.Version++;
         var now = time.GetUtcNow().UtcDateTime;
-        db.Record(line.OrderId, OrderEventKind.Expedited,
+        db.Record(line.OrderId, expedite ? OrderEventKind.Expedited : OrderEventKind.Unexpedited,
             expedite ? $"{line.Product.Name} expedited: moved to the front of the queue." : $"{line.Product.Name} no longer expedited.",
             actor, now, line.Id);
         await db.SaveChangesAsync(ct);
         var changes = await queue.RecomputeEtasAsync(db, line.ProductId, $"{line.Order.Number} {(expedite ? "expedited" : "un-expedited")}", actor, ct);
         await tx.CommitAsync(ct);
-        return ActionResult.Ok($"{line.Order.Number} {(expedite ? "expedited" : "back in its place")}; {changes.Count} ETA(s) changed.");
+        return ActionResult.Ok($"{line.Order.Number} {(expedite ? "expedited" : "back in its place")}; {Words.Count(changes.Count, "ship date")} changed.");
     }
 
     /// <summary>
@@ -101,18 +101,27 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         }
         db.Record(line.OrderId, OrderEventKind.Cancelled, $"{cancelled} × {line.Product.Name} cancelled: {reason.Trim()}", actor, now, line.Id);
         db.Tell(line.Order, MessageTemplates.Cancelled(line.Product.Name, line.Order.Number, cancelled, reason, joinWaitlist), actor, now);
-        if (joinWaitlist && !await db.Waitlist.AnyAsync(w => w.ProductId == line.ProductId && w.CustomerId == line.Order.CustomerId && w.NotifiedAt == null, ct))
+        if (joinWaitlist)
         {
-            db.Waitlist.Add(new WaitlistEntry { ProductId = line.ProductId, CustomerId = line.Order.CustomerId, CreatedAt = now });
+            var already = await db.Waitlist.AnyAsync(w => w.ProductId == line.ProductId && w.CustomerId == line.Order.CustomerId && w.NotifiedAt == null, ct);
+            if (!already)
+            {
+                db.Waitlist.Add(new WaitlistEntry { ProductId = line.ProductId, CustomerId = line.Order.CustomerId, CreatedAt = now });
+            }
+            db.Record(line.OrderId, OrderEventKind.Waitlisted,
+                already ? $"{line.Order.Customer.Name} is already on the waitlist for {line.Product.Name}: they hear by e-mail when it is back in stock."
+                    : $"{line.Order.Customer.Name} joined the waitlist for {line.Product.Name}: they hear by e-mail when it is back in stock; nothing is set aside for them.",
+                actor, now, line.Id);
         }
         await db.SaveChangesAsync(ct);
         var reference = $"cancellation of {line.Order.Number}";
         var allocations = await queue.AllocateFreeStockAsync(db, line.ProductId, reference, actor, ct);
         await queue.RecomputeEtasAsync(db, line.ProductId, reference, actor, ct);
         await tx.CommitAsync(ct);
+        var payment = Payment.Cancelled(cancelled, line.UnitPriceCents);
         return ActionResult.Ok(allocations.Count == 0
-            ? $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}."
-            : $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}; {allocations.Sum(a => a.Qty)} freed unit(s) went to the next in line.");
+            ? $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}. {payment}"
+            : $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}; {Words.Count(allocations.Sum(a => a.Qty), "freed unit")} went to the next in line. {payment}");
     }
 
     /// <summary>

@@ -25,10 +25,20 @@ public sealed class OutboxService(
 
     public string SmtpServer => $"{smtp.Value.Host}:{smtp.Value.Port}";
 
+    /// <summary>How many messages are in each state, for the state chips (the page shows them before the list has loaded).</summary>
+    public async Task<IReadOnlyDictionary<MessageState, int>> CountsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await CountsAsync(db, ct);
+    }
+
+    private static async Task<IReadOnlyDictionary<MessageState, int>> CountsAsync(AppDbContext db, CancellationToken ct) =>
+        await db.Outbox.GroupBy(m => m.State).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+
     public async Task<OutboxListing> ListAsync(OutboxQuery query, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var counts = await db.Outbox.GroupBy(m => m.State).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var counts = await CountsAsync(db, ct);
         var messages = db.Outbox.AsNoTracking();
         if (query.State is { } state)
         {
@@ -82,7 +92,7 @@ public sealed class OutboxService(
                 .SetProperty(m => m.Attempts, 0)
                 .SetProperty(m => m.NextAttemptAt, time.GetUtcNow().UtcDateTime), ct);
         return changed == 1
-            ? ActionResult.Ok(SmtpConfigured ? "The message goes out on the next pass." : "Queued again; it goes out once a mail server is configured.")
+            ? ActionResult.Ok(SmtpConfigured ? "The message goes out on the next pass." : "Queued again; it goes out once an admin has set up e-mail sending.")
             : ActionResult.Fail("Only a failed or waiting message can be sent again; this one is being sent or has gone.");
     }
 

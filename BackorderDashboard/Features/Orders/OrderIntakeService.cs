@@ -152,7 +152,7 @@ public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory
             .ToList();
 
         db.Record(order.Id, OrderEventKind.Placed,
-            $"Order placed by {input.Channel.ToString().ToLowerInvariant()}: {placed.Count} line(s), ship policy {Describe(input.ShipPolicy)}.", actor, now);
+            $"Order placed by {input.Channel.ToString().ToLowerInvariant()}: {Words.Count(placed.Count, "line")}, ship policy {Describe(input.ShipPolicy)}.", actor, now);
         foreach (var line in order.Lines.Where(l => l.QtyBackorderedAtPlacement > 0))
         {
             db.Record(order.Id, OrderEventKind.Backordered,

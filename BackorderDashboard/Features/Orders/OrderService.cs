@@ -52,7 +52,7 @@ public sealed record OrderLineView(
             LineStatus.ReadyToShip when Shipped > 0 => $"{be} partly on the way: {Shipped} shipped{on}, {Allocated} set aside for you and shipping shortly",
             LineStatus.ReadyToShip => $"{be} set aside for you and {ship} shortly",
             LineStatus.Shipped => $"shipped{on}",
-            _ => plural ? "were cancelled" : "was cancelled",
+            _ => (plural ? "were cancelled: " : "was cancelled: ") + Payment.CancelledForCustomer(plural),
         };
     }
 
@@ -64,6 +64,9 @@ public sealed record OrderLineView(
         var place = Position is { } p ? $"; you are {Ordinal(p)} in line" : "";
         return when + late + place;
     }
+
+    /// <summary>What happened to the payment for the line's cancelled units, or null when none were cancelled.</summary>
+    public string? PaymentNote => Cancelled > 0 ? Payment.Cancelled(Cancelled, UnitPriceCents) : null;
 
     /// <summary>Something is left to cancel: units waiting or set aside.</summary>
     public bool Open => Unfilled + Allocated > 0;
@@ -227,7 +230,9 @@ public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory, Sett
         OrderEventKind.Placed => "Placed",
         OrderEventKind.Backordered => "Backordered",
         OrderEventKind.EtaChanged => "Ship date changed",
-        OrderEventKind.Expedited => "Queue priority",
+        OrderEventKind.Expedited => "Expedited",
+        OrderEventKind.Unexpedited => "No longer expedited",
+        OrderEventKind.Waitlisted => "Joined the waitlist",
         OrderEventKind.Allocated => "Stock set aside",
         OrderEventKind.Shipped => "Shipped",
         OrderEventKind.Cancelled => "Cancelled",

@@ -58,7 +58,15 @@ public sealed record LedgerRow(DateTime At, StockReason Reason, int OnHandDelta,
 public sealed record ProductDetail(
     ProductStockRow Stock, Availability Availability, string? Description, int? OwnLowStockThreshold, int? OwnHandlingDays,
     int? OwnLeadTimeDays, int SupplierLeadTimeDays, LeadTimeRange? LeadTimeUsed,
-    IReadOnlyList<QueuedLineRow> Queue, IReadOnlyList<InboundRow> Inbound, IReadOnlyList<LedgerRow> Ledger, int LedgerTotal);
+    IReadOnlyList<QueuedLineRow> Queue, IReadOnlyList<InboundRow> Inbound, IReadOnlyList<LedgerRow> Ledger, int LedgerTotal,
+    IReadOnlyList<WaitlistRow>? Waiting = null)
+{
+    /// <summary>The customers waiting to be told the product is back in stock, the longest waiting first.</summary>
+    public IReadOnlyList<WaitlistRow> Waitlist => Waiting ?? [];
+}
+
+/// <summary>A customer on the product's waitlist, not told yet: no order is held for them.</summary>
+public sealed record WaitlistRow(string Customer, string Email, DateTime Since);
 
 /// <summary>The backorder settings of one product, as the merchant edits them.</summary>
 public sealed class ProductPolicyInput : IValidatableObject
@@ -174,6 +182,18 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         return sort == ProductSort.Sku ? ordered : ordered.ThenBy(r => r.Sku);
     }
 
+    /// <summary>One product's row as the list shows it (its badge included), by its SKU in any case; null when there is none.</summary>
+    public async Task<ProductListRow?> GetRowAsync(string sku, CancellationToken ct = default)
+    {
+        var wanted = sku.Trim();
+        if (wanted.Length == 0)
+        {
+            return null;
+        }
+        var page = await GetPageAsync(new ProductQuery(Search: wanted, PageSize: 50), ct);
+        return page.Rows.FirstOrDefault(r => string.Equals(r.Sku, wanted, StringComparison.OrdinalIgnoreCase));
+    }
+
     public async Task<(IReadOnlyList<NamedItem> Categories, IReadOnlyList<NamedItem> Suppliers)> GetFilterChoicesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -214,8 +234,13 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
             .Select(e => new LedgerRow(e.At, e.Reason, e.OnHandDelta, e.AllocatedDelta, e.Reference, e.UserName))
             .ToListAsync(ct);
 
+        var waitlist = await db.Waitlist.AsNoTracking().Where(w => w.ProductId == stock.ProductId && w.NotifiedAt == null)
+            .OrderBy(w => w.CreatedAt).ThenBy(w => w.Id)
+            .Select(w => new WaitlistRow(w.Customer.Name, w.Customer.Email, w.CreatedAt))
+            .ToListAsync(ct);
+
         return new ProductDetail(stock, badge, null, own.LowStockThreshold, own.HandlingDays, own.LeadTimeDays, own.DefaultLeadTimeDays,
-            facts.LeadTime, queueRows, inbound, ledger, ledgerTotal);
+            facts.LeadTime, queueRows, inbound, ledger, ledgerTotal, waitlist);
     }
 
     /// <summary>One product's backorder queue with each line's ETA (three round trips: figures, inbound, lines).</summary>

@@ -31,10 +31,10 @@ public static class PurchaseOrderPresenter
     public static string Moved(ImpactLine line) =>
         $"{Date(line.From)} → {Date(line.To)} ({(line.DaysMoved > 0 ? "+" : "")}{line.DaysMoved} d)";
 
-    /// <summary>"3 waiting line(s) of 2 order(s) move: 2 later (up to 4 days), 1 earlier."</summary>
+    /// <summary>"3 waiting lines of 2 orders move: 2 later (up to 4 days), 1 earlier."</summary>
     public static string Summary(PoImpact impact) =>
-        $"{impact.Lines.Count} waiting line(s) of {impact.Customers} order(s) move: {impact.Later} later"
-        + (impact.MaxDaysLater > 0 ? $" (up to {impact.MaxDaysLater} days)" : "") + $", {impact.Earlier} earlier.";
+        $"{Words.Count(impact.Lines.Count, "waiting line")} of {Words.Count(impact.Customers, "order")} {(impact.Lines.Count == 1 ? "moves" : "move")}: {impact.Later} later"
+        + (impact.MaxDaysLater > 0 ? $" (up to {Words.Count(impact.MaxDaysLater, "day")})" : "") + $", {impact.Earlier} earlier.";
 
     /// <summary>The lines the impact table shows: those becoming late first, then the ones moved furthest.</summary>
     public static IReadOnlyList<ImpactLine> MostAffected(PoImpact impact, int count = 100) =>
@@ -48,10 +48,10 @@ public static class PurchaseOrderPresenter
             return null;
         }
         var late = result.BecomingLate.Count;
-        return Notice.Success($"{result.Message} {result.Lines.Count} waiting line(s) moved{(late > 0 ? $", {late} delay message(s) queued" : "")}.");
+        return Notice.Success($"{result.Message} {Words.Count(result.Lines.Count, "waiting line")} moved{(late > 0 ? $", {Words.Count(late, "delay message")} queued" : "")}.");
     }
 
     public static Notice Placed(PoImpact result) => result.Succeeded
-        ? Notice.Success($"{result.Message} {result.Lines.Count} waiting line(s) get an earlier date.")
+        ? Notice.Success($"{result.Message} {Words.Count(result.Lines.Count, "waiting line")} {(result.Lines.Count == 1 ? "gets" : "get")} an earlier date.")
         : Notice.Warning(result.Message);
 }

@@ -23,7 +23,13 @@ public sealed class ReceiptDraft
 
         /// <summary>More than the purchase order still brings: refused unless the over-receipt is accepted.</summary>
         public bool Over => Qty > (ToCome ?? int.MaxValue);
+
+        /// <summary>What is wrong with the units typed for this line, shown at its field; 0 means none of it came.</summary>
+        public string? Problem => Qty < 0 ? "Can't be negative: enter 0 if none came." : null;
     }
+
+    /// <summary>What is wrong with the units typed for a scan, shown at the field: a scan adds at least one unit.</summary>
+    public static string? ScanUnitsProblem(int units) => units < 1 ? "Enter at least 1 unit." : null;
 
     public string Key { get; private set; } = NewKey();
 
@@ -33,7 +39,17 @@ public sealed class ReceiptDraft
 
     public bool AllowOver { get; set; }
 
-    public int Units => Lines.Sum(l => l.Qty);
+    /// <summary>The units received now, over the lines with a valid count.</summary>
+    public int Units => Lines.Where(l => l.Qty > 0).Sum(l => l.Qty);
+
+    /// <summary>Some line's count is refused: the receipt can't be previewed or committed until it is corrected.</summary>
+    public bool HasProblems => Lines.Any(l => l.Problem is not null);
+
+    /// <summary>Why the receipt can't be previewed or committed yet, as the page says next to its buttons; null when it can.</summary>
+    public string? NotReadyBecause =>
+        HasProblems ? "Correct the quantities marked in red to preview."
+        : Units == 0 ? "Enter a quantity to preview."
+        : null;
 
     public bool AnythingToCome => Lines.Any(l => l.ToCome > 0);
 
@@ -66,9 +82,9 @@ public sealed class ReceiptDraft
         {
             return ScanOutcome.Nothing;
         }
-        if (units < 1)
+        if (ScanUnitsProblem(units) is { } problem)
         {
-            return new(false, "Scan at least one unit.");
+            return new(false, problem);
         }
         string? note = null;
         var line = Lines.FirstOrDefault(l => string.Equals(l.Sku, sku, StringComparison.OrdinalIgnoreCase));
@@ -102,9 +118,13 @@ public sealed class ReceiptDraft
         }
     }
 
+    /// <summary>
+    /// The receipt as the service takes it: lines with nothing received now are left out; a refused count is sent as
+    /// typed, so the service refuses it too rather than the page quietly dropping it.
+    /// </summary>
     public ReceiptInput Input() => new()
     {
         IdempotencyKey = Key, PurchaseOrderId = PurchaseOrderId, AllowOverReceipt = AllowOver,
-        Lines = Lines.Where(l => l.Qty > 0).Select(l => new ReceiptLineInput { Sku = l.Sku, Qty = l.Qty }).ToList(),
+        Lines = Lines.Where(l => l.Qty != 0).Select(l => new ReceiptLineInput { Sku = l.Sku, Qty = l.Qty }).ToList(),
     };
 }

@@ -30,7 +30,16 @@ public sealed record FilledLine(string OrderNumber, string Customer, int Qty, bo
 
 public sealed record ReceivedProduct(
     string Sku, string Name, int Received, IReadOnlyList<FilledLine> Filled, int FreeAfter, int StillWaiting,
-    int EtasMoved, int BecameLate, int WaitlistNotified);
+    int EtasMoved, int BecameLate, int WaitlistNotified)
+{
+    /// <summary>"Afterwards: 2 free in stock, 1 line still waiting, 3 ship dates moved, 1 now late, 2 waitlisted customers told it's back."</summary>
+    public string Afterwards =>
+        $"Afterwards: {FreeAfter} free in stock, {Words.Count(StillWaiting, "line")} still waiting"
+        + (EtasMoved > 0 ? $", {Words.Count(EtasMoved, "ship date")} moved" : "")
+        + (BecameLate > 0 ? $", {BecameLate} now late" : "")
+        + (WaitlistNotified > 0 ? $", {Words.Count(WaitlistNotified, "waitlisted customer")} told it's back" : "")
+        + ".";
+}
 
 public sealed record ReceiptOutcome(
     bool Succeeded, bool Committed, bool AlreadyApplied, IReadOnlyList<string> Errors, IReadOnlyList<ReceivedProduct> Products,
@@ -81,17 +90,21 @@ public sealed class ReceivingService(
             return ReceiptOutcome.Fail("This receipt has no key; reload the receiving page and enter it again.");
         }
         var lines = input.Lines.Where(l => !string.IsNullOrWhiteSpace(l.Sku) || l.Qty != 0).ToList();
-        if (lines.FirstOrDefault(l => l.Qty < 0) is { } negative)
-        {
-            return ReceiptOutcome.Fail($"{negative.Sku}: a received quantity can't be negative.");
-        }
-        var wanted = lines.Where(l => l.Qty > 0)
-            .GroupBy(l => l.Sku.Trim(), StringComparer.OrdinalIgnoreCase)
-            .Select(g => (Sku: g.Key, Qty: g.Sum(l => l.Qty))).ToList();
-        if (wanted.Count == 0)
+        if (lines.Count == 0)
         {
             return ReceiptOutcome.Fail("Enter a received quantity for at least one product.");
         }
+        // A count below one would take stock away (or mean nothing): the whole receipt is refused, not that line dropped.
+        var refusedLines = lines.Where(l => l.Qty < 1).Select(l => l.Qty < 0
+            ? $"{l.Sku.Trim()}: a received quantity can't be negative ({l.Qty})."
+            : $"{l.Sku.Trim()}: 0 units. Enter a received quantity of at least 1 unit, or leave the product out.").ToArray();
+        if (refusedLines.Length > 0)
+        {
+            return ReceiptOutcome.Fail(refusedLines);
+        }
+        var wanted = lines
+            .GroupBy(l => l.Sku.Trim(), StringComparer.OrdinalIgnoreCase)
+            .Select(g => (Sku: g.Key, Qty: g.Sum(l => l.Qty))).ToList();
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);

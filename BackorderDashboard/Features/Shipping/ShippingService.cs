@@ -65,7 +65,7 @@ public sealed class ShippingService(IDbContextFactory<AppDbContext> dbFactory, T
         }
         if (toShip.FirstOrDefault(x => x.Qty < 0 || x.Qty > x.Line.QtyAllocated) is { Line: not null } bad)
         {
-            return ActionResult.Fail($"{bad.Line.Product.Name}: only {bad.Line.QtyAllocated} unit(s) are set aside to ship.");
+            return ActionResult.Fail($"{bad.Line.Product.Name}: only {Words.Count(bad.Line.QtyAllocated, "unit")} {(bad.Line.QtyAllocated == 1 ? "is" : "are")} set aside to ship.");
         }
         if (order.ShipPolicy == ShipPolicy.ShipComplete && order.Lines.Any(l => l.QtyUnfilled > 0))
         {
