@@ -325,6 +325,11 @@ namespace BackorderDashboard.Data.Migrations
                     b.Property<int>("DefaultLowStockThreshold")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("StoreName")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TimeZoneId")
                         .IsRequired()
                         .HasMaxLength(100)
