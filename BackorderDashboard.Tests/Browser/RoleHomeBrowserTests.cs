@@ -28,7 +28,8 @@ public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
         }
         var links = await page.Locator("nav a.mud-nav-link, .mud-navmenu a.mud-nav-link").AllInnerTextsAsync();
         Assert.Equal(nav, links.Select(l => l.Trim()).ToArray());
-        Assert.Contains(email, await page.Locator("[data-testid=user-menu]").InnerTextAsync());
+        // The menu names the person by their display name ("Alex Admin"), not the address they sign in with.
+        Assert.Contains(BackorderDashboard.Data.DemoOptions.DisplayName(email), await page.Locator("[data-testid=user-menu]").InnerTextAsync());
         await BrowserFixture.ScreenshotAsync(page, $"home-{name}");
         await page.Context.CloseAsync();
     }

@@ -67,11 +67,11 @@ public partial class SupportBrowserTests(AppFactory app, BrowserFixture browser)
         await page.Locator("input[data-testid=outbox-search]").FillAsync($"lena.lookup.{tag}");
         var rows = page.Locator("[data-testid=outbox-table] tbody tr");
         await Assertions.Expect(rows.Filter(new() { HasText = $"Your kettle {tag}" })).ToHaveCountAsync(1);
-        var mail = await WaitForMailAsync(m => m.Subject == $"Your kettle {tag}");
+        var mail = await WaitForMailAsync(m => m.Subject == $"Your kettle {tag} · Northwind Outfitters");
         Assert.Equal($"lena.lookup.{tag}@example.com", mail.To.Mailboxes.Single().Address);
         Assert.Contains($"Product {sku}: ships around {eta}; you are 2nd in line", mail.TextBody);
         Assert.Contains("Thanks for your patience, Lena!", mail.TextBody);
-        Assert.Single(app.Mail.Received(), m => m.Subject == $"Your kettle {tag}");
+        Assert.Single(app.Mail.Received(), m => m.Subject == $"Your kettle {tag} · Northwind Outfitters");
         await page.ReloadAsync();
         await BrowserFixture.WaitForCircuitAsync(page);
         await page.Locator("input[data-testid=outbox-search]").FillAsync($"lena.lookup.{tag}");
@@ -106,7 +106,7 @@ public partial class SupportBrowserTests(AppFactory app, BrowserFixture browser)
             var impact = await purchaseOrders.ChangeExpectedDateAsync(po.Id, po.Version, poDate.AddDays(21), TestActors.Merchant, commit: true);
             Assert.Single(impact.BecomingLate);
         }
-        var delay = await WaitForMailAsync(m => m.Subject == $"Product {sku} from order {mia} is delayed");
+        var delay = await WaitForMailAsync(m => m.Subject == $"Product {sku} from order {mia} is delayed · Northwind Outfitters");
         var cancelLink = Regex.Match(delay.TextBody ?? "", @"Cancel this item: (\S+)").Groups[1].Value;
         Assert.Matches("/track/[A-Za-z0-9_-]{22}#line-[0-9]+$", cancelLink);
 
@@ -120,7 +120,7 @@ public partial class SupportBrowserTests(AppFactory app, BrowserFixture browser)
         await customer.ClickAsync("[data-testid=track-cancel-yes]");
         await Assertions.Expect(customer.Locator($"[data-testid=track-status-{lineId}]")).ToHaveTextAsync("Cancelled.");
         await Assertions.Expect(customer.Locator($"[data-testid=track-cancel-{lineId}]")).ToHaveCountAsync(0);
-        await WaitForMailAsync(m => m.Subject == $"Product {sku} cancelled from order {mia}");
+        await WaitForMailAsync(m => m.Subject == $"Product {sku} cancelled from order {mia} · Northwind Outfitters");
 
         // A wrong token and a malformed one get the same friendly page, with nothing about any order.
         foreach (var path in new[] { $"/track/{TrackingTokens.New()}", "/track/not-a-token", "/track/%27%20OR%201=1--" })

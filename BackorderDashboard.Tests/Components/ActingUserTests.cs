@@ -24,6 +24,21 @@ public class ActingUserTests
     }
 
     [Fact]
+    public async Task ActorAsync_UserWithADisplayName_IsNamedByItInHistoryButKeepsTheSignInName()
+    {
+        var state = Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "merchant@example.com"), new Claim(Actor.DisplayNameClaim, "Morgan Merchant"), new Claim(ClaimTypes.Role, Roles.Merchant)],
+            "test"))));
+
+        var actor = await state.ActorAsync();
+
+        Assert.Equal("Morgan Merchant", actor.DisplayName);
+        Assert.Equal("merchant@example.com", actor.Name);
+        Assert.Equal("Morgan Merchant", Actor.ShownName((await state).User));
+        Assert.True(Access.Allows(actor, Operation.Receive));
+    }
+
+    [Fact]
     public async Task ActorAsync_Anonymous_IsRefusedEverything()
     {
         var anonymous = await Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity()))).ActorAsync();

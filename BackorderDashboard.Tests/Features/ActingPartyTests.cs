@@ -22,7 +22,8 @@ namespace BackorderDashboard.Tests.Features;
 /// Every service method that changes data, called by every kind of actor: a refused call answers with the table's
 /// refusal and writes nothing; an allowed one gets past the check and does its work. The store: kettles (KET) none
 /// in stock, Ann waits for 2 of them (SO-ANN, late, her delay message offered cancellation); Ben's mug (SO-BEN) is
-/// set aside and ready to ship; PO-1 (ordered) brings 4 kettles, PO-2 is a draft; one failed message; user Pat.
+/// set aside and ready to ship; PO-1 (ordered) brings 4 kettles, PO-2 is a draft; one failed message; user Pat (a locked-out
+/// manager) and Quinn (deactivated).
 /// </summary>
 public class ActingPartyTests : IAsyncLifetime
 {
@@ -144,6 +145,28 @@ public class ActingPartyTests : IAsyncLifetime
         ["UserAdminService.UnlockAsync"] = (Operation.UnlockUser, async (s, a) =>
         {
             var result = await s.Users.UnlockAsync(s.PatId, a);
+            return (result.Succeeded, string.Join(" ", result.Errors));
+        }),
+        ["UserAdminService.RenameAsync"] = (Operation.RenameUser, async (s, a) =>
+        {
+            var result = await s.Users.RenameAsync(s.PatId, "Pat Lee", a);
+            return (result.Succeeded, string.Join(" ", result.Errors));
+        }),
+        ["UserAdminService.DeactivateAsync"] = (Operation.DeactivateUser, async (s, a) =>
+        {
+            var result = await s.Users.DeactivateAsync(s.PatId, a);
+            return (result.Succeeded, string.Join(" ", result.Errors));
+        }),
+        ["UserAdminService.ReactivateAsync"] = (Operation.DeactivateUser, async (s, a) =>
+        {
+            await using var db = await s.Db.CreateDbContextAsync();
+            var quinn = await db.Users.Where(u => u.Email == "quinn@example.com").Select(u => u.Id).SingleAsync();
+            var result = await s.Users.ReactivateAsync(quinn, a);
+            return (result.Succeeded, string.Join(" ", result.Errors));
+        }),
+        ["UserAdminService.ResetPasswordAsync"] = (Operation.ResetPassword, async (s, a) =>
+        {
+            var result = await s.Users.ResetPasswordAsync(s.PatId, "a brand new passphrase", a);
             return (result.Succeeded, string.Join(" ", result.Errors));
         }),
         ["OutboxService.RetryAsync"] = (Operation.RetryMessage, async (s, a) => Of(await s.Outbox.RetryAsync(s.FailedMessage, a))),
@@ -347,7 +370,8 @@ public class ActingPartyTests : IAsyncLifetime
         var states = (await db.Outbox.OrderBy(m => m.Id).Select(m => m.State).ToListAsync()).Select(m => m.ToString());
         var settings = await db.MerchantSettings.Select(m => m.UpdatedBy ?? "").ToListAsync();
         var roles = await db.UserRoles.OrderBy(r => r.UserId).ThenBy(r => r.RoleId).Select(r => r.UserId + ":" + r.RoleId).ToListAsync();
-        var stamps = await db.Users.OrderBy(u => u.Id).Select(u => u.SecurityStamp ?? "").ToListAsync();
+        var stamps = await db.Users.OrderBy(u => u.Id)
+            .Select(u => (u.SecurityStamp ?? "") + "/" + u.DisplayName + "/" + (u.DeactivatedAt != null) + "/" + (u.PasswordHash ?? "")).ToListAsync();
         return string.Join(",", counts) + "|" + string.Join(",", settings) + "|" + string.Join(",", roles) + "|" + string.Join(",", stamps) + "|" + string.Join(",", states);
     }
 
@@ -368,6 +392,11 @@ public class ActingPartyTests : IAsyncLifetime
             await users.AddToRoleAsync(pat, Roles.Manager);
             await users.SetLockoutEndDateAsync(pat, Now.AddDays(1));
             patId = pat.Id;
+            var quinn = new ApplicationUser
+            {
+                UserName = "quinn@example.com", Email = "quinn@example.com", EmailConfirmed = true, DeactivatedAt = Now.UtcDateTime.AddDays(-1),
+            };
+            Assert.True((await users.CreateAsync(quinn, "long enough passphrase")).Succeeded);
         }
 
         await using var db = _db.CreateDbContext();

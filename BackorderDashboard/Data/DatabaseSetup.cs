@@ -25,6 +25,18 @@ public sealed class DemoOptions
         ("support@example.com", Roles.CustomerService),
         ("manager@example.com", Roles.Manager),
     ];
+
+    /// <summary>The names the demo logins go by in the user menu and the order history.</summary>
+    public static readonly IReadOnlyDictionary<string, string> DisplayNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["admin@example.com"] = "Alex Admin",
+        ["merchant@example.com"] = "Morgan Merchant",
+        ["support@example.com"] = "Sam Support",
+        ["manager@example.com"] = "Max Manager",
+    };
+
+    /// <summary>A demo login's display name, or the e-mail address itself for any other account.</summary>
+    public static string DisplayName(string email) => DisplayNames.GetValueOrDefault(email, email);
 }
 
 /// <summary>Brings the database to the current schema on start, and fills a new one with the demo store.</summary>
@@ -97,7 +109,10 @@ public static class DatabaseSetup
         {
             foreach (var (email, role) in DemoOptions.Logins)
             {
-                var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = DateTime.UtcNow };
+                var user = new ApplicationUser
+                {
+                    UserName = email, Email = email, EmailConfirmed = true, CreatedAt = DateTime.UtcNow, DisplayName = DemoOptions.DisplayName(email),
+                };
                 var result = await userManager.CreateAsync(user, DemoOptions.Password);
                 if (!result.Succeeded)
                 {
@@ -107,6 +122,15 @@ public static class DatabaseSetup
             }
             logger.LogInformation("Created the demo logins ({Emails}), password {Password}",
                 string.Join(", ", DemoOptions.Logins.Select(l => l.Email)), DemoOptions.Password);
+        }
+        else if (options.SeedUsers)
+        {
+            // Demo logins made before users had display names get theirs; a name an admin has set is kept.
+            foreach (var (email, name) in DemoOptions.DisplayNames)
+            {
+                await userManager.Users.Where(u => u.NormalizedEmail == email.ToUpperInvariant() && u.DisplayName == "")
+                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.DisplayName, name), ct);
+            }
         }
     }
 

@@ -7,7 +7,16 @@ public class MerchantSettings
 {
     public const int SingletonId = 1;
 
+    /// <summary>The demo store's name, and the name a new store starts with until an admin sets its own.</summary>
+    public const string DefaultStoreName = "Northwind Outfitters";
+
+    public const int StoreNameMaxLength = 80;
+
     public int Id { get; set; } = SingletonId;
+
+    /// <summary>The name customers know the store by: the tracking page and every e-mail carry it.</summary>
+    [MaxLength(StoreNameMaxLength)]
+    public string StoreName { get; set; } = DefaultStoreName;
 
     /// <summary>IANA time zone in which dates are shown and days are counted.</summary>
     [MaxLength(100)]

@@ -89,6 +89,9 @@ public enum Operation
     CreateUser,
     SetRoles,
     UnlockUser,
+    RenameUser,
+    DeactivateUser,
+    ResetPassword,
     RetryMessage,
     CreateReplenishmentDrafts,
     CancelDelayedLine,
@@ -145,6 +148,10 @@ public static class Access
         new(Operation.CreateUser, "create users", Policies.Admin, AdminOnly, []),
         new(Operation.SetRoles, "change roles", Policies.Admin, AdminOnly, []),
         new(Operation.UnlockUser, "unlock users", Policies.Admin, AdminOnly, []),
+        new(Operation.RenameUser, "change users' names", Policies.Admin, AdminOnly, []),
+        // Deactivating and reactivating are one permission: whoever may lock someone out may also let them back in.
+        new(Operation.DeactivateUser, "deactivate users", Policies.Admin, AdminOnly, []),
+        new(Operation.ResetPassword, "reset passwords", Policies.Admin, AdminOnly, []),
         new(Operation.RetryMessage, "retry messages", Policies.Messaging, Messaging, [ActorKind.System]),
         // The replenishment page is open to analytics, but only operations get the button that writes purchase orders.
         new(Operation.CreateReplenishmentDrafts, "create draft purchase orders", Policies.Operations, Operations, []),

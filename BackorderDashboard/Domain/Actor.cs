@@ -46,11 +46,17 @@ public sealed class Actor
     /// <summary>What the history and the ledger show for the application's own changes.</summary>
     public const string SystemDisplayName = "system";
 
+    /// <summary>The claim that carries a signed-in user's display name (added at sign-in when the user has one).</summary>
+    public const string DisplayNameClaim = "backorder:display_name";
+
+    private readonly string? _userDisplayName;
+
     private Actor(ActorKind kind, string name, ActorChannel channel, IEnumerable<string>? roles = null, IEnumerable<string>? scopes = null,
-        string? orderNumber = null)
+        string? orderNumber = null, string? userDisplayName = null)
     {
         Kind = kind;
         Name = name;
+        _userDisplayName = string.IsNullOrWhiteSpace(userDisplayName) ? null : userDisplayName.Trim();
         Channel = channel;
         Roles = (roles ?? []).ToHashSet(StringComparer.Ordinal);
         Scopes = (scopes ?? []).ToHashSet(StringComparer.Ordinal);
@@ -59,7 +65,7 @@ public sealed class Actor
 
     public ActorKind Kind { get; }
 
-    /// <summary>The user's name, the API key's name, the platform of a webhook, the job of the system.</summary>
+    /// <summary>The user's sign-in name (e-mail), the API key's name, the platform of a webhook, the job of the system.</summary>
     public string Name { get; }
 
     public ActorChannel Channel { get; }
@@ -76,7 +82,7 @@ public sealed class Actor
     /// <summary>How history and ledger rows name the actor.</summary>
     public string DisplayName => Kind switch
     {
-        ActorKind.User => Name,
+        ActorKind.User => _userDisplayName ?? Name,
         ActorKind.Customer => CustomerDisplayName,
         ActorKind.ApiKey => $"API key {Name}",
         ActorKind.Webhook => $"{Name} webhook",
@@ -89,16 +95,21 @@ public sealed class Actor
     /// <summary>Nobody: the table refuses it everything. What a page holds until it has read its user.</summary>
     public static Actor Nobody { get; } = new(ActorKind.User, "", ActorChannel.Page);
 
-    /// <summary>A staff member with the given roles.</summary>
-    public static Actor User(string name, IEnumerable<string> roles, ActorChannel channel = ActorChannel.Page) =>
-        new(ActorKind.User, name, channel, roles.Where(Domain.Roles.All.Contains));
+    /// <summary>A staff member with the given roles; history rows name them by <paramref name="displayName"/> when they have one.</summary>
+    public static Actor User(string name, IEnumerable<string> roles, ActorChannel channel = ActorChannel.Page, string? displayName = null) =>
+        new(ActorKind.User, name, channel, roles.Where(Domain.Roles.All.Contains), userDisplayName: displayName);
 
     /// <summary>
-    /// The signed-in user of a page: name and the product's roles read from the principal, so every page builds its
-    /// actor the same way. An anonymous principal is a user with no name and no roles, whom the table refuses.
+    /// The signed-in user of a page: name, display name and the product's roles read from the principal, so every page
+    /// builds its actor the same way. An anonymous principal is a user with no name and no roles, whom the table refuses.
     /// </summary>
-    public static Actor FromUser(ClaimsPrincipal user) =>
-        User(user.Identity is { IsAuthenticated: true, Name: { } name } ? name : "", Domain.Roles.All.Where(user.IsInRole));
+    public static Actor FromUser(ClaimsPrincipal user) => user.Identity is { IsAuthenticated: true, Name: { } name }
+        ? User(name, Domain.Roles.All.Where(user.IsInRole), displayName: user.FindFirst(DisplayNameClaim)?.Value)
+        : User("", []);
+
+    /// <summary>What the app shows for a signed-in principal: its display name, or its sign-in name while it has none.</summary>
+    public static string ShownName(ClaimsPrincipal user) =>
+        user.FindFirst(DisplayNameClaim)?.Value is { Length: > 0 } shown ? shown : user.Identity?.Name ?? "";
 
     /// <summary>The customer of one order, acting on its tracking page.</summary>
     public static Actor Customer(string orderNumber) => new(ActorKind.Customer, CustomerDisplayName, ActorChannel.TrackingPage, orderNumber: orderNumber);

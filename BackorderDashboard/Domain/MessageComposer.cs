@@ -9,13 +9,26 @@ public sealed record ComposedMessage(string Subject, string Text, string Html, s
 
 /// <summary>
 /// Turns a stored message into the e-mail: the body as written, then the customer's tracking link (and, for a delay,
-/// the link that lets them cancel the delayed item), then the signature; the HTML part says exactly the same. The
-/// outbox page shows this very output, so what support reads is what the customer got.
+/// the link that lets them cancel the delayed item), then the signature with the store's name, which also ends the
+/// subject; the HTML part says exactly the same. The outbox page shows this very output, so what support reads is what
+/// the customer got.
 /// </summary>
 public static partial class MessageComposer
 {
-    public static ComposedMessage Compose(OutboxMessage message, string? trackingToken, string publicBaseUrl, string signature)
+    /// <summary>Where a configured signature wants the store's name; a signature without it gets the name as its last line.</summary>
+    public const string StoreNamePlaceholder = "{StoreName}";
+
+    /// <summary>The e-mail's subject: the message's own, then the store's name, so the customer knows who writes at a glance.</summary>
+    public static string Subject(string subject, string storeName) => $"{subject} · {storeName}";
+
+    /// <summary>The signature with the store's name in it.</summary>
+    public static string Signature(string signature, string storeName) => signature.Contains(StoreNamePlaceholder, StringComparison.Ordinal)
+        ? signature.Replace(StoreNamePlaceholder, storeName, StringComparison.Ordinal)
+        : $"{signature.TrimEnd()}\n{storeName}";
+
+    public static ComposedMessage Compose(OutboxMessage message, string? trackingToken, string publicBaseUrl, string signature, string storeName)
     {
+        signature = Signature(signature, storeName);
         var baseUrl = publicBaseUrl.TrimEnd('/');
         var tracking = trackingToken is null ? null : $"{baseUrl}/track/{trackingToken}";
         var cancel = tracking is not null && message.Kind == MessageKind.Delay && message.OrderLineId is { } lineId ? $"{tracking}#line-{lineId}" : null;
@@ -50,7 +63,7 @@ public static partial class MessageComposer
             html.Append("</p>");
         }
         html.Append("<p style=\"color: #666\">").Append(Escape(signature).Replace("\n", "<br>")).Append("</p></div>");
-        return new ComposedMessage(message.Subject, text.ToString(), html.ToString(), tracking, cancel);
+        return new ComposedMessage(Subject(message.Subject, storeName), text.ToString(), html.ToString(), tracking, cancel);
     }
 
     /// <summary>Paragraphs split on blank lines; runs of "- " lines become a list; line breaks kept; links made clickable.</summary>

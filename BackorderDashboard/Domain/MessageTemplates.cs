@@ -44,7 +44,8 @@ public static class MessageTemplates
     public static MessageContent Shipped(string number, IReadOnlyList<(string Product, int Qty)> items, string? carrier, string? trackingNumber) =>
         new(MessageKind.Shipped, $"Your order {number} has shipped",
             $"{Items(items)} from your order {number} {(items.Count == 1 && items[0].Qty == 1 ? "is" : "are")} on the way."
-            + (string.IsNullOrWhiteSpace(trackingNumber) ? "" : $"\nTracking: {carrier} {trackingNumber}".TrimEnd()));
+            + (string.IsNullOrWhiteSpace(trackingNumber) ? "" : $"\nTracking: {carrier} {trackingNumber}".TrimEnd())
+            + (CarrierTracking.UrlFor(carrier, trackingNumber) is { } url ? $"\nFollow the parcel: {url}" : ""));
 
     public static MessageContent Cancelled(string product, string number, int qty, string reason, bool waitlisted) =>
         new(MessageKind.Cancelled, $"{product} cancelled from order {number}",

@@ -13,11 +13,16 @@ public sealed record MerchantSettingsView(
     bool VipFirstInQueue,
     DateTime UpdatedAt,
     string? UpdatedBy,
-    MerchantClock Clock);
+    MerchantClock Clock,
+    string StoreName = MerchantSettings.DefaultStoreName);
 
 /// <summary>The settings form. Ranges keep the ETA walk meaningful: no negative days, no zero capacity.</summary>
 public sealed class SettingsInput
 {
+    [Required(ErrorMessage = "Enter the store's name: customers see it on their tracking page and in every e-mail.")]
+    [MaxLength(MerchantSettings.StoreNameMaxLength, ErrorMessage = "The store's name can be at most 80 characters long.")]
+    public string StoreName { get; set; } = MerchantSettings.DefaultStoreName;
+
     [Required(ErrorMessage = "Choose the time zone the store works in.")]
     public string TimeZoneId { get; set; } = "";
 
@@ -53,6 +58,7 @@ public sealed class SettingsService(IDbContextFactory<AppDbContext> dbFactory, T
 
     public static SettingsInput ToInput(MerchantSettingsView view) => new()
     {
+        StoreName = view.StoreName,
         TimeZoneId = view.TimeZoneId,
         DefaultHandlingDays = view.DefaultHandlingDays,
         DailyFulfilmentCapacity = view.DailyFulfilmentCapacity,
@@ -78,6 +84,7 @@ public sealed class SettingsService(IDbContextFactory<AppDbContext> dbFactory, T
             db.MerchantSettings.Add(row);
         }
         var before = ToView(row);
+        row.StoreName = input.StoreName.Trim();
         row.TimeZoneId = input.TimeZoneId;
         row.DefaultHandlingDays = input.DefaultHandlingDays;
         row.DailyFulfilmentCapacity = input.DailyFulfilmentCapacity;
@@ -94,6 +101,8 @@ public sealed class SettingsService(IDbContextFactory<AppDbContext> dbFactory, T
 
     public static Dictionary<string, string> Validate(SettingsInput input)
     {
+        // Spaces around the name would be saved trimmed, so they do not count towards its length.
+        input.StoreName = input.StoreName?.Trim() ?? "";
         var errors = InputValidation.Errors(input);
         if (!string.IsNullOrWhiteSpace(input.TimeZoneId) && !TimeZoneInfo.TryFindSystemTimeZoneById(input.TimeZoneId, out _))
         {
@@ -104,5 +113,5 @@ public sealed class SettingsService(IDbContextFactory<AppDbContext> dbFactory, T
 
     private MerchantSettingsView ToView(MerchantSettings row) => new(
         row.TimeZoneId, row.DefaultHandlingDays, row.DailyFulfilmentCapacity, row.DefaultLowStockThreshold,
-        row.VipFirstInQueue, row.UpdatedAt, row.UpdatedBy, new MerchantClock(time, MerchantClock.FindZone(row.TimeZoneId)));
+        row.VipFirstInQueue, row.UpdatedAt, row.UpdatedBy, new MerchantClock(time, MerchantClock.FindZone(row.TimeZoneId)), row.StoreName);
 }

@@ -70,7 +70,7 @@ public class OutboxSenderTests : IAsyncLifetime
         Assert.Equal(new DispatchResult(8, 8, 0, 0), result);
         var received = await sink.WaitForAsync(8);
         Assert.Equal(8, received.Count);
-        var byKind = written.ToDictionary(w => w.Kind, w => received.Single(r => r.Subject == w.Subject));
+        var byKind = written.ToDictionary(w => w.Kind, w => received.Single(r => r.Subject == $"{w.Subject} · Northwind Outfitters"));
         foreach (var (kind, mail) in byKind)
         {
             Assert.Equal("ann@example.com", mail.To.Mailboxes.Single().Address);
@@ -88,7 +88,7 @@ public class OutboxSenderTests : IAsyncLifetime
         Assert.Contains("you are 3rd in line", byKind[MessageKind.Update].TextBody);
 
         // The waitlist note has no order, so no tracking link; the name is escaped in the HTML part.
-        var backInStock = received.Single(r => r.Subject == "Blue Kettle is back in stock");
+        var backInStock = received.Single(r => r.Subject == "Blue Kettle is back in stock · Northwind Outfitters");
         Assert.Equal("bo@example.com", backInStock.To.Mailboxes.Single().Address);
         Assert.DoesNotContain("/track/", backInStock.TextBody);
         Assert.Contains("Hello Bo &lt;Brown&gt;,", backInStock.HtmlBody);
@@ -186,7 +186,7 @@ public class OutboxSenderTests : IAsyncLifetime
 
         Assert.Equal(new DispatchResult(2, 1, 0, 1), await Sender(sink.Port).SendDueAsync());
 
-        Assert.Equal("Your order SO-1 has shipped", Assert.Single(await sink.WaitForAsync(1)).Subject);
+        Assert.Equal("Your order SO-1 has shipped · Northwind Outfitters", Assert.Single(await sink.WaitForAsync(1)).Subject);
         await using var check = _db.CreateDbContext();
         var bad = await check.Outbox.SingleAsync(m => m.ToEmail == "ann-at-example");
         Assert.Equal(MessageState.Failed, bad.State);

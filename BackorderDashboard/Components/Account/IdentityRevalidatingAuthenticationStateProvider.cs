@@ -31,7 +31,8 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
     private async Task<bool> ValidateSecurityStampAsync(UserManager<ApplicationUser> userManager, ClaimsPrincipal principal)
     {
         var user = await userManager.GetUserAsync(principal);
-        if (user is null)
+        // A deactivated account's open pages stop working here, even though its security stamp may still match.
+        if (user is null || !user.IsActive)
         {
             return false;
         }

@@ -305,7 +305,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
         // The history and the confirmation the app writes when it takes an order.
         Record(order, OrderEventKind.Placed, $"Order placed by {order.Channel.ToString().ToLowerInvariant()}: {Words.Count(lines.Count, "line")}, ship policy "
             + (order.ShipPolicy == ShipPolicy.ShipComplete ? "everything together" : "each item when ready") + ".", placedAt,
-            user: order.Channel is OrderChannel.Phone or OrderChannel.Email ? "support@example.com" : null);
+            user: order.Channel is OrderChannel.Phone or OrderChannel.Email ? DemoOptions.DisplayName("support@example.com") : null);
         foreach (var line in lines.Where(l => l.QtyBackorderedAtPlacement > 0))
         {
             Record(order, OrderEventKind.Backordered,
@@ -493,7 +493,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
                 var product = _products[line.ProductId - 1];
                 line.QtyReceived += qty;
                 product.Entity.OnHand += qty;
-                AddLedger(product, qty, 0, StockReason.Receipt, po.Entity.Number, at, null, line.Id, "merchant@example.com");
+                AddLedger(product, qty, 0, StockReason.Receipt, po.Entity.Number, at, null, line.Id, DemoOptions.DisplayName("merchant@example.com"));
                 AllocateQueue(product, po.Entity.Number, at);
             }
             var done = po.Entity.Lines.All(l => l.QtyReceived >= l.QtyOrdered);
@@ -577,14 +577,17 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
 
     private void Ship(SimOrder order, List<OrderLine> lines, DateTime at)
     {
+        var carrier = _rng.NextDouble() < 0.6 ? "UPS" : "USPS";
+        var serial = _rng.NextInt64(100_000_000_000, 999_999_999_999);
         var shipment = new Shipment
         {
             Id = _data.Shipments.Count + 1,
             OrderId = order.Entity.Id,
             ShippedAt = at,
-            Carrier = _rng.NextDouble() < 0.6 ? "UPS" : "USPS",
-            TrackingNumber = $"1Z{_rng.NextInt64(100_000_000_000, 999_999_999_999)}",
-            ShippedBy = "merchant@example.com",
+            Carrier = carrier,
+            // Numbers shaped like each carrier's own (UPS "1Z…", USPS 22 digits), so their tracking links look real.
+            TrackingNumber = carrier == "UPS" ? $"1Z{serial}" : $"9400111{serial:D15}",
+            ShippedBy = DemoOptions.DisplayName("merchant@example.com"),
         };
         _data.Shipments.Add(shipment);
         var items = lines.Select(l => (NameOf(l), l.QtyAllocated)).ToList();
@@ -596,12 +599,12 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
             line.QtyShipped += qty;
             product.Entity.Allocated -= qty;
             product.Entity.OnHand -= qty;
-            AddLedger(product, -qty, -qty, StockReason.Shipment, order.Entity.Number, at, line.Id, null, "merchant@example.com");
+            AddLedger(product, -qty, -qty, StockReason.Shipment, order.Entity.Number, at, line.Id, null, DemoOptions.DisplayName("merchant@example.com"));
             _data.ShipmentLines.Add(new ShipmentLine { Id = ++_shipmentLineId, ShipmentId = shipment.Id, OrderLineId = line.Id, Qty = qty });
         }
         order.Entity.PaymentCapturedAt ??= at;
         Record(order.Entity, OrderEventKind.Shipped, $"Shipped {MessageTemplates.Items(items)} ({shipment.Carrier} {shipment.TrackingNumber}).", at,
-            user: "merchant@example.com");
+            user: DemoOptions.DisplayName("merchant@example.com"));
         Tell(order.Entity, MessageTemplates.Shipped(order.Entity.Number, items, shipment.Carrier, shipment.TrackingNumber), at);
     }
 
@@ -620,7 +623,7 @@ public sealed class DemoDataGenerator(int seed = DemoDataGenerator.DefaultSeed)
                     product.Queue.Remove(line);
                     var at = start.AddHours(_rng.Next(9, 17));
                     const string reason = "the customer no longer wanted to wait";
-                    Record(OrderOf(line), OrderEventKind.Cancelled, $"{qty} × {NameOf(line)} cancelled: {reason}", at, line.Id, "support@example.com");
+                    Record(OrderOf(line), OrderEventKind.Cancelled, $"{qty} × {NameOf(line)} cancelled: {reason}", at, line.Id, DemoOptions.DisplayName("support@example.com"));
                     Tell(OrderOf(line), MessageTemplates.Cancelled(NameOf(line), OrderOf(line).Number, qty, reason, waitlisted: false), at);
                 }
             }

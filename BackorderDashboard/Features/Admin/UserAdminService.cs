@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using Microsoft.AspNetCore.Identity;
@@ -6,9 +7,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Admin;
 
-public sealed record UserRow(string Id, string Email, IReadOnlyList<string> Roles, DateTimeOffset? LockoutEnd, int FailedLogins, DateTime CreatedAt)
+public sealed record UserRow(string Id, string Email, IReadOnlyList<string> Roles, DateTimeOffset? LockoutEnd, int FailedLogins, DateTime CreatedAt,
+    string DisplayName = "", DateTime? DeactivatedAt = null)
 {
     public bool IsLockedOut(DateTimeOffset now) => LockoutEnd is { } end && end > now;
+
+    public bool IsActive => DeactivatedAt is null;
+
+    /// <summary>The display name, or the e-mail address while the user has none.</summary>
+    public string ShownName => ApplicationUser.ShownName(DisplayName, Email);
+}
+
+/// <summary>
+/// The outcome of a password reset. <paramref name="GeneratedPassword"/> is set only when the app chose the password:
+/// it is shown to the admin once and stored nowhere but as Identity's hash.
+/// </summary>
+public sealed record PasswordResetResult(bool Succeeded, IReadOnlyList<string> Errors, string? GeneratedPassword = null)
+{
+    public static PasswordResetResult Fail(params string[] errors) => new(false, errors);
 }
 
 public sealed record AdminResult(bool Succeeded, IReadOnlyList<string> Errors)
@@ -23,6 +39,9 @@ public sealed class NewUserInput
     [EmailAddress(ErrorMessage = "That is not a valid e-mail address.")]
     public string Email { get; set; } = "";
 
+    [MaxLength(ApplicationUser.DisplayNameMaxLength, ErrorMessage = "The name can be at most 100 characters long.")]
+    public string? DisplayName { get; set; }
+
     [Required(ErrorMessage = "Enter a starting password.")]
     [MinLength(12, ErrorMessage = "The password must be at least 12 characters long.")]
     public string Password { get; set; } = "";
@@ -34,8 +53,11 @@ public sealed class NewUserInput
 /// Users and their roles, for the admin page. Identity's UserManager keeps a context for its scope's life,
 /// so each operation gets a scope of its own instead of one held by the circuit.
 /// </summary>
-public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<AppDbContext> dbFactory)
+public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time)
 {
+    /// <summary>Characters of a generated password: no look-alikes (0/O, 1/l/I), so it can be read out or typed from a note.</summary>
+    private const string PasswordAlphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
     public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -48,11 +70,14 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
                 u.LockoutEnd,
                 u.AccessFailedCount,
                 u.CreatedAt,
+                u.DisplayName,
+                u.DeactivatedAt,
                 Roles = db.UserRoles.Where(ur => ur.UserId == u.Id)
                     .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList(),
             })
             .ToListAsync(ct);
-        return users.Select(u => new UserRow(u.Id, u.Email ?? "", u.Roles.Order().ToList(), u.LockoutEnd, u.AccessFailedCount, u.CreatedAt)).ToList();
+        return users.Select(u => new UserRow(u.Id, u.Email ?? "", u.Roles.Order().ToList(), u.LockoutEnd, u.AccessFailedCount, u.CreatedAt,
+            u.DisplayName, u.DeactivatedAt)).ToList();
     }
 
     public async Task<AdminResult> CreateAsync(NewUserInput input, Actor actor, CancellationToken ct = default)
@@ -80,7 +105,10 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The admin vouches for the address, so the account can sign in at once.
-        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = DateTime.UtcNow };
+        var user = new ApplicationUser
+        {
+            UserName = email, Email = email, EmailConfirmed = true, CreatedAt = time.GetUtcNow().UtcDateTime, DisplayName = input.DisplayName?.Trim() ?? "",
+        };
         var created = await users.CreateAsync(user, input.Password);
         if (!created.Succeeded)
         {
@@ -117,8 +145,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             return AdminResult.Fail("That user no longer exists.");
         }
         var current = await users.GetRolesAsync(user);
-        if (current.Contains(Roles.Admin) && !roles.Contains(Roles.Admin)
-            && (await users.GetUsersInRoleAsync(Roles.Admin)).Count <= 1)
+        if (current.Contains(Roles.Admin) && !roles.Contains(Roles.Admin) && user.IsActive
+            && (await users.GetUsersInRoleAsync(Roles.Admin)).Count(u => u.IsActive) <= 1)
         {
             return AdminResult.Fail("This is the only admin: give another user the Admin role first.");
         }
@@ -152,5 +180,129 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         return AdminResult.Ok;
+    }
+
+    /// <summary>Sets the name colleagues see; an empty name lets the e-mail address stand in again.</summary>
+    public async Task<AdminResult> RenameAsync(string userId, string? displayName, Actor actor, CancellationToken ct = default)
+    {
+        if (Access.Refusal(actor, Operation.RenameUser) is { } refused)
+        {
+            return AdminResult.Fail(refused);
+        }
+        var name = displayName?.Trim() ?? "";
+        if (name.Length > ApplicationUser.DisplayNameMaxLength)
+        {
+            return AdminResult.Fail($"The name can be at most {ApplicationUser.DisplayNameMaxLength} characters long.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var changed = await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.DisplayName, name), ct);
+        return changed == 0 ? AdminResult.Fail("That user no longer exists.") : AdminResult.Ok;
+    }
+
+    /// <summary>
+    /// Stops a user from signing in; their open pages stop at the next session check (a new security stamp). An admin
+    /// cannot deactivate their own account, nor the last active admin, or nobody could manage users any more.
+    /// </summary>
+    public async Task<AdminResult> DeactivateAsync(string userId, Actor actor, CancellationToken ct = default)
+    {
+        if (Access.Refusal(actor, Operation.DeactivateUser) is { } refused)
+        {
+            return AdminResult.Fail(refused);
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        // The write lock from the first read: two admins deactivating each other cannot both pass the last-admin check.
+        await using var tx = await db.BeginWriteAsync(ct);
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return AdminResult.Fail("That user no longer exists.");
+        }
+        if (!user.IsActive)
+        {
+            return AdminResult.Ok;
+        }
+        if (string.Equals(user.UserName, actor.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            return AdminResult.Fail("You can't deactivate your own account.");
+        }
+        if (await users.IsInRoleAsync(user, Roles.Admin) && (await users.GetUsersInRoleAsync(Roles.Admin)).Count(u => u.IsActive) <= 1)
+        {
+            return AdminResult.Fail("This is the only active admin: give another user the Admin role first.");
+        }
+        user.DeactivatedAt = time.GetUtcNow().UtcDateTime;
+        var updated = await users.UpdateSecurityStampAsync(user);
+        if (!updated.Succeeded)
+        {
+            return AdminResult.Fail(updated.Errors.Select(e => e.Description).ToArray());
+        }
+        await tx.CommitAsync(ct);
+        return AdminResult.Ok;
+    }
+
+    /// <summary>Lets a deactivated user sign in again (with the password they had).</summary>
+    public async Task<AdminResult> ReactivateAsync(string userId, Actor actor, CancellationToken ct = default)
+    {
+        if (Access.Refusal(actor, Operation.DeactivateUser) is { } refused)
+        {
+            return AdminResult.Fail(refused);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var changed = await db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.DeactivatedAt, (DateTime?)null), ct);
+        return changed == 0 ? AdminResult.Fail("That user no longer exists.") : AdminResult.Ok;
+    }
+
+    /// <summary>
+    /// Gives a user a new password: the one the admin typed, checked against Identity's password rules, or, when
+    /// none is given, a generated one returned once. Their open sessions end at the next check, and a lockout from
+    /// failed tries is lifted, so they can sign in with it at once.
+    /// </summary>
+    public async Task<PasswordResetResult> ResetPasswordAsync(string userId, string? newPassword, Actor actor, CancellationToken ct = default)
+    {
+        if (Access.Refusal(actor, Operation.ResetPassword) is { } refused)
+        {
+            return PasswordResetResult.Fail(refused);
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return PasswordResetResult.Fail("That user no longer exists.");
+        }
+        var generated = string.IsNullOrEmpty(newPassword);
+        var password = generated ? GeneratePassword(users.Options.Password) : newPassword!;
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var reset = await users.ResetPasswordAsync(user, token, password);
+        if (!reset.Succeeded)
+        {
+            return PasswordResetResult.Fail(reset.Errors.Select(e => e.Description).ToArray());
+        }
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        await tx.CommitAsync(ct);
+        return new PasswordResetResult(true, [], generated ? password : null);
+    }
+
+    /// <summary>
+    /// Groups of four random characters joined by dashes, long enough for the configured minimum and holding every
+    /// kind of character the rules may ask for, so it passes whatever <see cref="PasswordOptions"/> says.
+    /// </summary>
+    public static string GeneratePassword(PasswordOptions rules)
+    {
+        var groups = Math.Max(4, (rules.RequiredLength + 4) / 5 + 1);
+        while (true)
+        {
+            var password = string.Join("-", Enumerable.Range(0, groups).Select(_ => RandomNumberGenerator.GetString(PasswordAlphabet, 4)));
+            if (password.Any(char.IsDigit) && password.Any(char.IsUpper) && password.Any(char.IsLower)
+                && password.Distinct().Count() >= rules.RequiredUniqueChars)
+            {
+                return password;
+            }
+        }
     }
 }

@@ -24,6 +24,7 @@ public sealed class OutboxSender(
     IDbContextFactory<AppDbContext> dbFactory,
     IOptions<SmtpOptions> smtpOptions,
     IOptions<MessagingOptions> messagingOptions,
+    SettingsService settings,
     TimeProvider time,
     ILogger<OutboxSender> logger)
 {
@@ -47,6 +48,7 @@ public sealed class OutboxSender(
         }
         int sent = 0, retrying = 0, failed = 0;
         var messaging = messagingOptions.Value;
+        var storeName = (await settings.GetAsync(ct)).StoreName;
         using var client = new SmtpClient { Timeout = smtp.TimeoutSeconds * 1000 };
         var index = 0;
         try
@@ -68,7 +70,7 @@ public sealed class OutboxSender(
                 }
                 try
                 {
-                    await client.SendAsync(Build(message, recipient, token, messageId, messaging), ct);
+                    await client.SendAsync(Build(message, recipient, token, messageId, messaging, storeName), ct);
                 }
                 catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
                 {
@@ -165,9 +167,10 @@ public sealed class OutboxSender(
             .Select(x => (x.Message, x.Token)).ToList();
     }
 
-    private static MimeMessage Build(OutboxMessage message, MailboxAddress recipient, string? token, string messageId, MessagingOptions messaging)
+    private static MimeMessage Build(OutboxMessage message, MailboxAddress recipient, string? token, string messageId, MessagingOptions messaging,
+        string storeName)
     {
-        var composed = MessageComposer.Compose(message, token, messaging.PublicBaseUrl, messaging.Signature);
+        var composed = MessageComposer.Compose(message, token, messaging.PublicBaseUrl, messaging.Signature, storeName);
         var mime = new MimeMessage { Subject = composed.Subject, MessageId = messageId, Date = new DateTimeOffset(message.CreatedAt, TimeSpan.Zero) };
         mime.From.Add(new MailboxAddress(messaging.FromName, messaging.FromAddress));
         mime.To.Add(recipient);

@@ -19,6 +19,7 @@ public sealed class OutboxService(
     IDbContextFactory<AppDbContext> dbFactory,
     IOptions<MessagingOptions> messaging,
     IOptions<SmtpOptions> smtp,
+    SettingsService settings,
     TimeProvider time)
 {
     public bool SmtpConfigured => smtp.Value.Configured;
@@ -75,7 +76,8 @@ public sealed class OutboxService(
         }
         var m = found.Message;
         var row = new OutboxRow(m.Id, m.Kind, found.Number, m.ToEmail, m.Subject, m.CreatedAt, m.State, m.Attempts, m.SentAt, m.NextAttemptAt, m.LastError);
-        return (row, MessageComposer.Compose(m, found.Token, messaging.Value.PublicBaseUrl, messaging.Value.Signature));
+        var storeName = (await settings.GetAsync(ct)).StoreName;
+        return (row, MessageComposer.Compose(m, found.Token, messaging.Value.PublicBaseUrl, messaging.Value.Signature, storeName));
     }
 
     /// <summary>Puts a failed (or waiting) message back in line to go on the dispatcher's next pass, with a fresh set of tries.</summary>

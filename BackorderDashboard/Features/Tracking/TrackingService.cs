@@ -58,6 +58,9 @@ public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, O
             order.Parcels.Select(p => new TrackedParcel(p.ShippedOn, p.Carrier, p.TrackingNumber, p.Items)).ToList());
     }
 
+    /// <summary>The store's name, which the customer's page carries in its title and header whether or not the order is found.</summary>
+    public async Task<string> GetStoreNameAsync(CancellationToken ct = default) => (await settings.GetAsync(ct)).StoreName;
+
     /// <summary>
     /// Cancels what has not shipped of a delayed line, when the token is the order's, the actor is that order's
     /// customer (<see cref="Actor.Customer"/>) and the delay message offered it.
