@@ -368,7 +368,7 @@ public class BackorderServiceTests : IAsyncLifetime
         Assert.Contains("$5.00 off", message.BodyText);
     }
 
-    private ShippingService Shipping() => new(_db, new FixedTimeProvider(Now));
+    private ShippingService Shipping() => new(_db, new FixedTimeProvider(Now), new SettingsService(_db, new FixedTimeProvider(Now)));
 
     [Fact]
     public async Task Ship_ReadyOrder_TakesUnitsOutAndCapturesPayment()

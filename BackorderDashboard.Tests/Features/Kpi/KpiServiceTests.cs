@@ -224,6 +224,71 @@ public class KpiServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProductSeries_ByDay_CountsDemandStockoutsAndBackordersOnTheStoresDays()
+    {
+        var kettle = await _kpi.GetProductSeriesAsync("KET", Week);
+        var mug = await _kpi.GetProductSeriesAsync("MUG", Week);
+
+        Assert.NotNull(kettle);
+        Assert.Equal(KpiGrouping.Day, kettle.Grouping);
+        Assert.Equal(Enumerable.Range(1, 7).Select(d => new DateOnly(2026, 11, d)), kettle.Points.Select(p => p.Start));
+        // O2 2, O3 1, O4 1 (cancelled later: still ordered and backordered), O5 3 kettles; out of stock Nov 2 and Nov 4.
+        Assert.Equal([0L, 2, 1, 1, 3, 0, 0], kettle.Points.Select(p => p.Demand));
+        Assert.Equal([0L, 2, 1, 1, 3, 0, 0], kettle.Points.Select(p => p.BackorderedUnits));
+        Assert.Equal([0L, 1, 0, 1, 0, 0, 0], kettle.Points.Select(p => p.Stockouts));
+        // Mugs came from stock: OL (04:30 UTC Nov 2) is a Nov 1 order in New York.
+        Assert.NotNull(mug);
+        Assert.Equal([1L, 1, 1, 0, 0, 1, 2], mug.Points.Select(p => p.Demand));
+        Assert.All(mug.Points, p => Assert.Equal((0L, 0L), (p.BackorderedUnits, p.Stockouts)));
+    }
+
+    [Fact]
+    public async Task ProductSeries_AddsUpToTheTopSkuFigures_ByWeekAndChannel()
+    {
+        var report = await _kpi.GetAsync(Week);
+        var weekly = await _kpi.GetProductSeriesAsync("KET", Week with { Group = KpiGrouping.Month });
+        var phone = await _kpi.GetProductSeriesAsync("MUG", Week with { Channel = OrderChannel.Phone });
+
+        Assert.NotNull(weekly);
+        Assert.Equal(KpiGrouping.Week, weekly.Grouping);
+        Assert.Equal([(new DateOnly(2026, 11, 1), 0L, 0L), (new DateOnly(2026, 11, 2), 7L, 2L)], weekly.Points.Select(p => (p.Start, p.BackorderedUnits, p.Stockouts)));
+        Assert.Equal(report.TopBackorderedUnits.Single(s => s.Sku == "KET").Value, weekly.BackorderedUnits);
+        Assert.Equal(report.TopStockouts.Single(s => s.Sku == "KET").Value, weekly.Stockouts);
+        // O6 is the only phone order.
+        Assert.Equal([0L, 0, 0, 0, 0, 1, 0], phone!.Points.Select(p => p.Demand));
+        Assert.Null(await _kpi.GetProductSeriesAsync("NOPE", Week));
+    }
+
+    [Fact]
+    public void ProductPeriod_FromTheKpiLink_OrTheLast30StoreDays_AndTheWayBack()
+    {
+        var today = new DateOnly(2026, 11, 22);
+        var figures = new KpiQuery(today.AddDays(-89), today, KpiGrouping.Week, CategoryId: 3, Channel: OrderChannel.Phone);
+
+        var link = KpiQueryText.ProductUrl("KET 1", figures, "90");
+        var opened = KpiQueryText.ParseProduct(today, "90", "2026-08-25", "2026-11-22", "week", 3, null, "phone", out var range);
+        var bare = KpiQueryText.ParseProduct(today, null, null, null, null, null, null, null, out var bareRange);
+        var custom = KpiQueryText.ParseProduct(today, null, "2026-11-01", "2026-11-30", null, null, null, null, out var customRange);
+
+        Assert.Equal("/products/KET%201?range=90&from=2026-08-25&to=2026-11-22&group=week&category=3&channel=phone", link);
+        Assert.Equal((figures, "90"), (opened, range));
+        Assert.Equal("/kpi?range=90&group=week&category=3&channel=phone", KpiQueryText.Url("/kpi", opened, range));
+        Assert.Equal((new KpiQuery(today.AddDays(-29), today, KpiGrouping.Day), "30"), (bare, bareRange));
+        // A period reaching past today ends today; thirty days or fewer are drawn by day.
+        Assert.Equal((new KpiQuery(new(2026, 11, 1), today, KpiGrouping.Day), "custom"), (custom, customRange));
+    }
+
+    [Fact]
+    public async Task TopSkuLinks_OpenTheProductWithThePeriodAndFilters()
+    {
+        var report = await _kpi.GetAsync(Week);
+
+        var row = KpiCharts.Table("top-backordered", report, "custom").Rows.Single();
+
+        Assert.Equal("/products/KET?range=custom&from=2026-11-01&to=2026-11-07&group=day", row.Link);
+    }
+
+    [Fact]
     public async Task SupplierLeadTime_MeanSpreadAndOnTime_OfReceiptsInThePeriod()
     {
         var report = await _kpi.GetAsync(Week);

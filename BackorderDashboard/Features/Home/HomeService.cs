@@ -1,5 +1,6 @@
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Shipping;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Home;
@@ -29,9 +30,7 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
             Products = g.Select(l => l.ProductId).Distinct().Count(),
         }).FirstOrDefaultAsync(ct);
 
-        var ready = await db.Orders.CountAsync(o =>
-            o.Lines.Any(l => l.QtyAllocated > 0)
-            && (o.ShipPolicy == ShipPolicy.ShipAvailable || o.Lines.All(l => l.QtyUnfilled == 0)), ct);
+        var ready = await db.Orders.CountAsync(ShippingService.IsReady, ct);
 
         var longest = (await waiting.GroupBy(l => l.ProductId)
             .Select(g => new { ProductId = g.Key, Lines = g.Count(), Units = g.Sum(l => l.QtyUnfilled) })

@@ -51,7 +51,8 @@ public static class KpiCharts
         return q.Length == 0 ? "/backorders" : $"/backorders?{q}";
     }
 
-    public static KpiTable Table(string id, KpiReport report)
+    /// <param name="range">The page's named range (30, 90, 365 or custom), kept in the links to products for their way back.</param>
+    public static KpiTable Table(string id, KpiReport report, string range = "custom")
     {
         var q = report.Query;
         string P(Ratio r) => r.Percent is { } p ? p.ToString("0.0", CultureInfo.InvariantCulture) : "";
@@ -75,9 +76,9 @@ public static class KpiCharts
                 report.Aging.Select((a, i) => new KpiRow([a.Label, N(a.Lines), N(a.Units)],
                     QueueLink(q, ("age", QueueAges.All[i].Parameter)))).ToList()),
             "top-backordered" => new(id, "Top 10 SKUs by units backordered", ["SKU", "Product", "Units backordered"],
-                report.TopBackorderedUnits.Select(s => new KpiRow([s.Sku, s.Name, N(s.Value)], $"/products/{Uri.EscapeDataString(s.Sku)}")).ToList()),
+                report.TopBackorderedUnits.Select(s => new KpiRow([s.Sku, s.Name, N(s.Value)], KpiQueryText.ProductUrl(s.Sku, q, range))).ToList()),
             "top-stockouts" => new(id, "Top 10 SKUs by stockouts", ["SKU", "Product", "Times out of stock"],
-                report.TopStockouts.Select(s => new KpiRow([s.Sku, s.Name, N(s.Value)], $"/products/{Uri.EscapeDataString(s.Sku)}")).ToList()),
+                report.TopStockouts.Select(s => new KpiRow([s.Sku, s.Name, N(s.Value)], KpiQueryText.ProductUrl(s.Sku, q, range))).ToList()),
             "suppliers" => new(id, "Supplier lead time", ["Supplier", "Receipts", "Mean days", "Spread (sd) days", "On time %"],
                 report.Suppliers.Select(s => new KpiRow([s.Supplier, N(s.Receipts), D(s.MeanDays), D(s.StdDevDays), D(s.OnTimePercent)],
                     $"/products?supplier={s.SupplierId}&status=backordered")).ToList()),
@@ -203,6 +204,47 @@ public static class KpiCharts
                 legend = new { position = "top" },
             },
             _ => throw new ArgumentException($"There is no chart “{id}”.", nameof(id)),
+        };
+    }
+
+    /// <summary>A product's points as rows: the table under its chart.</summary>
+    public static KpiTable ProductTable(ProductKpiSeries series)
+    {
+        var q = series.Query with { Group = series.Grouping };
+        string N(long n) => n.ToString(CultureInfo.InvariantCulture);
+        return new KpiTable("product", $"{series.Sku}: demand, stockouts and backorders", ["Period", "From", "To", "Demand (units)", "Stockouts", "Units backordered"],
+            series.Points.Select(p => new KpiRow([Label(q, new KpiPoint(p.Start, p.End, KpiFigures.Empty, 0)), Day(p.Start), Day(p.End), N(p.Demand), N(p.Stockouts),
+                N(p.BackorderedUnits)], null)).ToList());
+    }
+
+    /// <summary>A product's chart: units ordered and units backordered as columns, stockouts as a line on their own axis.</summary>
+    public static object ProductOptions(ProductKpiSeries series)
+    {
+        var axisTitle = series.Grouping == KpiGrouping.Week ? "Week of" : "Day";
+        const string demand = "Demand (units ordered)";
+        return new
+        {
+            chart = Base("line"),
+            series = new object[]
+            {
+                new { name = demand, type = "column", data = series.Points.Select(p => p.Demand).ToArray() },
+                new { name = "Units backordered", type = "column", data = series.Points.Select(p => p.BackorderedUnits).ToArray() },
+                new { name = "Stockouts", type = "line", data = series.Points.Select(p => p.Stockouts).ToArray() },
+            },
+            xaxis = new { categories = series.Points.Select(p => p.Start.ToString("MMM d", CultureInfo.InvariantCulture)).ToArray(), title = new { text = axisTitle } },
+            yaxis = new object[]
+            {
+                new { seriesName = demand, min = 0, forceNiceScale = true, decimalsInFloat = 0, title = new { text = "Units" } },
+                new { seriesName = demand, show = false, min = 0, forceNiceScale = true, decimalsInFloat = 0 },
+                new { seriesName = "Stockouts", opposite = true, min = 0, forceNiceScale = true, decimalsInFloat = 0, title = new { text = "Stockouts" } },
+            },
+            colors = new[] { "#1f5fa8", "#d97706", "#c62828" },
+            stroke = new { width = new[] { 0, 0, 3 }, curve = "straight" },
+            markers = new { size = new[] { 0, 0, 4 } },
+            plotOptions = new { bar = new { columnWidth = "60%" } },
+            dataLabels = new { enabled = false },
+            legend = new { position = "top" },
+            tooltip = new { shared = true, intersect = false },
         };
     }
 

@@ -27,10 +27,32 @@ public static class KpiQueryText
         return new KpiQuery(start, end, grouping, category, supplier, orderChannel);
     }
 
-    public static string Url(string path, KpiQuery query, string range)
+    /// <summary>A product page's period: a link's from and to (a range named beside them is kept for the way back), else the last 30 store days, by day.</summary>
+    public static KpiQuery ParseProduct(DateOnly today, string? range, string? from, string? to, string? group, int? category, int? supplier,
+        string? channel, out string rangeUsed)
+    {
+        var parsed = Parse(today, "custom", from, to, group, category, supplier, channel, out rangeUsed);
+        if (rangeUsed != "custom")
+        {
+            parsed = Parse(today, "30", null, null, group, category, supplier, channel, out rangeUsed);
+        }
+        else if (range is "30" or "90" or "365" && parsed.To == today && parsed.Days == int.Parse(range, CultureInfo.InvariantCulture))
+        {
+            rangeUsed = range;
+        }
+        return Enum.TryParse<KpiGrouping>(group, ignoreCase: true, out _) ? parsed : parsed with { Group = parsed.Days <= 31 ? KpiGrouping.Day : KpiGrouping.Week };
+    }
+
+    /// <summary>A product's page with the figures' period and filters, the dates written out so the page shows the same days.</summary>
+    public static string ProductUrl(string sku, KpiQuery query, string range) =>
+        Url($"/products/{Uri.EscapeDataString(sku)}", query, range, withDates: true);
+
+    public static string Url(string path, KpiQuery query, string range) => Url(path, query, range, withDates: false);
+
+    private static string Url(string path, KpiQuery query, string range, bool withDates)
     {
         var parts = new List<string> { $"range={range}" };
-        if (range == "custom")
+        if (range == "custom" || withDates)
         {
             parts.Add($"from={query.From:yyyy-MM-dd}");
             parts.Add($"to={query.To:yyyy-MM-dd}");

@@ -62,6 +62,21 @@ public sealed record KpiReport(
     public int OpenLines => Aging.Sum(a => a.Lines);
 }
 
+/// <summary>One point of a product's chart: a day or week of the period.</summary>
+public sealed record ProductKpiPoint(DateOnly Start, DateOnly End, long Demand, long Stockouts, long BackorderedUnits);
+
+/// <summary>
+/// One product's demand (units ordered), stockouts (times available stock fell to zero) and backorders (units that
+/// went on backorder at placement) over a period, per day or week: the same rollups and rules as the KPI page's top
+/// SKUs, so a product's points add up to its figure there.
+/// </summary>
+public sealed record ProductKpiSeries(int ProductId, string Sku, string Name, KpiQuery Query, KpiGrouping Grouping, IReadOnlyList<ProductKpiPoint> Points)
+{
+    public long Demand => Points.Sum(p => p.Demand);
+    public long Stockouts => Points.Sum(p => p.Stockouts);
+    public long BackorderedUnits => Points.Sum(p => p.BackorderedUnits);
+}
+
 /// <summary>
 /// Recently computed reports, so moving between the KPI page, the home page and an export does not run every
 /// aggregate again: a report is reused for <see cref="DefaultLifetime"/> (the page says how old its figures are).
@@ -146,6 +161,50 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
             topBackordered, await TopStockoutsAsync(connection, query, ct),
             await SuppliersAsync(connection, clock, query, ct), clock.UtcNow, late);
     }
+
+    /// <summary>
+    /// The product's figures over the query's period (its channel counts; category and supplier do not narrow one
+    /// product), per day, or per week when the query groups by week or month. Null when there is no such product.
+    /// </summary>
+    public async Task<ProductKpiSeries?> GetProductSeriesAsync(string sku, KpiQuery query, CancellationToken ct = default)
+    {
+        await rollups.RefreshAsync(ct);
+        var clock = await settings.GetClockAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var product = await db.Products.AsNoTracking().Where(p => p.Sku == sku).Select(p => new { p.Id, p.Sku, p.Name }).SingleOrDefaultAsync(ct);
+        if (product is null)
+        {
+            return null;
+        }
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        var (fromUtc, toUtc) = (clock.StartOfDayUtc(query.From), clock.StartOfDayUtc(query.To.AddDays(1)));
+        // Per day, from the rollups the top-SKU figures read, and demand as replenishment counts it.
+        var sql = $"""
+            SELECT Day, SUM(Demand) AS Demand, SUM(Stockouts) AS Stockouts, SUM(Backordered) AS Backordered FROM (
+                SELECT d.Day, 0 AS Demand, 0 AS Stockouts, d.BackorderedUnits AS Backordered
+                FROM KpiProductDays d
+                WHERE d.ProductId = $product AND d.Day >= $fromDay AND d.Day <= $toDay AND ($channel IS NULL OR d.Channel = $channel)
+                UNION ALL
+                SELECT s.Day, 0, s.Stockouts, 0 FROM KpiStockoutDays s WHERE s.ProductId = $product AND s.Day >= $fromDay AND s.Day <= $toDay
+                UNION ALL
+                SELECT u.Day, u.Units, 0, 0 FROM ({UnitsOrdered.PerDaySql(clock, fromUtc, toUtc, "AND l.ProductId = $product AND ($channel IS NULL OR o.Channel = $channel)")}) u
+            )
+            GROUP BY Day
+            """;
+        var days = (await Command(connection, sql, query, ("$product", product.Id), ("$fromDay", BulkWrites.Day(query.From)),
+                ("$toDay", BulkWrites.Day(query.To)), ("$from", BulkWrites.Stamp(fromUtc)), ("$to", BulkWrites.Stamp(toUtc)))
+            .ListAsync<ProductDayRow>(ct)).ToDictionary(d => d.Day);
+        var grouping = query.Group == KpiGrouping.Day ? KpiGrouping.Day : KpiGrouping.Week;
+        var points = Buckets(query with { Group = grouping }).Select(b =>
+        {
+            var inside = days.Values.Where(d => d.Day >= b.Start && d.Day <= b.End).ToList();
+            return new ProductKpiPoint(b.Start, b.End, inside.Sum(d => d.Demand), inside.Sum(d => d.Stockouts), inside.Sum(d => d.Backordered));
+        }).ToList();
+        return new ProductKpiSeries(product.Id, product.Sku, product.Name, query, grouping, points);
+    }
+
+    private sealed record ProductDayRow(DateOnly Day, long Demand, long Stockouts, long Backordered);
 
     /// <summary>The days, weeks (Monday to Sunday) or calendar months covering the period, cut at its ends.</summary>
     public static IReadOnlyList<(DateOnly Start, DateOnly End)> Buckets(KpiQuery query)

@@ -54,10 +54,7 @@ public sealed class ReplenishmentService(
         // Units ordered per product per merchant day (the window ends yesterday: today is not over), then Σq and Σq² per product.
         var demand = (await db.Database.GetDbConnection().Command($"""
                 SELECT ProductId, SUM(Units) AS Units, SUM(Units * Units) AS Squares FROM (
-                    SELECT l.ProductId, {clock.LocalDaySql("o.PlacedAt", fromUtc, toUtc)} AS Day, SUM(l.Qty) AS Units
-                    FROM OrderLines l JOIN Orders o ON o.Id = l.OrderId
-                    WHERE o.PlacedAt >= $from AND o.PlacedAt < $to
-                    GROUP BY l.ProductId, Day)
+                    {UnitsOrdered.PerDaySql(clock, fromUtc, toUtc)})
                 GROUP BY ProductId
                 """, ("$from", BulkWrites.Stamp(fromUtc)), ("$to", BulkWrites.Stamp(toUtc))).ListAsync<DailyDemand>(ct))
             .ToDictionary(d => d.ProductId, d => (Sum: d.Units, Squares: d.Squares));
