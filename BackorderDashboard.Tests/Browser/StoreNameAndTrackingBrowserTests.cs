@@ -39,6 +39,7 @@ public class StoreNameAndTrackingBrowserTests(AppFactory app, BrowserFixture bro
             await customer.GotoAsync($"/track/{ups.Token}");
             await BrowserFixture.WaitForCircuitAsync(customer);
             await Assertions.Expect(customer.Locator("[data-testid=store-name-header]")).ToHaveTextAsync($"Tagged Store {tag}");
+            await Assertions.Expect(customer.Locator("[data-testid=store-name-header]")).ToBeVisibleAsync();
             await Assertions.Expect(customer).ToHaveTitleAsync($"Order {ups.Number} · Tagged Store {tag}");
             var link = customer.Locator("[data-testid=track-parcel] a[data-testid=tracking-link]");
             await Assertions.Expect(link).ToHaveTextAsync($"1Z{tag}");
