@@ -183,6 +183,7 @@ public class AccessibilityBrowserTests(AppFactory app, BrowserFixture browser)
             """);
         await page.WaitForFunctionAsync("""
             () => !document.querySelector('.mud-progress-linear, .mud-table-loading')
+               && [...document.querySelectorAll('.mud-table tbody')].every(b => b.querySelector('tr'))
                && ![...document.querySelectorAll('.mud-table')].some(t => /^Loading/m.test(t.innerText))
                && [...document.querySelectorAll('.apex-chart')].every(c => c.querySelector('svg.apexcharts-svg'))
             """);
