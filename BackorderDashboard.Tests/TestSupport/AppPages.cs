@@ -83,7 +83,7 @@ public static class AppPages
             .OrderBy(l => l.QueuedAt).ThenBy(l => l.Id)
             .Select(l => new { l.Product.Sku, l.Order.Number, l.Order.TrackingToken })
             .FirstAsync();
-        var po = await db.PurchaseOrders.WithRules().Where(p => p.Status.IsOpen()).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+        var po = await db.PurchaseOrders.Where(p => p.Status.IsOpen()).WithRules().OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
         return new Sample(line.Sku, line.Number, line.TrackingToken, po);
     }
 }
