@@ -29,6 +29,7 @@ public static class AppPages
         ("new-order", "/orders/new", [Roles.Admin, Roles.Merchant, Roles.CustomerService]),
         ("outbox", "/outbox", [Roles.Admin, Roles.CustomerService]),
         ("shipping", "/shipping", [Roles.Admin, Roles.Merchant]),
+        ("pick-list", "/shipping/pick-list", [Roles.Admin, Roles.Merchant]),
         ("kpi", "/kpi", [Roles.Admin, Roles.Merchant, Roles.Manager]),
         ("replenishment", "/replenishment", [Roles.Admin, Roles.Merchant, Roles.Manager]),
         ("purchase-orders", "/purchase-orders", [Roles.Admin, Roles.Merchant, Roles.Manager]),
@@ -83,7 +84,7 @@ public static class AppPages
             .OrderBy(l => l.QueuedAt).ThenBy(l => l.Id)
             .Select(l => new { l.Product.Sku, l.Order.Number, l.Order.TrackingToken })
             .FirstAsync();
-        var po = await db.PurchaseOrders.Where(p => p.Status.IsOpen()).OrderBy(p => p.Id).Select(p => p.Id).WithRules().FirstAsync();
+        var po = await db.PurchaseOrders.Where(p => p.Status.IsOpen()).WithRules().OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
         return new Sample(line.Sku, line.Number, line.TrackingToken, po);
     }
 }

@@ -13,14 +13,14 @@ namespace BackorderDashboard.Tests.TestSupport;
 /// </summary>
 public static class AppStore
 {
-    /// <summary>A new product of the first demo category and supplier, backorders allowed, with stock when asked.</summary>
-    public static async Task<string> AddProductAsync(this AppFactory app, int onHand = 0)
+    /// <summary>A new product of the first demo category and supplier, backorders allowed, with stock when asked (and a name of its own, say a long one).</summary>
+    public static async Task<string> AddProductAsync(this AppFactory app, int onHand = 0, string? name = null)
     {
         var sku = $"{AppFactory.TestSkuPrefix}{Guid.NewGuid():N}"[..10].ToUpperInvariant();
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var product = new Product
         {
-            Sku = sku, Name = $"Product {sku}", CategoryId = await db.Categories.Select(c => c.Id).FirstAsync(),
+            Sku = sku, Name = name ?? $"Product {sku}", CategoryId = await db.Categories.Select(c => c.Id).FirstAsync(),
             SupplierId = await db.Suppliers.Select(s => s.Id).FirstAsync(), PriceCents = 2500, OnHand = onHand,
             BackorderPolicy = BackorderPolicy.Allowed, CreatedAt = DateTime.UtcNow,
         };
