@@ -31,7 +31,7 @@ public sealed record TrackedOrder(string Number, string FirstName, DateOnly Plac
 /// learn whether an order exists. A line whose delay message offered cancellation can be cancelled here, through
 /// the same cancellation the staff use.
 /// </summary>
-public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, OrderService orders, BackorderService backorders)
+public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, OrderService orders, BackorderService backorders, SettingsService settings)
 {
     public async Task<TrackedOrder?> GetAsync(string? token, CancellationToken ct = default)
     {
