@@ -14,7 +14,7 @@ namespace BackorderDashboard.Tests.Browser;
 /// mode, for each role. Each role and mode signs in once, as a login of its own (so the demo users' stored theme is
 /// never changed), and walks every page that role can open.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AccessibilityAppCollection.Name)]
 public class AccessibilityBrowserTests(AppFactory app, BrowserFixture browser)
 {
     private static readonly AxeRunOptions Wcag22AA = new()

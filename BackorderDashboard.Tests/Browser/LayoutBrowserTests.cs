@@ -16,7 +16,7 @@ namespace BackorderDashboard.Tests.Browser;
 /// figure can be seen without scrolling sideways. The store gets a product and a customer with long names and a parcel
 /// with a long tracking number, so the widths are checked with text that does not fit by luck.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(LayoutAppCollection.Name)]
 public class LayoutBrowserTests(AppFactory app, BrowserFixture browser)
 {
     private static readonly (int Width, int Height, string Name)[] Screens = [(1280, 800, "desktop"), (390, 844, "phone")];

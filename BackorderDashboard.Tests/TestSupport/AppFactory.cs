@@ -100,3 +100,20 @@ public sealed class AppCollection : ICollectionFixture<AppFactory>, ICollectionF
 {
     public const string Name = "App";
 }
+
+/// <summary>
+/// The accessibility walk over every page, on an app of its own: it only reads the demo store (its own logins aside),
+/// and runs beside the other browser tests instead of after them.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class AccessibilityAppCollection : ICollectionFixture<AppFactory>, ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Accessibility app";
+}
+
+/// <summary>The layout walk over every page at each width, on an app of its own, beside the other browser tests.</summary>
+[CollectionDefinition(Name)]
+public sealed class LayoutAppCollection : ICollectionFixture<AppFactory>, ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Layout app";
+}
