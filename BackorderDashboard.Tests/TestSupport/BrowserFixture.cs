@@ -49,6 +49,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Whether the tests run under CI (the <c>CI</c> variable set), where nobody looks at the pictures afterwards.</summary>
+    public static bool InCi { get; } = Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci && !string.Equals(ci, "false", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Keeps a picture of the page for people to look at after the run.</summary>
     public static Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, $"{name}.png"), FullPage = fullPage });
