@@ -76,7 +76,7 @@ public partial class SupportBrowserTests(AppFactory app, BrowserFixture browser)
         await BrowserFixture.WaitForCircuitAsync(page);
         await page.Locator("input[data-testid=outbox-search]").FillAsync($"lena.lookup.{tag}");
         await Assertions.Expect(rows.Filter(new() { HasText = $"Your kettle {tag}" })).ToContainTextAsync("sent");
-        await rows.Filter(new() { HasText = $"Your kettle {tag}" }).ClickAsync();
+        await BrowserFixture.ClickUntilShownAsync(rows.Filter(new() { HasText = $"Your kettle {tag}" }), page.Locator("[data-testid=outbox-html]"));
         await Assertions.Expect(page.Locator("[data-testid=outbox-html]")).ToContainTextAsync("Thanks for your patience, Lena!");
         await BrowserFixture.ScreenshotAsync(page, "outbox-message", fullPage: false);
 

@@ -68,6 +68,26 @@ public sealed class BrowserFixture : IAsyncLifetime
         await WaitForCircuitAsync(page);
     }
 
+    /// <summary>
+    /// Clicks <paramref name="target"/> until <paramref name="shows"/> appears: a click that lands while the list
+    /// under it is still being re-drawn (a search just typed) reaches an element that is then replaced.
+    /// </summary>
+    public static async Task ClickUntilShownAsync(ILocator target, ILocator shows, int attempts = 4)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await target.ClickAsync();
+            try
+            {
+                await shows.First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 3000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < attempts)
+            {
+            }
+        }
+    }
+
     public static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("[data-testid=circuit-ready]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 
