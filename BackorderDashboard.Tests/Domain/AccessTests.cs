@@ -116,7 +116,7 @@ public class AccessTests
     [InlineData(Operation.CancelLine, true)]
     [InlineData(Operation.RetryMessage, true)]
     [InlineData(Operation.SaveSettings, false)]
-    [InlineData(Operation.CreateUser, false)]
+    [InlineData(Operation.CreateUser, true)]
     [InlineData(Operation.SetRoles, false)]
     [InlineData(Operation.SendCustomerUpdate, false)]
     [InlineData(Operation.AddConsolation, false)]

@@ -21,6 +21,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public const string TestSkuPrefix = "ZZ";
 
     private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"backorders-app-{Guid.NewGuid():N}.db");
+    private readonly string _keysFolder = Path.Combine(Path.GetTempPath(), $"backorders-app-keys-{Guid.NewGuid():N}");
 
     public AppFactory()
     {
@@ -46,6 +47,10 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={_dbPath}");
+        // The demo store and logins every test here reads and signs in with, asked for as a real install would.
+        builder.UseSetting("Demo:SeedData", "true");
+        builder.UseSetting("Demo:SeedUsers", "true");
+        builder.UseSetting("DataProtection:KeysFolder", _keysFolder);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("DetailedErrors", "true");
         builder.UseSetting("Smtp:Host", "127.0.0.1");
@@ -91,6 +96,10 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         foreach (var file in new[] { _dbPath, _dbPath + "-wal", _dbPath + "-shm" })
         {
             File.Delete(file);
+        }
+        if (Directory.Exists(_keysFolder))
+        {
+            Directory.Delete(_keysFolder, recursive: true);
         }
     }
 }

@@ -145,7 +145,8 @@ public static class Access
         new(Operation.EditSupplier, "edit suppliers", Policies.Operations, Operations, []),
         new(Operation.EditProductPolicy, "change backorder settings", Policies.Operations, Operations, []),
         new(Operation.SaveSettings, "change settings", Policies.Admin, AdminOnly, []),
-        new(Operation.CreateUser, "create users", Policies.Admin, AdminOnly, []),
+        // The system, for the command line's `user create`: the first admin of a new install has nobody to create them.
+        new(Operation.CreateUser, "create users", Policies.Admin, AdminOnly, [ActorKind.System]),
         new(Operation.SetRoles, "change roles", Policies.Admin, AdminOnly, []),
         new(Operation.UnlockUser, "unlock users", Policies.Admin, AdminOnly, []),
         new(Operation.RenameUser, "change users' names", Policies.Admin, AdminOnly, []),

@@ -4,6 +4,7 @@ using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Admin;
 using BackorderDashboard.Features.Backorders;
+using BackorderDashboard.Features.Backup;
 using BackorderDashboard.Features.Home;
 using BackorderDashboard.Features.Kpi;
 using BackorderDashboard.Features.Messages;
@@ -22,6 +23,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -45,9 +47,12 @@ public static class BackorderDashboardServices
     /// named <paramref name="environmentName"/> rooted at <paramref name="contentRoot"/>, logging, and every registration
     /// of <see cref="AddBackorderDashboard"/>.
     /// </summary>
-    public static ServiceCollection Standalone(IReadOnlyDictionary<string, string?> settings, string environmentName, string contentRoot)
+    public static ServiceCollection Standalone(IReadOnlyDictionary<string, string?> settings, string environmentName, string contentRoot) =>
+        Standalone(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), environmentName, contentRoot);
+
+    /// <inheritdoc cref="Standalone(IReadOnlyDictionary{string, string?}, string, string)"/>
+    public static ServiceCollection Standalone(IConfiguration configuration, string environmentName, string contentRoot)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var environment = new HostingEnvironment
         {
             ApplicationName = typeof(BackorderDashboardServices).Assembly.GetName().Name!, EnvironmentName = environmentName,
@@ -84,7 +89,9 @@ public static class BackorderDashboardServices
             .AddIdentityCookies();
         services.AddAuthorizationBuilder().AddBackorderPolicies();
 
-        services.AddBackorderDashboardDatabase(ConnectionString(configuration, environment));
+        var connectionString = ConnectionString(configuration, environment);
+        services.AddBackorderDashboardDatabase(connectionString);
+        services.AddPersistedDataProtection(DataProtectionKeys.Folder(configuration, environment, connectionString));
         services.AddDatabaseDeveloperPageExceptionFilter();
 
         services.AddIdentityCore<ApplicationUser>(options =>
@@ -145,6 +152,10 @@ public static class BackorderDashboardServices
         services.AddScoped<KpiService>();
         services.AddScoped<ReplenishmentService>();
         services.AddScoped<StoreSettingsService>();
+        services.AddOptions<BackupOptions>().Bind(configuration.GetSection(BackupOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BackupOptions>, BackupOptionsValidation>();
+        services.AddSingleton<DailyBackup>();
+        services.AddHostedService(sp => sp.GetRequiredService<DailyBackup>());
         return services;
     }
 
