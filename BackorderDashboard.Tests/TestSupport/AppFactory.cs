@@ -57,6 +57,10 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Smtp:Port", Mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Smtp:Security", "None");
         builder.UseSetting("Smtp:PollSeconds", "0.3");
+        // Every test signs in from the loopback address; the limits themselves are tested on an app of their own.
+        builder.UseSetting("RateLimits:SignInPerAddressPerMinute", "1000000");
+        builder.UseSetting("RateLimits:SignInPerAccountPerFiveMinutes", "1000000");
+        builder.UseSetting("RateLimits:TrackingPerAddressPerMinute", "1000000");
     }
 
     /// <summary>A client of the real server that keeps cookies and shows redirects instead of following them.</summary>

@@ -8,6 +8,8 @@ public static class BackorderDashboardEndpoints
 {
     public static WebApplication MapBackorderDashboard(this WebApplication app)
     {
+        app.UseHttpsAndProxies();
+        app.UseSecurityHeaders();
         if (app.Environment.IsDevelopment())
         {
             app.UseMigrationsEndPoint();
@@ -24,6 +26,7 @@ public static class BackorderDashboardEndpoints
             .AddSupportedCultures("en-US", "en-GB", "en-CA", "en-AU", "de-DE", "fr-FR", "es-ES", "nl-NL")
             .AddSupportedUICultures("en-US"));
 
+        app.UseBackorderRateLimits();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

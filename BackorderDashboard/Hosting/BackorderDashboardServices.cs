@@ -105,6 +105,8 @@ public static class BackorderDashboardServices
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredUniqueChars = 1;
+                // Wrong passwords lock out per account and address (SignInThrottle), which pauses an account for
+                // everyone through this lockout; these counts remain for the two-factor code pages.
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
@@ -115,6 +117,10 @@ public static class BackorderDashboardServices
             .AddSignInManager<ActiveUserSignInManager>()
             .AddClaimsPrincipalFactory<ApplicationUserClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
+
+        services.AddSingleton<SignInThrottle>();
+        services.AddHttpsAndProxies(configuration);
+        services.AddBackorderRateLimits(configuration);
 
         // Roles taken away and accounts deactivated end ordinary page requests as soon as they end open pages.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(3));

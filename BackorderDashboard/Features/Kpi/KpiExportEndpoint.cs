@@ -15,7 +15,7 @@ public static class KpiExportEndpoint
                 }
                 var query = KpiQueryText.Parse((await settings.GetClockAsync()).Today, range, from, to, group, category, supplier, channel, out _);
                 var table = KpiCharts.Table(chart, await kpi.GetAsync(query));
-                return Results.File(System.Text.Encoding.UTF8.GetBytes(table.ToCsv()), "text/csv; charset=utf-8",
+                return Results.File(System.Text.Encoding.UTF8.GetBytes(table.ToCsv()), Csv.ContentType,
                     $"{chart}-{query.From:yyyy-MM-dd}-{query.To:yyyy-MM-dd}.csv");
             })
             .RequireAuthorization(Policies.Analytics);
