@@ -36,7 +36,7 @@ public sealed record AdminResult(bool Succeeded, IReadOnlyList<string> Errors)
 public sealed class NewUserInput
 {
     [Required(ErrorMessage = "Enter the e-mail address the person will sign in with.")]
-    [EmailAddress(ErrorMessage = "That is not a valid e-mail address.")]
+    [EmailRule]
     public string Email { get; set; } = "";
 
     [MaxLength(ApplicationUser.DisplayNameMaxLength, ErrorMessage = "The name can be at most 100 characters long.")]

@@ -71,6 +71,10 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         {
             return ActionResult.Fail("Give a reason for the cancellation: the customer and your colleagues will read it.");
         }
+        if (Limits.LengthProblem(reason, Limits.MaxNoteLength, "The reason") is { } longReason)
+        {
+            return ActionResult.Fail(longReason);
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         var line = await db.OrderLines.Include(l => l.Order).ThenInclude(o => o.Customer).Include(l => l.Product)
@@ -186,6 +190,14 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         if (kind == ConsolationKind.AmountDiscount && amountCents is not > 0)
         {
             return ActionResult.Fail("An amount discount must be more than zero.");
+        }
+        if (kind == ConsolationKind.AmountDiscount && amountCents > Limits.MaxMoneyCents)
+        {
+            return ActionResult.Fail($"An amount discount can be at most {Money.Format(Limits.MaxMoneyCents)}.");
+        }
+        if (Limits.LengthProblem(reason, Limits.MaxNoteLength, "The reason") is { } longReason)
+        {
+            return ActionResult.Fail(longReason);
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);

@@ -47,7 +47,7 @@ public sealed record KpiFigures(
 /// <summary>One point of the time charts: a day, week or month of the period.</summary>
 public sealed record KpiPoint(DateOnly Start, DateOnly End, KpiFigures Figures, long BackorderValueCents);
 
-public sealed record AgingBucket(string Label, int MinDays, int? MaxDays, int Lines, int Units);
+public sealed record AgingBucket(string Label, int MinDays, int? MaxDays, int Lines, long Units);
 
 public sealed record SkuFigure(int ProductId, string Sku, string Name, long Value);
 
@@ -301,7 +301,7 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
             """;
         var row = await Command(connection, sql, filter, QueueAges.SqlBounds(clock)).RowAsync(ct);
         long N(string column) => row[column] is { } value ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : 0;
-        var buckets = QueueAges.All.Select((b, i) => new AgingBucket(b.Label, b.MinDays, b.MaxDays, (int)N($"Lines{i}"), (int)N($"Units{i}"))).ToList();
+        var buckets = QueueAges.All.Select((b, i) => new AgingBucket(b.Label, b.MinDays, b.MaxDays, checked((int)N($"Lines{i}")), N($"Units{i}"))).ToList();
         return (buckets, N("OpenValueCents"), (int)N("LateLines"));
     }
 

@@ -73,16 +73,16 @@ public sealed class ProductPolicyInput : IValidatableObject
 {
     public BackorderPolicy BackorderPolicy { get; set; }
 
-    [Range(0, 1_000_000, ErrorMessage = "The cap can't be negative.")]
+    [Range(0, Limits.MaxBackorderCap, ErrorMessage = "The cap must be between 0 and 1,000,000 units, or empty for no cap.")]
     public int? BackorderCap { get; set; }
 
-    [Range(0, 1_000_000, ErrorMessage = "The low-stock threshold can't be negative.")]
+    [Range(0, Limits.MaxThreshold, ErrorMessage = "The low-stock threshold must be between 0 and 100,000, or empty for the store's.")]
     public int? LowStockThreshold { get; set; }
 
     [Range(0, 365, ErrorMessage = "Handling days must be between 0 and 365.")]
     public int? HandlingDays { get; set; }
 
-    [Range(1, 730, ErrorMessage = "Lead time must be between 1 and 730 days, or empty to use the supplier's.")]
+    [Range(1, Limits.MaxLeadTimeDays, ErrorMessage = "Lead time must be between 1 and 730 days, or empty to use the supplier's.")]
     public int? LeadTimeDays { get; set; }
 
     public bool IsPreorder { get; set; }
@@ -319,6 +319,11 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
             return new Dictionary<string, string> { [""] = refused };
         }
         var errors = InputValidation.Errors(input);
+        if (input.IsPreorder && input.PreorderReleaseDate is { } date
+            && Limits.DateProblem(DateOnly.FromDateTime(date), (await availability.GetContextAsync(ct)).Today) is { } outOfRange)
+        {
+            errors.TryAdd(nameof(ProductPolicyInput.PreorderReleaseDate), outOfRange);
+        }
         if (errors.Count > 0)
         {
             return errors;

@@ -102,6 +102,14 @@ public sealed class ReceivingService(
         {
             return ReceiptOutcome.Fail(refusedLines);
         }
+        // A count no delivery can have would also overflow the stock figures it is added to.
+        var tooMany = lines.GroupBy(l => l.Sku.Trim(), StringComparer.OrdinalIgnoreCase)
+            .Where(g => g.Sum(l => (long)l.Qty) > Limits.MaxUnitsPerPoLine)
+            .Select(g => $"{g.Key}: at most {Limits.MaxUnitsPerPoLine:N0} units can be received at once.").ToArray();
+        if (tooMany.Length > 0)
+        {
+            return ReceiptOutcome.Fail(tooMany);
+        }
         var wanted = lines
             .GroupBy(l => l.Sku.Trim(), StringComparer.OrdinalIgnoreCase)
             .Select(g => (Sku: g.Key, Qty: g.Sum(l => l.Qty))).ToList();
