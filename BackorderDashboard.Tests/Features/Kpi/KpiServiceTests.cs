@@ -266,7 +266,7 @@ public class KpiServiceTests : IAsyncLifetime
         var figures = new KpiQuery(today.AddDays(-89), today, KpiGrouping.Week, CategoryId: 3, Channel: OrderChannel.Phone);
 
         var link = KpiQueryText.ProductUrl("KET 1", figures, "90");
-        var opened = KpiQueryText.ParseProduct(today, "90", "2026-08-25", "2026-11-22", "week", 3, null, "phone", out var range);
+        var opened = KpiQueryText.ParseProduct(today, "90", "2026-08-25", "2026-11-22", "week", "3", null, "phone", out var range);
         var bare = KpiQueryText.ParseProduct(today, null, null, null, null, null, null, null, out var bareRange);
         var custom = KpiQueryText.ParseProduct(today, null, "2026-11-01", "2026-11-30", null, null, null, null, out var customRange);
 
