@@ -3,6 +3,7 @@ using BackorderDashboard.Components.Layout;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Admin;
+using BackorderDashboard.Features.Audit;
 using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Features.Home;
 using BackorderDashboard.Features.Kpi;
@@ -15,6 +16,7 @@ using BackorderDashboard.Features.Settings;
 using BackorderDashboard.Features.Shipping;
 using BackorderDashboard.Features.Tracking;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -145,6 +147,11 @@ public static class BackorderDashboardServices
         services.AddScoped<KpiService>();
         services.AddScoped<ReplenishmentService>();
         services.AddScoped<StoreSettingsService>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<ClientAddress>();
+        services.AddScoped<CircuitHandler, ClientAddressCircuitHandler>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<AuditSearch>();
         return services;
     }
 
