@@ -64,7 +64,7 @@ public class ConsolationGuardTests : IAsyncLifetime
         Assert.Contains("at most $12.50", tooMuch.Message);
         Assert.True(rest.Succeeded, rest.Message);
         Assert.False(beyond.Succeeded);
-        Assert.Equal([-50L, 1250L], await GivenAsync());
+        Assert.Equal(new long[] { -50, 1250 }, await GivenAsync());
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class ConsolationGuardTests : IAsyncLifetime
         var results = await Task.WhenAll(submits);
 
         Assert.All(results, r => Assert.True(r.Succeeded, r.Message));
-        Assert.Equal([500L], await GivenAsync());
+        Assert.Equal(new long[] { 500 }, await GivenAsync());
         await using var db = _db.CreateDbContext();
         Assert.Equal(1, await db.Outbox.CountAsync(m => m.OrderId == _order && m.Kind == MessageKind.Consolation));
     }
