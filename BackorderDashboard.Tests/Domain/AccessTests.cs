@@ -36,6 +36,7 @@ public class AccessTests
         [Operation.RetryMessage] = [Roles.Admin, Roles.CustomerService],
         [Operation.CreateReplenishmentDrafts] = [Roles.Admin, Roles.Merchant],
         [Operation.CancelDelayedLine] = [],
+        [Operation.ReadAuditLog] = [Roles.Admin],
     };
 
     public static TheoryData<Operation> Operations() => new(Enum.GetValues<Operation>());

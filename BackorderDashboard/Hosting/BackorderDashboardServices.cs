@@ -3,6 +3,7 @@ using BackorderDashboard.Components.Layout;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Admin;
+using BackorderDashboard.Features.Audit;
 using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Features.Backup;
 using BackorderDashboard.Features.Home;
@@ -16,6 +17,7 @@ using BackorderDashboard.Features.Settings;
 using BackorderDashboard.Features.Shipping;
 using BackorderDashboard.Features.Tracking;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -162,6 +164,11 @@ public static class BackorderDashboardServices
         services.AddSingleton<IValidateOptions<BackupOptions>, BackupOptionsValidation>();
         services.AddSingleton<DailyBackup>();
         services.AddHostedService(sp => sp.GetRequiredService<DailyBackup>());
+        services.AddHttpContextAccessor();
+        services.AddScoped<CallerAddress>();
+        services.AddScoped<CircuitHandler, CallerAddressCircuitHandler>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<AuditSearch>();
         return services;
     }
 

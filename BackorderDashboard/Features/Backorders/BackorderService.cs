@@ -1,5 +1,6 @@
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Backorders;
@@ -15,7 +16,8 @@ public sealed record ActionResult(bool Succeeded, string Message)
 /// ledger rows, history and customer messages, and checks the line's version so two people can't overwrite
 /// each other's change unseen.
 /// </summary>
-public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, SettingsService settings, TimeProvider time)
+public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, SettingsService settings, TimeProvider time,
+    AuditLog audit)
 {
     public async Task<ActionResult> SetExpeditedAsync(int lineId, int expectedVersion, bool expedite, Actor actor, CancellationToken ct = default)
     {
@@ -83,6 +85,12 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         {
             return problem;
         }
+        // The customer's own cancel is offered only while the line is late (its ETA past the date promised); checked
+        // again here under the write lock, as the line may have been filled or re-dated since the page was drawn.
+        if (actor.Kind == ActorKind.Customer && !IsLate(line!))
+        {
+            return ActionResult.Fail("This item is no longer late, so it can't be cancelled here.");
+        }
         var freed = line!.QtyAllocated;
         var cancelled = freed + line.QtyUnfilled;
         if (cancelled <= 0)
@@ -104,6 +112,9 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
             });
         }
         db.Record(line.OrderId, OrderEventKind.Cancelled, $"{cancelled} × {line.Product.Name} cancelled: {reason.Trim()}", actor, now, line.Id);
+        audit.Add(db, AuditKind.Cancellation, actor, line.Order.Number,
+            $"{Words.Count(cancelled, "unit")} of {line.Product.Sku} ({line.Product.Name}) cancelled"
+            + $"{(actor.Kind == ActorKind.Customer ? " by the customer" : "")}{(freed > 0 ? $", {freed} set aside freed" : "")}: {reason.Trim()}");
         db.Tell(line.Order, MessageTemplates.Cancelled(line.Product.Name, line.Order.Number, cancelled, reason, joinWaitlist), actor, now);
         if (joinWaitlist)
         {
@@ -172,7 +183,15 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         return ActionResult.Ok($"{order.Number} now ships {text}.");
     }
 
-    /// <summary>Gives the customer something for the wait (a percent or amount off, or free shipping) with a reason.</summary>
+    /// <summary>How long an identical consolation on the same order counts as the same submit, not a new one.</summary>
+    public static readonly TimeSpan RepeatWindow = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Gives the customer something for the wait (a percent or amount off, or free shipping) with a reason. All
+    /// consolations of an order together cannot exceed what it is worth (its lines not cancelled, plus shipping), and
+    /// the same consolation submitted twice (a double click, a retry) is added once: both are checked under the write
+    /// lock, so two submits at the same moment cannot both pass.
+    /// </summary>
     public async Task<ActionResult> AddConsolationAsync(int orderId, ConsolationKind kind, int? percent, long? amountCents, string reason, Actor actor, CancellationToken ct = default)
     {
         if (Access.Refusal(actor, Operation.AddConsolation) is { } refused)
@@ -208,6 +227,26 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         }
         var now = time.GetUtcNow().UtcDateTime;
         var what = Orders.OrderService.Describe(kind, percent, amountCents);
+        var given = await db.Consolations.Where(c => c.OrderId == order.Id).AsNoTracking().ToListAsync(ct);
+        var trimmed = reason.Trim();
+        if (given.Any(c => c.Kind == kind && c.Percent == (kind == ConsolationKind.PercentDiscount ? percent : null)
+                && c.AmountCents == (kind == ConsolationKind.AmountDiscount ? amountCents : null) && c.Reason == trimmed && now - c.CreatedAt < RepeatWindow))
+        {
+            return ActionResult.Ok($"{what} was already added to {order.Number}.");
+        }
+        var lines = await db.OrderLines.Where(l => l.OrderId == order.Id).Select(l => new { l.Qty, l.QtyCancelled, l.UnitPriceCents }).ToListAsync(ct);
+        var worth = lines.Sum(l => (long)(l.Qty - l.QtyCancelled) * l.UnitPriceCents) + order.ShippingCents;
+        var left = worth - given.Sum(c => ConsolationCents(c.Kind, c.Percent, c.AmountCents, worth, order.ShippingCents));
+        if (kind == ConsolationKind.FreeShipping && given.Any(c => c.Kind == ConsolationKind.FreeShipping))
+        {
+            return ActionResult.Fail($"{order.Number} already has free shipping.");
+        }
+        if (ConsolationCents(kind, percent, amountCents, worth, order.ShippingCents) > left)
+        {
+            return ActionResult.Fail(left <= 0
+                ? $"{order.Number}'s consolations already come to all it is worth ({Money.Format(worth)}): nothing more can be taken off."
+                : $"That is more than {order.Number} has left to take off: at most {Money.Format(left)} of its {Money.Format(worth)}.");
+        }
         db.Consolations.Add(new OrderConsolation
         {
             OrderId = order.Id, Kind = kind, Percent = kind == ConsolationKind.PercentDiscount ? percent : null,
@@ -219,6 +258,18 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         await tx.CommitAsync(ct);
         return ActionResult.Ok($"{what} added to {order.Number}.");
     }
+
+    /// <summary>What a consolation takes off an order worth <paramref name="worth"/> cents (free shipping: its shipping).</summary>
+    public static long ConsolationCents(ConsolationKind kind, int? percent, long? amountCents, long worth, long shippingCents) => kind switch
+    {
+        ConsolationKind.PercentDiscount => (long)Math.Round(worth * (decimal)(percent ?? 0) / 100m, MidpointRounding.AwayFromZero),
+        ConsolationKind.AmountDiscount => amountCents ?? 0,
+        _ => shippingCents,
+    };
+
+    /// <summary>A waiting line whose current ETA is past the date promised: the one case a customer may cancel it themselves.</summary>
+    public static bool IsLate(OrderLine line) =>
+        line.QtyUnfilled > 0 && line.CurrentEta is { } eta && line.PromisedShipDate is { } promised && eta > promised;
 
     /// <summary>The line is on the customer's own order, and a delay message about it offered cancellation.</summary>
     private async Task<bool> OffersCancellationAsync(Actor customer, int lineId, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Products;
@@ -101,7 +102,7 @@ public sealed class ProductPolicyInput : IValidatableObject
 }
 
 /// <summary>Products with their badges: the list, one product's detail, and its backorder settings.</summary>
-public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, AvailabilityService availability, QueueMaintenance queue)
+public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, AvailabilityService availability, QueueMaintenance queue, AuditLog audit)
 {
     public const int LedgerPageSize = 50;
 
@@ -335,6 +336,8 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         {
             return new Dictionary<string, string> { [""] = $"There is no product {sku} any more." };
         }
+        var before = (product.BackorderPolicy, product.BackorderCap, product.LowStockThreshold, product.HandlingDays, product.LeadTimeDays,
+            product.PreorderReleaseDate, product.Discontinued);
         product.BackorderPolicy = input.BackorderPolicy;
         product.BackorderCap = input.BackorderCap;
         product.LowStockThreshold = input.LowStockThreshold;
@@ -343,6 +346,18 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         product.PreorderReleaseDate = input.IsPreorder && input.PreorderReleaseDate is { } release ? DateOnly.FromDateTime(release) : null;
         product.Discontinued = input.Discontinued;
         product.Version++;
+        var changes = AuditLog.Changes(
+            ("Policy", before.BackorderPolicy, product.BackorderPolicy),
+            ("Backorder cap", before.BackorderCap, product.BackorderCap),
+            ("Low-stock threshold", before.LowStockThreshold, product.LowStockThreshold),
+            ("Handling days", before.HandlingDays, product.HandlingDays),
+            ("Lead time days", before.LeadTimeDays, product.LeadTimeDays),
+            ("Pre-order release", before.PreorderReleaseDate, product.PreorderReleaseDate),
+            ("Discontinued", before.Discontinued, product.Discontinued));
+        if (changes.Length > 0)
+        {
+            audit.Add(db, AuditKind.ProductSettingsChanged, actor, product.Sku, changes);
+        }
         try
         {
             await db.SaveChangesAsync(ct);

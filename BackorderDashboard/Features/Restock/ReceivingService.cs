@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Restock;
@@ -58,7 +59,7 @@ public sealed record ReceiptOutcome(
 /// </summary>
 public sealed class ReceivingService(
     IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, AvailabilityService availability, SupplierLeadTimes leadTimes,
-    StockNotifier notifier, TimeProvider time)
+    StockNotifier notifier, TimeProvider time, AuditLog audit)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -225,6 +226,11 @@ public sealed class ReceivingService(
 
         var outcome = await DescribeAsync(db, results, reference, now, actor, commit, ct);
         receipt.ResultJson = JsonSerializer.Serialize(outcome, Json);
+        if (commit)
+        {
+            audit.Add(db, AuditKind.Receipt, actor, reference,
+                $"{Words.Count(receipt.UnitsReceived, "unit")} received: {string.Join(", ", wanted.Select(w => $"{bySku[w.Sku].Sku} × {w.Qty}"))}.");
+        }
         await db.SaveChangesAsync(ct);
         if (!commit)
         {
