@@ -35,7 +35,7 @@ public class BackorderQueueBrowserTests(AppFactory app, BrowserFixture browser)
         // First in line now: it ships no later than before, and no later than anyone behind it.
         Assert.True(ParseEta(etaAfter) <= ParseEta(etaBefore), $"{etaBefore} -> {etaAfter}");
         var behind = await rows.Locator("[data-testid=queue-eta]").AllInnerTextsAsync();
-        Assert.All(behind, eta => Assert.True(ParseEta(etaAfter) <= ParseEta(eta), $"{etaAfter} after {eta}"));
+        AssertAll.NonEmpty(behind, eta => Assert.True(ParseEta(etaAfter) <= ParseEta(eta), $"{etaAfter} after {eta}"));
         await BrowserFixture.ScreenshotAsync(page, "queue-after-expedite");
 
         // Put it back for the other tests sharing this store.

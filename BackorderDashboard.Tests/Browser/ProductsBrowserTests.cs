@@ -20,7 +20,7 @@ public class ProductsBrowserTests(AppFactory app, BrowserFixture browser)
         var firstRow = page.Locator("[data-testid=products-table] tbody tr").First;
         await Assertions.Expect(firstRow.Locator("[data-testid=availability-badge]")).ToContainTextAsync("Backordered – ships");
         var badges = await page.Locator("[data-testid=products-table] [data-testid=availability-badge]").AllInnerTextsAsync();
-        Assert.All(badges, b => Assert.StartsWith("Backordered – ships", b.Trim()));
+        AssertAll.NonEmpty(badges, b => Assert.StartsWith("Backordered – ships", b.Trim()));
         var badge = (await firstRow.Locator("[data-testid=availability-badge]").InnerTextAsync()).Trim();
         await BrowserFixture.ScreenshotAsync(page, "products-backordered");
 

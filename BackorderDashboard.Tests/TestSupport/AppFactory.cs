@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BackorderDashboard.Tests.TestSupport;
 
@@ -31,6 +33,12 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     /// <summary>The mail server the app's dispatcher delivers to: what customers would have received.</summary>
     public SmtpSink Mail { get; }
+
+    /// <summary>
+    /// The app's clock: it starts at <see cref="AppClock.DefaultStart"/> and runs on, so the demo store is seeded
+    /// around the same day on every run and a test computes its expected dates from this clock, not the machine's.
+    /// </summary>
+    public AppClock Clock { get; } = new();
 
     /// <summary>Base address for browsers: "localhost", as the passkey script refuses an IP origin.</summary>
     public string BaseUrl
@@ -61,6 +69,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:SignInPerAddressPerMinute", "1000000");
         builder.UseSetting("RateLimits:SignInPerAccountPerFiveMinutes", "1000000");
         builder.UseSetting("RateLimits:TrackingPerAddressPerMinute", "1000000");
+        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 
     /// <summary>A client of the real server that keeps cookies and shows redirects instead of following them.</summary>
