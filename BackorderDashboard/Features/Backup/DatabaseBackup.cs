@@ -87,7 +87,7 @@ public static class DatabaseBackup
         {
             try
             {
-                await using var snapshot = (SqliteTransaction)await from.BeginTransactionAsync(deferred: true, ct);
+                using var snapshot = from.BeginTransaction(deferred: true);
                 await using (var read = from.CreateCommand())
                 {
                     read.CommandText = "SELECT COUNT(*) FROM sqlite_schema";
