@@ -89,8 +89,10 @@ public class SecurityBrowserTests(AppFactory app, BrowserFixture browser)
             var bars = chart.Locator("path.apexcharts-bar-area");
             await Assertions.Expect(bars.First).ToBeAttachedAsync(new() { Timeout = 20_000 });
             var title = chart.Locator(".apexcharts-tooltip-title");
+            // The tooltip shows for the bar under the mouse: hover the bars until it is the renamed supplier's.
+            async Task<string> TitleAsync() => await title.EvaluateAllAsync<string>("els => els.map(e => e.textContent).join('')");
             var count = await bars.CountAsync();
-            for (var i = 0; i < count && (await title.TextContentAsync())?.Contains("Pinecrest") != true; i++)
+            for (var i = 0; i < count && !(await TitleAsync()).Contains("Pinecrest"); i++)
             {
                 await bars.Nth(i).HoverAsync(new() { Force = true });
             }

@@ -45,6 +45,7 @@ public class PublicAddressTests(PublicAppFactory app) : IClassFixture<PublicAppF
         Assert.Equal(HttpStatusCode.PermanentRedirect, overHttp.StatusCode);
         Assert.Equal("https://shop.example.com/Account/Login?ReturnUrl=%2Fkpi", overHttp.Headers.Location!.OriginalString);
         Assert.Equal("", Header(overHttp, "Strict-Transport-Security"));
+        Assert.Equal("nosniff", Header(overHttp, "X-Content-Type-Options"));
     }
 
     [Fact]

@@ -8,8 +8,9 @@ public static class BackorderDashboardEndpoints
 {
     public static WebApplication MapBackorderDashboard(this WebApplication app)
     {
-        app.UseHttpsAndProxies();
+        app.UseForwardedHeadersWhenEnabled();
         app.UseSecurityHeaders();
+        app.UseHstsAndHttpsRedirection();
         if (app.Environment.IsDevelopment())
         {
             app.UseMigrationsEndPoint();
@@ -27,6 +28,10 @@ public static class BackorderDashboardEndpoints
             .AddSupportedUICultures("en-US"));
 
         app.UseBackorderRateLimits();
+        // Named here, after the headers and the limits, so a sign-in redirect carries the headers too (left to the
+        // host, they would run first).
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -66,13 +66,19 @@ public static class HttpsAndProxies
         return services;
     }
 
-    /// <summary>Forwarded headers first (the client's address and scheme), then HSTS and HTTPS redirection outside Development.</summary>
-    public static WebApplication UseHttpsAndProxies(this WebApplication app)
+    /// <summary>First in the pipeline: the client's address and scheme, as the known proxies report them.</summary>
+    public static WebApplication UseForwardedHeadersWhenEnabled(this WebApplication app)
     {
         if (ProxyEnabled(app.Configuration))
         {
             app.UseForwardedHeaders();
         }
+        return app;
+    }
+
+    /// <summary>Outside Development: HSTS on HTTPS responses and, served over HTTPS or behind a proxy, HTTP redirected to HTTPS.</summary>
+    public static WebApplication UseHstsAndHttpsRedirection(this WebApplication app)
+    {
         if (!app.Environment.IsDevelopment())
         {
             // HSTS goes only on HTTPS responses (never to localhost), so it is safe whatever the app listens on.
