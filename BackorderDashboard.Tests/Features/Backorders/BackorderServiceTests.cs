@@ -363,6 +363,11 @@ public class BackorderServiceTests : IAsyncLifetime
     public async Task Consolation_IsRecordedAndToldToTheCustomer()
     {
         var orderId = (await LineAsync("Bea")).OrderId;
+        await using (var priced = _db.CreateDbContext())
+        {
+            // A consolation can't exceed what the order is worth: Bea's kettle costs $12.50.
+            await priced.OrderLines.Where(l => l.Id == _lines["Bea"]).ExecuteUpdateAsync(s => s.SetProperty(l => l.UnitPriceCents, 1250L));
+        }
 
         var result = await _service.AddConsolationAsync(orderId, ConsolationKind.AmountDiscount, null, 500, "late supplier", TestActors.Support);
 
