@@ -24,21 +24,25 @@ public class NumberFieldTests(ITestOutputHelper output) : BunitTestContext
         var tried = 0;
         foreach (var (field, good) in Fields)
         {
+            // One form per field, every bad value typed into it in turn, as a user would.
+            var form = Render<NumberFieldProbe>();
+            var before = form.Instance.Model.Snapshot();
             foreach (var text in BadInputs.Numbers.Where(t => !good.Contains(t)))
             {
-                var form = Render<NumberFieldProbe>();
-                var before = form.Instance.Model.Snapshot();
-
                 form.Find($"input[data-testid={field}]").Change(text);
                 form.Find("form").Submit();
 
-                var message = form.Find($"[data-field={field}] .mud-input-error");
+                var message = form.Find($"[data-field={field}] .mud-input-helper-text.mud-input-error");
                 Assert.False(string.IsNullOrWhiteSpace(message.TextContent), $"{field} “{text}” has no message.");
                 Assert.Equal(before, form.Instance.Model.Snapshot());
-                Assert.Empty(form.Instance.Saved);
                 if (field == "receive-qty")
                 {
+                    // Outside the EditForm: the guard is what the page asks before it sends the receipt.
                     Assert.True(form.Instance.Guard.Blocks, $"{field} “{text}” does not block the save.");
+                }
+                else
+                {
+                    Assert.Empty(form.Instance.Saved);
                 }
                 tried++;
             }
