@@ -1,3 +1,4 @@
+using Bunit;
 using BackorderDashboard.Components.Shared;
 using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Tests.TestSupport;
