@@ -231,7 +231,7 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
     {
         if (KpiLimits.Problem(query, today) is { } problem)
         {
-            throw new ArgumentOutOfRangeException(nameof(query), query, problem);
+            throw new ArgumentOutOfRangeException(nameof(query), problem);
         }
     }
 
