@@ -118,10 +118,17 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         db.Tell(line.Order, MessageTemplates.Cancelled(line.Product.Name, line.Order.Number, cancelled, reason, joinWaitlist), actor, now);
         if (joinWaitlist)
         {
-            var already = await db.Waitlist.AnyAsync(w => w.ProductId == line.ProductId && w.CustomerId == line.Order.CustomerId && w.NotifiedAt == null, ct);
-            if (!already)
+            // One entry per customer and product: a customer told earlier that it was back, and who joins again, waits anew.
+            var entry = await db.Waitlist.SingleOrDefaultAsync(w => w.ProductId == line.ProductId && w.CustomerId == line.Order.CustomerId, ct);
+            var already = entry is { NotifiedAt: null };
+            if (entry is null)
             {
                 db.Waitlist.Add(new WaitlistEntry { ProductId = line.ProductId, CustomerId = line.Order.CustomerId, CreatedAt = now });
+            }
+            else if (!already)
+            {
+                entry.NotifiedAt = null;
+                entry.CreatedAt = now;
             }
             db.Record(line.OrderId, OrderEventKind.Waitlisted,
                 already ? $"{line.Order.Customer.Name} is already on the waitlist for {line.Product.Name}: they hear by e-mail when it is back in stock."
@@ -130,13 +137,25 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         }
         await db.SaveChangesAsync(ct);
         var reference = $"cancellation of {line.Order.Number}";
-        var allocations = await queue.AllocateFreeStockAsync(db, line.ProductId, reference, actor, ct);
-        await queue.RecomputeEtasAsync(db, line.ProductId, reference, actor, ct);
+        var allocations = (await queue.AllocateFreeStockAsync(db, line.ProductId, reference, actor, ct)).ToList();
+        if (line.Order.ShipPolicy == ShipPolicy.ShipComplete)
+        {
+            // The cancelled line may have been all that held its order back: its other waiting lines may now complete
+            // from their products' free stock.
+            var others = await db.OrderLines.AsNoTracking().Where(l => l.OrderId == line.OrderId && l.Id != line.Id && l.QtyUnfilled > 0)
+                .Select(l => l.ProductId).Distinct().ToListAsync(ct);
+            foreach (var productId in others)
+            {
+                allocations.AddRange(await queue.AllocateFreeStockAsync(db, productId, reference, actor, ct));
+            }
+        }
+        await queue.RecomputeEtasAsync(db, allocations.Select(a => a.ProductId).Prepend(line.ProductId), reference, actor, ct);
         await tx.CommitAsync(ct);
         var payment = Payment.Cancelled(cancelled, line.UnitPriceCents);
-        return ActionResult.Ok(allocations.Count == 0
+        var toNext = allocations.Where(a => a.ProductId == line.ProductId).Sum(a => a.Qty);
+        return ActionResult.Ok(toNext == 0
             ? $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}. {payment}"
-            : $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}; {Words.Count(allocations.Sum(a => a.Qty), "freed unit")} went to the next in line. {payment}");
+            : $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}; {Words.Count(toNext, "freed unit")} went to the next in line. {payment}");
     }
 
     /// <summary>
@@ -173,11 +192,15 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         await db.SaveChangesAsync(ct);
         if (policy == ShipPolicy.ShipAvailable)
         {
-            foreach (var productId in order.Lines.Where(l => l.QtyUnfilled > 0).Select(l => l.ProductId).Distinct())
+            var reference = $"{order.Number} ships what's available";
+            var products = order.Lines.Where(l => l.QtyUnfilled > 0).Select(l => l.ProductId).Distinct().ToList();
+            var allocations = new List<Allocation>();
+            foreach (var productId in products)
             {
-                await queue.AllocateFreeStockAsync(db, productId, $"{order.Number} ships what's available", actor, ct);
-                await queue.RecomputeEtasAsync(db, productId, $"{order.Number} ships what's available", actor, ct);
+                allocations.AddRange(await queue.AllocateFreeStockAsync(db, productId, reference, actor, ct));
             }
+            // Dated after every allocation: one product's units can complete an order that also takes another's.
+            await queue.RecomputeEtasAsync(db, products.Concat(allocations.Select(a => a.ProductId)), reference, actor, ct);
         }
         await tx.CommitAsync(ct);
         return ActionResult.Ok($"{order.Number} now ships {text}.");

@@ -218,6 +218,9 @@ public sealed class ReceivingService(
             var waitlist = await NotifyWaitlistAsync(db, product.Id, actor, now, ct);
             results.Add((product, qty, allocations, changes, waitlist));
         }
+        // A ship-complete order completed by one product also took its other products' free stock: their queues moved.
+        await queue.RecomputeEtasAsync(db, results.SelectMany(r => r.Allocations.Where(a => a.ProductId != r.Product.Id)).Select(a => a.ProductId),
+            $"receipt {reference}", actor, ct, context);
         if (historyChanged)
         {
             await queue.RecomputeSupplierEtasAsync(db, po!.SupplierId, $"{reference} received: the supplier's lead time history changed", actor, ct, context,
