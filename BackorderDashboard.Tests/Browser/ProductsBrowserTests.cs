@@ -21,6 +21,10 @@ public class ProductsBrowserTests(AppFactory app, BrowserFixture browser)
         await page.WaitForURLAsync("**/products?status=backordered");
         var firstRow = page.Locator("[data-testid=products-table] tbody tr").First;
         await Assertions.Expect(firstRow.Locator("[data-testid=availability-badge]")).ToContainTextAsync("Backordered – ships");
+        // The list is re-drawn with the filter after the address changes: wait until no row of the unfiltered list is left
+        // (a timeout here means the filter let other products through).
+        await page.WaitForFunctionAsync(
+            "() => { const b = [...document.querySelectorAll('[data-testid=products-table] [data-testid=availability-badge]')]; return b.length > 0 && b.every(x => x.innerText.trim().startsWith('Backordered – ships')); }");
         var badges = await page.Locator("[data-testid=products-table] [data-testid=availability-badge]").AllInnerTextsAsync();
         AssertAll.NonEmpty(badges, b => Assert.StartsWith("Backordered – ships", b.Trim()));
         var badge = (await firstRow.Locator("[data-testid=availability-badge]").InnerTextAsync()).Trim();
