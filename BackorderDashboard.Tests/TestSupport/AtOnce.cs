@@ -37,7 +37,18 @@ public static class AtOnce
     {
         var outcomes = await RunAsync(actions);
         var errors = outcomes.Where(o => o.Error is not null).Select(o => o.Error!).ToList();
-        Assert.True(errors.Count == 0, $"{errors.Count} of {outcomes.Count} actions threw:\n{string.Join("\n", errors.Select(e => e.GetType().Name + ": " + e.Message).Distinct())}");
+        Assert.True(errors.Count == 0, $"{errors.Count} of {outcomes.Count} actions threw:\n{string.Join("\n", errors.Select(Describe).Distinct())}");
         return outcomes.Select(o => o.Value!).ToList();
+    }
+
+    /// <summary>The exception and its innermost cause (the database's own words: "database is locked", say).</summary>
+    private static string Describe(Exception e)
+    {
+        var inner = e;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+        return inner == e ? $"{e.GetType().Name}: {e.Message}" : $"{e.GetType().Name}: {e.Message} ({inner.GetType().Name}: {inner.Message})";
     }
 }
