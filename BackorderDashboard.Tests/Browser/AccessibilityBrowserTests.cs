@@ -148,7 +148,7 @@ public class AccessibilityBrowserTests(AppFactory app, BrowserFixture browser)
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         if (await users.FindByEmailAsync(email) is null)
         {
-            var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = app.Clock.GetUtcNow().UtcDateTime };
+            var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = DateTime.UtcNow };
             var created = await users.CreateAsync(user, DemoOptions.Password);
             Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
             await users.AddToRoleAsync(user, AppPages.RoleOf(demoUser));

@@ -115,7 +115,7 @@ public partial class SupportBrowserTests(AppFactory app, BrowserFixture browser)
         await BrowserFixture.WaitForCircuitAsync(customer);
         var lineId = cancelLink[(cancelLink.LastIndexOf('-') + 1)..];
         await customer.ClickAsync($"[data-testid=track-cancel-{lineId}]");
-        await Assertions.Expect(customer.Locator("[data-testid=track-cancel-confirm]")).ToContainTextAsync($"Cancel 1 unit of Product {sku}?");
+        await Assertions.Expect(customer.Locator("[data-testid=track-cancel-confirm]")).ToContainTextAsync($"Cancel 1 × Product {sku}?");
         await BrowserFixture.ScreenshotAsync(customer, "track-cancel-confirm");
         await customer.ClickAsync("[data-testid=track-cancel-yes]");
         await Assertions.Expect(customer.Locator($"[data-testid=track-status-{lineId}]")).ToHaveTextAsync("Cancelled.");

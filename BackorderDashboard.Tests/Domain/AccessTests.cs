@@ -36,7 +36,6 @@ public class AccessTests
         [Operation.RetryMessage] = [Roles.Admin, Roles.CustomerService],
         [Operation.CreateReplenishmentDrafts] = [Roles.Admin, Roles.Merchant],
         [Operation.CancelDelayedLine] = [],
-        [Operation.ReadAuditLog] = [Roles.Admin],
     };
 
     public static TheoryData<Operation> Operations() => new(Enum.GetValues<Operation>());
@@ -117,7 +116,7 @@ public class AccessTests
     [InlineData(Operation.CancelLine, true)]
     [InlineData(Operation.RetryMessage, true)]
     [InlineData(Operation.SaveSettings, false)]
-    [InlineData(Operation.CreateUser, true)]
+    [InlineData(Operation.CreateUser, false)]
     [InlineData(Operation.SetRoles, false)]
     [InlineData(Operation.SendCustomerUpdate, false)]
     [InlineData(Operation.AddConsolation, false)]

@@ -35,11 +35,10 @@ public static class AppPages
         ("purchase-orders", "/purchase-orders", [Roles.Admin, Roles.Merchant, Roles.Manager]),
         ("purchase-order", "/purchase-orders/{po}", [Roles.Admin, Roles.Merchant, Roles.Manager]),
         ("new-purchase-order", "/purchase-orders/new", [Roles.Admin, Roles.Merchant]),
-        ("receiving", "/receiving", [Roles.Admin, Roles.Merchant, Roles.Manager]),
+        ("receiving", "/receiving", [Roles.Admin, Roles.Merchant]),
         ("suppliers", "/suppliers", [Roles.Admin, Roles.Merchant, Roles.Manager]),
         ("users", "/admin/users", [Roles.Admin]),
         ("settings", "/admin/settings", [Roles.Admin]),
-        ("audit", "/admin/audit", [Roles.Admin]),
         ("account", "/Account/Manage", [Roles.Admin, Roles.Merchant, Roles.CustomerService, Roles.Manager]),
     ];
 

@@ -31,7 +31,6 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<OrderConsolation> Consolations => Set<OrderConsolation>();
     public DbSet<Receipt> Receipts => Set<Receipt>();
     public DbSet<ReceiptLine> ReceiptLines => Set<ReceiptLine>();
-    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     /// <summary>
     /// Identity's table layout (version 3 has passkeys). Identity reads it from IdentityOptions, so anything that
@@ -190,14 +189,6 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         {
             e.HasIndex(x => new { x.ProductId, x.At });
             e.HasOne(x => x.Product).WithMany().OnDelete(DeleteBehavior.Restrict);
-        });
-
-        // Append-only: the migration adds triggers that refuse UPDATE and DELETE. No foreign keys, so deleting a user
-        // keeps the entries that name them.
-        builder.Entity<AuditEntry>(a =>
-        {
-            a.HasIndex(x => x.At);
-            a.HasIndex(x => new { x.Kind, x.Id });
         });
     }
 }

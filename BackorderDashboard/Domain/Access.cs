@@ -35,7 +35,7 @@ public static class Policies
     /// <summary>Takes and changes customer orders: Merchant, CustomerService, Admin.</summary>
     public const string OrderDesk = nameof(OrderDesk);
 
-    /// <summary>Reads restock data (purchase orders, receiving, suppliers): Merchant, Manager, Admin.</summary>
+    /// <summary>Reads restock data: Merchant, Manager, Admin.</summary>
     public const string RestockRead = nameof(RestockRead);
 
     /// <summary>Customer messages: CustomerService, Admin.</summary>
@@ -68,10 +68,7 @@ public static class Policies
     }
 }
 
-/// <summary>
-/// Every action that changes data, and the one read that is guarded on its own (the audit log). Each service method
-/// that makes one asks <see cref="Access"/> first.
-/// </summary>
+/// <summary>Every action that changes data. Each service method that makes one asks <see cref="Access"/> first.</summary>
 public enum Operation
 {
     Expedite,
@@ -98,7 +95,6 @@ public enum Operation
     RetryMessage,
     CreateReplenishmentDrafts,
     CancelDelayedLine,
-    ReadAuditLog,
 }
 
 /// <summary>
@@ -149,8 +145,7 @@ public static class Access
         new(Operation.EditSupplier, "edit suppliers", Policies.Operations, Operations, []),
         new(Operation.EditProductPolicy, "change backorder settings", Policies.Operations, Operations, []),
         new(Operation.SaveSettings, "change settings", Policies.Admin, AdminOnly, []),
-        // The system, for the command line's `user create`: the first admin of a new install has nobody to create them.
-        new(Operation.CreateUser, "create users", Policies.Admin, AdminOnly, [ActorKind.System]),
+        new(Operation.CreateUser, "create users", Policies.Admin, AdminOnly, []),
         new(Operation.SetRoles, "change roles", Policies.Admin, AdminOnly, []),
         new(Operation.UnlockUser, "unlock users", Policies.Admin, AdminOnly, []),
         new(Operation.RenameUser, "change users' names", Policies.Admin, AdminOnly, []),
@@ -162,8 +157,6 @@ public static class Access
         new(Operation.CreateReplenishmentDrafts, "create draft purchase orders", Policies.Operations, Operations, []),
         // The customer, on the tracking page of its own order, for a line whose delay message offered it.
         new(Operation.CancelDelayedLine, "cancel delayed items", null, [], [ActorKind.Customer]),
-        // Reading, not changing: the audit log names people and addresses, so only admins read it, and nobody edits it.
-        new(Operation.ReadAuditLog, "read the audit log", Policies.Admin, AdminOnly, []),
     }.ToDictionary(p => p.Operation);
 
     /// <summary>Whether the actor may do the action at all (a customer still only on its own order).</summary>

@@ -128,22 +128,6 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
     }
 
     /// <summary>
-    /// Dates again the queues of the given products (each once, whatever the order): where an allocation reached
-    /// products beyond the one whose stock came free. A ship-complete order completed by one product's units also takes
-    /// its other products' free stock and leaves their queues, so the lines behind it there move up.
-    /// </summary>
-    public async Task<IReadOnlyList<EtaChange>> RecomputeEtasAsync(AppDbContext db, IEnumerable<int> productIds, string cause, Actor actor,
-        CancellationToken ct, AvailabilityService.Context? context = null)
-    {
-        var changes = new List<EtaChange>();
-        foreach (var productId in productIds.Distinct().Order().ToList())
-        {
-            changes.AddRange(await RecomputeEtasAsync(db, productId, cause, actor, ct, context));
-        }
-        return changes;
-    }
-
-    /// <summary>
     /// Walks again the queue of every product of the supplier that has waiting lines: a change of the supplier's quoted
     /// lead time or of its receipt history moves the estimated dates of lines no purchase order covers.
     /// </summary>

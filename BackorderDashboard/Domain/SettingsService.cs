@@ -26,13 +26,13 @@ public sealed class SettingsInput
     [Required(ErrorMessage = "Choose the time zone the store works in.")]
     public string TimeZoneId { get; set; } = "";
 
-    [Range(0, Limits.MaxHandlingDays, ErrorMessage = "Handling days must be between 0 and 60.")]
+    [Range(0, 60, ErrorMessage = "Handling days must be between 0 and 60.")]
     public int DefaultHandlingDays { get; set; }
 
-    [Range(1, Limits.MaxDailyCapacity, ErrorMessage = "Capacity must be at least 1 unit a day, or left empty for no limit.")]
+    [Range(1, 1_000_000, ErrorMessage = "Capacity must be at least 1 unit a day, or left empty for no limit.")]
     public int? DailyFulfilmentCapacity { get; set; }
 
-    [Range(0, Limits.MaxThreshold, ErrorMessage = "The low-stock threshold must be between 0 and 100,000.")]
+    [Range(0, 100_000, ErrorMessage = "The low-stock threshold must be between 0 and 100,000.")]
     public int DefaultLowStockThreshold { get; set; }
 
     public bool VipFirstInQueue { get; set; }

@@ -8,9 +8,6 @@ public static class BackorderDashboardEndpoints
 {
     public static WebApplication MapBackorderDashboard(this WebApplication app)
     {
-        app.UseForwardedHeadersWhenEnabled();
-        app.UseSecurityHeaders();
-        app.UseHstsAndHttpsRedirection();
         if (app.Environment.IsDevelopment())
         {
             app.UseMigrationsEndPoint();
@@ -27,11 +24,6 @@ public static class BackorderDashboardEndpoints
             .AddSupportedCultures("en-US", "en-GB", "en-CA", "en-AU", "de-DE", "fr-FR", "es-ES", "nl-NL")
             .AddSupportedUICultures("en-US"));
 
-        app.UseBackorderRateLimits();
-        // Named here, after the headers and the limits, so a sign-in redirect carries the headers too (left to the
-        // host, they would run first).
-        app.UseAuthentication();
-        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -3,9 +3,7 @@ using BackorderDashboard.Components.Layout;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Admin;
-using BackorderDashboard.Features.Audit;
 using BackorderDashboard.Features.Backorders;
-using BackorderDashboard.Features.Backup;
 using BackorderDashboard.Features.Home;
 using BackorderDashboard.Features.Kpi;
 using BackorderDashboard.Features.Messages;
@@ -17,7 +15,6 @@ using BackorderDashboard.Features.Settings;
 using BackorderDashboard.Features.Shipping;
 using BackorderDashboard.Features.Tracking;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -25,7 +22,6 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting.Internal;
-using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -49,12 +45,9 @@ public static class BackorderDashboardServices
     /// named <paramref name="environmentName"/> rooted at <paramref name="contentRoot"/>, logging, and every registration
     /// of <see cref="AddBackorderDashboard"/>.
     /// </summary>
-    public static ServiceCollection Standalone(IReadOnlyDictionary<string, string?> settings, string environmentName, string contentRoot) =>
-        Standalone(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), environmentName, contentRoot);
-
-    /// <inheritdoc cref="Standalone(IReadOnlyDictionary{string, string?}, string, string)"/>
-    public static ServiceCollection Standalone(IConfiguration configuration, string environmentName, string contentRoot)
+    public static ServiceCollection Standalone(IReadOnlyDictionary<string, string?> settings, string environmentName, string contentRoot)
     {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var environment = new HostingEnvironment
         {
             ApplicationName = typeof(BackorderDashboardServices).Assembly.GetName().Name!, EnvironmentName = environmentName,
@@ -91,9 +84,7 @@ public static class BackorderDashboardServices
             .AddIdentityCookies();
         services.AddAuthorizationBuilder().AddBackorderPolicies();
 
-        var connectionString = ConnectionString(configuration, environment);
-        services.AddBackorderDashboardDatabase(connectionString);
-        services.AddPersistedDataProtection(DataProtectionKeys.Folder(configuration, environment, connectionString));
+        services.AddBackorderDashboardDatabase(ConnectionString(configuration, environment));
         services.AddDatabaseDeveloperPageExceptionFilter();
 
         services.AddIdentityCore<ApplicationUser>(options =>
@@ -107,8 +98,6 @@ public static class BackorderDashboardServices
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredUniqueChars = 1;
-                // Wrong passwords lock out per account and address (SignInThrottle), which pauses an account for
-                // everyone through this lockout; these counts remain for the two-factor code pages.
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
@@ -119,10 +108,6 @@ public static class BackorderDashboardServices
             .AddSignInManager<ActiveUserSignInManager>()
             .AddClaimsPrincipalFactory<ApplicationUserClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
-
-        services.AddSingleton<SignInThrottle>();
-        services.AddHttpsAndProxies(configuration);
-        services.AddBackorderRateLimits(configuration);
 
         // Roles taken away and accounts deactivated end ordinary page requests as soon as they end open pages.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(3));
@@ -160,15 +145,6 @@ public static class BackorderDashboardServices
         services.AddScoped<KpiService>();
         services.AddScoped<ReplenishmentService>();
         services.AddScoped<StoreSettingsService>();
-        services.AddOptions<BackupOptions>().Bind(configuration.GetSection(BackupOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<BackupOptions>, BackupOptionsValidation>();
-        services.AddSingleton<DailyBackup>();
-        services.AddHostedService(sp => sp.GetRequiredService<DailyBackup>());
-        services.AddHttpContextAccessor();
-        services.AddScoped<CallerAddress>();
-        services.AddScoped<CircuitHandler, CallerAddressCircuitHandler>();
-        services.AddScoped<AuditLog>();
-        services.AddScoped<AuditSearch>();
         return services;
     }
 

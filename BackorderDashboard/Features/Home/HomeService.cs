@@ -5,12 +5,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Home;
 
-public sealed record QueueSummary(int OpenLines, int LateLines, long UnitsWaiting, int ProductsWaiting, int OrdersReadyToShip,
+public sealed record QueueSummary(int OpenLines, int LateLines, int UnitsWaiting, int ProductsWaiting, int OrdersReadyToShip,
     IReadOnlyList<LongestQueue> LongestQueues, IReadOnlyList<NextReceipt> NextReceipts);
 
-public sealed record LongestQueue(string Sku, string Name, int Lines, long Units);
+public sealed record LongestQueue(string Sku, string Name, int Lines, int Units);
 
-public sealed record NextReceipt(int Id, string Number, string Supplier, DateOnly ExpectedDate, long Units, bool Overdue);
+public sealed record NextReceipt(int Id, string Number, string Supplier, DateOnly ExpectedDate, int Units, bool Overdue);
 
 public sealed record OrderHit(string Number, string CustomerName, string CustomerEmail, DateTime PlacedAt, int Lines, int LinesWaiting,
     string? CustomerPhone = null, DateOnly? LatestEta = null, bool Late = false);
@@ -26,15 +26,14 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
         {
             Lines = g.Count(),
             Late = g.Count(l => l.CurrentEta > l.PromisedShipDate),
-            // 64-bit: the units of many lines add up past what an int holds.
-            Units = g.Sum(l => (long)l.QtyUnfilled),
+            Units = g.Sum(l => l.QtyUnfilled),
             Products = g.Select(l => l.ProductId).Distinct().Count(),
         }).FirstOrDefaultAsync(ct);
 
         var ready = await db.Orders.CountAsync(ShippingService.IsReady, ct);
 
         var longest = (await waiting.GroupBy(l => l.ProductId)
-            .Select(g => new { ProductId = g.Key, Lines = g.Count(), Units = g.Sum(l => (long)l.QtyUnfilled) })
+            .Select(g => new { ProductId = g.Key, Lines = g.Count(), Units = g.Sum(l => l.QtyUnfilled) })
             .OrderByDescending(q => q.Units).ThenBy(q => q.ProductId)
             .Take(5)
             .Join(db.Products, q => q.ProductId, p => p.Id, (q, p) => new LongestQueue(p.Sku, p.Name, q.Lines, q.Units))
@@ -47,7 +46,7 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
             .Where(po => po.Status.IsOpen())
             .OrderBy(po => po.ExpectedDate).ThenBy(po => po.Number)
             .Select(po => new NextReceipt(po.Id, po.Number, po.Supplier.Name, po.ExpectedDate,
-                po.Lines.Sum(l => (long)l.QtyOrdered - l.QtyReceived), po.Status.IsOverdue(po.ExpectedDate, today)))
+                po.Lines.Sum(l => l.QtyOrdered - l.QtyReceived), po.Status.IsOverdue(po.ExpectedDate, today)))
             .WithRules()
             .Take(5).ToListAsync(ct);
 

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
-using BackorderDashboard.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Products;
@@ -74,16 +73,16 @@ public sealed class ProductPolicyInput : IValidatableObject
 {
     public BackorderPolicy BackorderPolicy { get; set; }
 
-    [Range(0, Limits.MaxBackorderCap, ErrorMessage = "The cap must be between 0 and 1,000,000 units, or empty for no cap.")]
+    [Range(0, 1_000_000, ErrorMessage = "The cap can't be negative.")]
     public int? BackorderCap { get; set; }
 
-    [Range(0, Limits.MaxThreshold, ErrorMessage = "The low-stock threshold must be between 0 and 100,000, or empty for the store's.")]
+    [Range(0, 1_000_000, ErrorMessage = "The low-stock threshold can't be negative.")]
     public int? LowStockThreshold { get; set; }
 
     [Range(0, 365, ErrorMessage = "Handling days must be between 0 and 365.")]
     public int? HandlingDays { get; set; }
 
-    [Range(1, Limits.MaxLeadTimeDays, ErrorMessage = "Lead time must be between 1 and 730 days, or empty to use the supplier's.")]
+    [Range(1, 730, ErrorMessage = "Lead time must be between 1 and 730 days, or empty to use the supplier's.")]
     public int? LeadTimeDays { get; set; }
 
     public bool IsPreorder { get; set; }
@@ -102,7 +101,7 @@ public sealed class ProductPolicyInput : IValidatableObject
 }
 
 /// <summary>Products with their badges: the list, one product's detail, and its backorder settings.</summary>
-public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, AvailabilityService availability, QueueMaintenance queue, AuditLog audit)
+public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, AvailabilityService availability, QueueMaintenance queue)
 {
     public const int LedgerPageSize = 50;
 
@@ -320,11 +319,6 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
             return new Dictionary<string, string> { [""] = refused };
         }
         var errors = InputValidation.Errors(input);
-        if (input.IsPreorder && input.PreorderReleaseDate is { } date
-            && Limits.DateProblem(DateOnly.FromDateTime(date), (await availability.GetContextAsync(ct)).Today) is { } outOfRange)
-        {
-            errors.TryAdd(nameof(ProductPolicyInput.PreorderReleaseDate), outOfRange);
-        }
         if (errors.Count > 0)
         {
             return errors;
@@ -336,8 +330,6 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         {
             return new Dictionary<string, string> { [""] = $"There is no product {sku} any more." };
         }
-        var before = (product.BackorderPolicy, product.BackorderCap, product.LowStockThreshold, product.HandlingDays, product.LeadTimeDays,
-            product.PreorderReleaseDate, product.Discontinued);
         product.BackorderPolicy = input.BackorderPolicy;
         product.BackorderCap = input.BackorderCap;
         product.LowStockThreshold = input.LowStockThreshold;
@@ -346,18 +338,6 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         product.PreorderReleaseDate = input.IsPreorder && input.PreorderReleaseDate is { } release ? DateOnly.FromDateTime(release) : null;
         product.Discontinued = input.Discontinued;
         product.Version++;
-        var changes = AuditLog.Changes(
-            ("Policy", before.BackorderPolicy, product.BackorderPolicy),
-            ("Backorder cap", before.BackorderCap, product.BackorderCap),
-            ("Low-stock threshold", before.LowStockThreshold, product.LowStockThreshold),
-            ("Handling days", before.HandlingDays, product.HandlingDays),
-            ("Lead time days", before.LeadTimeDays, product.LeadTimeDays),
-            ("Pre-order release", before.PreorderReleaseDate, product.PreorderReleaseDate),
-            ("Discontinued", before.Discontinued, product.Discontinued));
-        if (changes.Length > 0)
-        {
-            audit.Add(db, AuditKind.ProductSettingsChanged, actor, product.Sku, changes);
-        }
         try
         {
             await db.SaveChangesAsync(ct);

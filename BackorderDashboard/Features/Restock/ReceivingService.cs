@@ -1,7 +1,6 @@
 using System.Text.Json;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
-using BackorderDashboard.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Restock;
@@ -59,7 +58,7 @@ public sealed record ReceiptOutcome(
 /// </summary>
 public sealed class ReceivingService(
     IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, AvailabilityService availability, SupplierLeadTimes leadTimes,
-    StockNotifier notifier, TimeProvider time, AuditLog audit)
+    StockNotifier notifier, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -102,14 +101,6 @@ public sealed class ReceivingService(
         if (refusedLines.Length > 0)
         {
             return ReceiptOutcome.Fail(refusedLines);
-        }
-        // A count no delivery can have would also overflow the stock figures it is added to.
-        var tooMany = lines.GroupBy(l => l.Sku.Trim(), StringComparer.OrdinalIgnoreCase)
-            .Where(g => g.Sum(l => (long)l.Qty) > Limits.MaxUnitsPerPoLine)
-            .Select(g => $"{g.Key}: at most {Limits.MaxUnitsPerPoLine:N0} units can be received at once.").ToArray();
-        if (tooMany.Length > 0)
-        {
-            return ReceiptOutcome.Fail(tooMany);
         }
         var wanted = lines
             .GroupBy(l => l.Sku.Trim(), StringComparer.OrdinalIgnoreCase)
@@ -218,9 +209,6 @@ public sealed class ReceivingService(
             var waitlist = await NotifyWaitlistAsync(db, product.Id, actor, now, ct);
             results.Add((product, qty, allocations, changes, waitlist));
         }
-        // A ship-complete order completed by one product also took its other products' free stock: their queues moved.
-        await queue.RecomputeEtasAsync(db, results.SelectMany(r => r.Allocations.Where(a => a.ProductId != r.Product.Id)).Select(a => a.ProductId),
-            $"receipt {reference}", actor, ct, context);
         if (historyChanged)
         {
             await queue.RecomputeSupplierEtasAsync(db, po!.SupplierId, $"{reference} received: the supplier's lead time history changed", actor, ct, context,
@@ -229,11 +217,6 @@ public sealed class ReceivingService(
 
         var outcome = await DescribeAsync(db, results, reference, now, actor, commit, ct);
         receipt.ResultJson = JsonSerializer.Serialize(outcome, Json);
-        if (commit)
-        {
-            audit.Add(db, AuditKind.Receipt, actor, reference,
-                $"{Words.Count(receipt.UnitsReceived, "unit")} received: {string.Join(", ", wanted.Select(w => $"{bySku[w.Sku].Sku} × {w.Qty}"))}.");
-        }
         await db.SaveChangesAsync(ct);
         if (!commit)
         {

@@ -27,16 +27,17 @@ public sealed record SupplierRow(int Id, string Name, string? ContactName, strin
 public sealed class SupplierInput
 {
     [Required(ErrorMessage = "Enter the supplier's name.")]
-    [MaxLength(Limits.MaxNameLength, ErrorMessage = "The name can be at most 200 characters long.")]
+    [MaxLength(200)]
     public string Name { get; set; } = "";
 
-    [MaxLength(Limits.MaxNameLength, ErrorMessage = "The contact's name can be at most 200 characters long.")]
+    [MaxLength(200)]
     public string? ContactName { get; set; }
 
-    [EmailRule]
+    [EmailAddress(ErrorMessage = "That is not a valid e-mail address.")]
+    [MaxLength(256)]
     public string? Email { get; set; }
 
-    [MaxLength(Limits.MaxPhoneLength, ErrorMessage = "The phone number can be at most 50 characters long.")]
+    [MaxLength(50)]
     public string? Phone { get; set; }
 
     [Range(0, 365, ErrorMessage = "A lead time is between 0 and 365 days.")]

@@ -1,6 +1,5 @@
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
-using BackorderDashboard.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Settings;
@@ -12,8 +11,7 @@ namespace BackorderDashboard.Features.Settings;
 /// settings only once all of that has committed.
 /// </summary>
 public sealed class StoreSettingsService(
-    IDbContextFactory<AppDbContext> dbFactory, SettingsService settings, AvailabilityService availability, QueueMaintenance queue,
-    AuditLog audit)
+    IDbContextFactory<AppDbContext> dbFactory, SettingsService settings, AvailabilityService availability, QueueMaintenance queue)
 {
     public Task<MerchantSettingsView> GetAsync(CancellationToken ct = default) => settings.GetAsync(ct);
 
@@ -48,23 +46,10 @@ public sealed class StoreSettingsService(
                 await queue.RecomputeEtasAsync(db, productId, "the store's settings changed", actor, ct, context);
             }
         }
-        if (Changes(before, after) is { Length: > 0 } changes)
-        {
-            await audit.RecordAsync(db, AuditKind.SettingsChanged, actor, "store settings", changes, ct);
-        }
         await tx.CommitAsync(ct);
         settings.Remember(after);
         return errors;
     }
-
-    /// <summary>What the audit log says changed: each setting that changed, old → new.</summary>
-    public static string Changes(MerchantSettingsView before, MerchantSettingsView after) => AuditLog.Changes(
-        ("Store name", before.StoreName, after.StoreName),
-        ("Time zone", before.TimeZoneId, after.TimeZoneId),
-        ("Handling days", before.DefaultHandlingDays, after.DefaultHandlingDays),
-        ("Daily capacity", before.DailyFulfilmentCapacity, after.DailyFulfilmentCapacity),
-        ("Low-stock threshold", before.DefaultLowStockThreshold, after.DefaultLowStockThreshold),
-        ("VIP first in queue", before.VipFirstInQueue, after.VipFirstInQueue));
 
     private static bool MovesDates(MerchantSettingsView before, MerchantSettingsView after) =>
         before.DefaultHandlingDays != after.DefaultHandlingDays || before.DailyFulfilmentCapacity != after.DailyFulfilmentCapacity
