@@ -7,7 +7,14 @@ if (Commands.IsCommand(args))
     return await Commands.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// `dotnet run`'s launch profile sets DOTNET_ENVIRONMENT=Development, which the host ranks above ASPNETCORE_ENVIRONMENT:
+// an ASPNETCORE_ENVIRONMENT given explicitly (ASPNETCORE_ENVIRONMENT=Production dotnet run) is the one that counts.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is { Length: > 0 } named
+        && named != Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ? named : null,
+});
 builder.Services.AddBackorderDashboard(builder.Configuration, builder.Environment);
 
 var app = builder.Build();

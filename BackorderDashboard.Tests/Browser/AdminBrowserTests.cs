@@ -1,4 +1,7 @@
+using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Settings;
 using BackorderDashboard.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace BackorderDashboard.Tests.Browser;
@@ -38,32 +41,39 @@ public class AdminBrowserTests(AppFactory app, BrowserFixture browser)
     [Fact]
     public async Task Settings_BadValueIsRefusedAtTheField_GoodValueIsSaved()
     {
+        var before = (await app.StoreDayAsync()).HandlingDays;
         var page = await browser.SignedInPageAsync(app.BaseUrl, "admin@example.com");
-        await page.GotoAsync("/admin/settings");
-        await BrowserFixture.WaitForCircuitAsync(page);
-        var handling = page.Locator("input[data-testid=handling-days]");
+        try
+        {
+            await page.GotoAsync("/admin/settings");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            var handling = page.Locator("input[data-testid=handling-days]");
 
-        await handling.FillAsync("-4");
-        await handling.BlurAsync();
-        await page.ClickAsync("[data-testid=save-settings]");
-        await Assertions.Expect(page.GetByText("Handling days must be between 0 and 60.")).ToBeVisibleAsync();
+            await handling.FillAsync("-4");
+            await handling.BlurAsync();
+            await page.ClickAsync("[data-testid=save-settings]");
+            await Assertions.Expect(BrowserFixture.FieldError(page, "handling-days")).ToHaveTextAsync("Enter a number from 0 to 60.");
 
-        await handling.FillAsync("2");
-        await handling.BlurAsync();
-        await page.ClickAsync("[data-testid=save-settings]");
-        await Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
-        await BrowserFixture.ScreenshotAsync(page, "admin-settings");
+            await handling.FillAsync("2");
+            await handling.BlurAsync();
+            await page.ClickAsync("[data-testid=save-settings]");
+            await Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
+            await BrowserFixture.ScreenshotAsync(page, "admin-settings");
 
-        await page.ReloadAsync();
-        await BrowserFixture.WaitForCircuitAsync(page);
-        await Assertions.Expect(page.Locator("input[data-testid=handling-days]")).ToHaveValueAsync("2");
-
-        // Put the default back for the other tests sharing this app.
-        await page.Locator("input[data-testid=handling-days]").FillAsync("1");
-        await page.Locator("input[data-testid=handling-days]").BlurAsync();
-        await page.ClickAsync("[data-testid=save-settings]");
-        await Assertions.Expect(page.GetByText("Settings saved.").First).ToBeVisibleAsync();
-        await page.Context.CloseAsync();
+            await page.ReloadAsync();
+            await BrowserFixture.WaitForCircuitAsync(page);
+            await Assertions.Expect(page.Locator("input[data-testid=handling-days]")).ToHaveValueAsync("2");
+        }
+        finally
+        {
+            // Put the handling days back for the other tests sharing this app, whatever happened above.
+            using var scope = app.Services.CreateScope();
+            var settings = scope.ServiceProvider.GetRequiredService<StoreSettingsService>();
+            var input = SettingsService.ToInput(await settings.GetAsync());
+            input.DefaultHandlingDays = before;
+            Assert.Empty(await settings.SaveAsync(input, TestActors.Admin));
+            await page.Context.CloseAsync();
+        }
     }
 }
 

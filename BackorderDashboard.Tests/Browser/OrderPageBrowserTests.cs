@@ -98,7 +98,7 @@ public class OrderPageBrowserTests(AppFactory app, BrowserFixture browser)
         await page.FillAsync("input[data-testid=consolation-percent]", "150");
         await page.FillAsync("input[data-testid=consolation-reason]", "Sorry for the wait");
         await page.ClickAsync("[data-testid=confirm-consolation]");
-        await Assertions.Expect(page.GetByText("Between 1 and 100.")).ToBeVisibleAsync();
+        await Assertions.Expect(BrowserFixture.FieldError(page, "consolation-percent")).ToHaveTextAsync("Enter a number from 1 to 100.");
         await page.FillAsync("input[data-testid=consolation-percent]", "15");
         await page.ClickAsync("[data-testid=confirm-consolation]");
 

@@ -29,7 +29,11 @@ public class ReadyToShipBrowserTests(AppFactory app, BrowserFixture browser)
         await Assertions.Expect(page.Locator("[data-testid=ready-count]")).ToContainTextAsync("2 selected");
         await BrowserFixture.ScreenshotAsync(page, "ready-to-ship-selected");
         await page.ClickAsync("[data-testid=ship-selected]");
-        await page.FillAsync("input[data-testid=bulk-carrier]", "");
+        // The dialog is drawn with its default carrier first; clearing it before then would be undone by that render.
+        var carrier = page.Locator("input[data-testid=bulk-carrier]");
+        await Assertions.Expect(carrier).ToHaveValueAsync("UPS");
+        await carrier.FillAsync("");
+        await Assertions.Expect(carrier).ToHaveValueAsync("");
         await page.ClickAsync("[data-testid=bulk-confirm]");
         await Assertions.Expect(page.GetByText("Enter the carrier that takes these parcels.")).ToBeVisibleAsync();
         await page.FillAsync("input[data-testid=bulk-carrier]", "DHL");

@@ -75,7 +75,7 @@ public class ReceivingBrowserTests(AppFactory app, BrowserFixture browser)
         var (sku, poA, _, _) = await SetUpAsync();
         var ann = await PlaceAsync("Ann Slip", sku);
         var ben = await PlaceAsync("Ben Slip", sku);
-        var newDate = DateTime.Today.AddDays(40);
+        var newDate = (await app.StoreDayAsync()).Today.AddDays(40).ToDateTime(TimeOnly.MinValue);
 
         var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com");
         await page.GotoAsync($"/purchase-orders/{poA}");

@@ -29,7 +29,7 @@ public class StoreNameAndTrackingBrowserTests(AppFactory app, BrowserFixture bro
             await name.FillAsync("");
             await name.BlurAsync();
             await page.ClickAsync("[data-testid=save-settings]");
-            await Assertions.Expect(page.GetByText("Enter the store's name")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Main).GetByText("Enter the store's name")).ToBeVisibleAsync();
             await name.FillAsync($"Tagged Store {tag}");
             await name.BlurAsync();
             await page.ClickAsync("[data-testid=save-settings]");

@@ -40,14 +40,14 @@ public class NavMenuTests : BunitTestContext
     {
         var menu = RenderFor(Roles.Admin);
 
-        Assert.Equal(["/", "/products", "/backorders", "/support", "/orders/new", "/outbox", "/shipping", "/kpi", "/replenishment", "/purchase-orders", "/receiving", "/suppliers", "/admin/users", "/admin/settings"], Links(menu));
+        Assert.Equal(["/", "/products", "/backorders", "/support", "/customers", "/orders/new", "/outbox", "/shipping", "/kpi", "/replenishment", "/purchase-orders", "/receiving", "/stock/count", "/suppliers", "/import", "/storefront", "/admin/users", "/admin/settings", "/admin/audit", "/admin/api-keys"], Links(menu));
         Assert.Contains("Administration", menu.Markup);
     }
 
     [Theory]
-    [InlineData(Roles.Merchant, "/", "/products", "/backorders", "/support", "/orders/new", "/shipping", "/kpi", "/replenishment", "/purchase-orders", "/receiving", "/suppliers")]
-    [InlineData(Roles.CustomerService, "/", "/products", "/backorders", "/support", "/orders/new", "/outbox")]
-    [InlineData(Roles.Manager, "/", "/products", "/backorders", "/support", "/kpi", "/replenishment", "/purchase-orders", "/suppliers")]
+    [InlineData(Roles.Merchant, "/", "/products", "/backorders", "/support", "/customers", "/orders/new", "/shipping", "/kpi", "/replenishment", "/purchase-orders", "/receiving", "/stock/count", "/suppliers", "/import", "/storefront")]
+    [InlineData(Roles.CustomerService, "/", "/products", "/backorders", "/support", "/customers", "/orders/new", "/outbox")]
+    [InlineData(Roles.Manager, "/", "/products", "/backorders", "/support", "/customers", "/kpi", "/replenishment", "/purchase-orders", "/receiving", "/suppliers")]
     public void NavMenu_NonAdminRole_SeesItsPagesButNoAdministration(string role, params string[] pages)
     {
         var menu = RenderFor(role);

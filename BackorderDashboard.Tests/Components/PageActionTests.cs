@@ -1,3 +1,4 @@
+using Bunit;
 using BackorderDashboard.Components.Shared;
 using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Tests.TestSupport;
@@ -90,5 +91,78 @@ public class PageActionTests : BunitTestContext
 
         Assert.Equal(3, quiet);
         Assert.Equal([("Acme has no products chosen.", Severity.Warning), ("2 drafts created.", Severity.Success)], Shown());
+    }
+
+    [Fact]
+    public async Task Run_SecondClickWhileTheFirstRuns_DoesNotRunAgainAndGetsTheFirstResult()
+    {
+        var action = NewAction();
+        var running = new TaskCompletionSource<ActionResult>();
+        var runs = 0;
+        Task<ActionResult> Place()
+        {
+            runs++;
+            return running.Task;
+        }
+
+        var first = action.RunAsync(Place);
+        var second = action.RunAsync(Place);
+        running.SetResult(ActionResult.Ok("PO-1001 placed."));
+
+        Assert.Equal(1, runs);
+        Assert.Same(await first, await second);
+        Assert.Equal([("PO-1001 placed.", Severity.Success)], Shown());
+        Assert.Equal(["reload"], _log);
+    }
+
+    [Fact]
+    public async Task Run_ClickAfterTheFirstFinished_RunsAgain()
+    {
+        var action = NewAction();
+        var runs = 0;
+
+        await action.RunAsync(async () => { runs++; await Task.Yield(); return ActionResult.Ok("One."); });
+        await action.RunAsync(async () => { runs++; await Task.Yield(); return ActionResult.Ok("Two."); });
+
+        Assert.Equal(2, runs);
+        Assert.Equal(["reload", "reload"], _log);
+    }
+
+    [Fact]
+    public async Task Run_OtherActionWhileOneRuns_WaitsForItThenRuns()
+    {
+        var action = NewAction();
+        var running = new TaskCompletionSource<ActionResult>();
+        var order = new List<string>();
+
+        var first = action.RunAsync(async () => { order.Add("first"); return await running.Task; });
+        var second = action.RunAsync(() => { order.Add("second"); return Task.FromResult(3); }, _ => (Notice?)null);
+        Assert.Equal(["first"], order);
+        running.SetResult(ActionResult.Ok("Done."));
+
+        await first;
+        Assert.Equal(3, await second);
+        Assert.Equal(["first", "second"], order);
+    }
+
+    [Fact]
+    public async Task PlaceButton_DoubleClicked_PlacesOnceAndShowsBusy()
+    {
+        var running = new TaskCompletionSource<ActionResult>();
+        var placed = 0;
+        var page = Render<SingleFlightProbe>(p => p.Add(c => c.Action, () => { placed++; return running.Task; }));
+
+        // The click's handler runs until the action is done, so neither click is awaited before the action ends.
+        var click = page.Find("button").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.True(page.Find("button").HasAttribute("disabled")));
+        // The browser may send a second click before it sees the disabled button.
+        Task? second = null;
+        await page.InvokeAsync(() => { second = page.Instance.PlaceAsync(); });
+        running.SetResult(ActionResult.Ok("Placed."));
+        await click.WaitAsync(TimeSpan.FromSeconds(10));
+        await second!.WaitAsync(TimeSpan.FromSeconds(10));
+
+        page.WaitForAssertion(() => Assert.False(page.Find("button").HasAttribute("disabled")));
+        Assert.Equal(1, placed);
     }
 }

@@ -3,6 +3,7 @@ using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Products;
 using BackorderDashboard.Tests.TestSupport;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,6 +16,7 @@ public class ProductsPageTests : BunitTestContext, IAsyncLifetime
     private SqliteTestDatabase _db = null!;
     private TestServices _services = null!;
     private StockNotifier _notifier = null!;
+    private BunitAuthorizationContext _auth = null!;
 
     async Task IAsyncLifetime.InitializeAsync()
     {
@@ -23,6 +25,8 @@ public class ProductsPageTests : BunitTestContext, IAsyncLifetime
         _notifier = _services.Get<StockNotifier>();
         Services.AddSingleton(_services.Get<ProductService>());
         Services.AddSingleton(_notifier);
+        _auth = AddAuthorization();
+        _auth.SetAuthorized("support@example.com").SetPolicies(Policies.Staff);
         await using var db = _db.CreateDbContext();
         var (category, supplier) = await TestData.AddCatalogAsync(db);
         db.AddRange(
@@ -56,12 +60,37 @@ public class ProductsPageTests : BunitTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public void ProductsPage_Operations_LinksToTheStockCount()
+    {
+        _auth.SetAuthorized("merchant@example.com").SetPolicies(Policies.Staff, Policies.Operations);
+        var page = Render<ProductsPage>();
+
+        Assert.Equal("/stock/count", page.Find("[data-testid=stock-count-link]").GetAttribute("href"));
+    }
+
+    [Fact]
     public void ProductsPage_StatusInTheUrl_FiltersTheRows()
     {
         NavigateTo("status=lowstock");
         var page = Render<ProductsPage>();
 
         page.WaitForAssertion(() => Assert.Equal(["Low stock – 3 left"], Badges(page)));
+    }
+
+    [Fact]
+    public void ProductsPage_UnreadableFiltersInTheUrl_SayWhat_AndListEveryProduct()
+    {
+        NavigateTo("category=abc&supplier=2147483648&status=nonsense");
+        var page = Render<ProductsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(3, Badges(page).Length));
+        var notices = page.FindAll("[data-testid=query-notice] [data-parameter]").Select(n => (n.GetAttribute("data-parameter"), n.TextContent)).ToList();
+        Assert.Equal(
+        [
+            ("status", "The status ‘nonsense’ is not one of all, instock, lowstock, backordered, backorderedestimated, late, outofstock, preorder, discontinued, archived; showing every status."),
+            ("category", "The category ‘abc’ is not a number; showing every category."),
+            ("supplier", "The supplier ‘2147483648’ is too large; showing every supplier."),
+        ], notices);
     }
 
     [Fact]
@@ -102,5 +131,40 @@ public class ProductsPageTests : BunitTestContext, IAsyncLifetime
         await _notifier.PublishAsync([1, 2, 3]);
 
         page.WaitForAssertion(() => Assert.Equal("In stock", Badges(page)[2]));
+    }
+
+    [Fact]
+    public void ProductsPage_Operations_OfferANewProduct_OthersDoNot()
+    {
+        var support = Render<ProductsPage>();
+        support.WaitForAssertion(() => Assert.Equal(3, Badges(support).Length));
+        Assert.Empty(support.FindAll("[data-testid=new-product]"));
+
+        _auth.SetAuthorized("merchant@example.com").SetPolicies(Policies.Staff, Policies.Operations);
+        var merchant = Render<ProductsPage>();
+
+        merchant.WaitForAssertion(() => Assert.Equal("/products/new", merchant.Find("[data-testid=new-product]").GetAttribute("href")));
+    }
+
+    [Fact]
+    public async Task ProductsPage_ArchivedFilter_ListsOnlyArchivedProducts_AndRestorePutsOneBack()
+    {
+        var products = _services.Get<ProductService>();
+        Assert.Empty(await products.ArchiveAsync("LOW-1", TestActors.Merchant));
+        _auth.SetAuthorized("merchant@example.com").SetPolicies(Policies.Staff, Policies.Operations)
+            .SetRoles(Roles.Merchant);
+
+        var all = Render<ProductsPage>();
+        all.WaitForAssertion(() => Assert.Equal(["Backordered – ships Dec 7–11", "In stock"], Badges(all)));
+        Assert.Empty(all.FindAll("[data-testid=restore-row]"));
+
+        NavigateTo("status=archived");
+        var archived = Render<ProductsPage>();
+        archived.WaitForAssertion(() => Assert.Equal(["Low stock – 3 left"], Badges(archived)));
+
+        await archived.InvokeAsync(() => archived.Find("[data-testid=restore-row]").Click());
+
+        archived.WaitForAssertion(() => Assert.Empty(Badges(archived)));
+        Assert.NotNull(await products.GetRowAsync("LOW-1"));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using BackorderDashboard.Data;
 using Microsoft.Data.Sqlite;
 
@@ -25,6 +26,40 @@ public class DatabaseSetupTests
             DatabaseSetup.ResolveConnectionString($"Data Source={absolute}", "/srv")).DataSource);
         Assert.Equal(":memory:", new SqliteConnectionStringBuilder(
             DatabaseSetup.ResolveConnectionString("Data Source=:memory:", "/srv")).DataSource);
+    }
+}
+
+public class DemoOptionsTests
+{
+    private static (bool SeedData, bool SeedUsers) Resolve(string environment, params (string Key, string Value)[] settings)
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
+        return DemoOptions.Resolve(configuration, new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = environment });
+    }
+
+    [Fact]
+    public void Resolve_NothingSet_SeedsOnlyInDevelopment()
+    {
+        Assert.Equal((true, true), Resolve("Development"));
+        Assert.Equal((false, false), Resolve("Production"));
+        Assert.Equal((false, false), Resolve("Staging"));
+    }
+
+    [Fact]
+    public void Resolve_SetExplicitly_WinsOverTheEnvironment()
+    {
+        Assert.Equal((false, true), Resolve("Production", ("Demo:SeedUsers", "true")));
+        Assert.Equal((true, false), Resolve("Development", ("Demo:SeedUsers", "false")));
+    }
+
+    [Fact]
+    public void BaseSettings_DoNotSwitchTheDemoOn()
+    {
+        var settings = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.json"));
+
+        Assert.DoesNotContain("\"Demo\"", settings);
+        Assert.DoesNotContain("SeedUsers", settings);
     }
 }
 

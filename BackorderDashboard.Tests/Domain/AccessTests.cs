@@ -26,6 +26,11 @@ public class AccessTests
         [Operation.CancelPurchaseOrder] = [Roles.Admin, Roles.Merchant],
         [Operation.EditSupplier] = [Roles.Admin, Roles.Merchant],
         [Operation.EditProductPolicy] = [Roles.Admin, Roles.Merchant],
+        [Operation.EditProduct] = [Roles.Admin, Roles.Merchant],
+        [Operation.CorrectStock] = [Roles.Admin, Roles.Merchant],
+        [Operation.ImportData] = [Roles.Admin, Roles.Merchant],
+        [Operation.EditCustomer] = [Roles.Admin, Roles.Merchant, Roles.CustomerService],
+        [Operation.RemoveWaitlistEntry] = [Roles.Admin, Roles.Merchant, Roles.CustomerService],
         [Operation.SaveSettings] = [Roles.Admin],
         [Operation.CreateUser] = [Roles.Admin],
         [Operation.SetRoles] = [Roles.Admin],
@@ -36,6 +41,8 @@ public class AccessTests
         [Operation.RetryMessage] = [Roles.Admin, Roles.CustomerService],
         [Operation.CreateReplenishmentDrafts] = [Roles.Admin, Roles.Merchant],
         [Operation.CancelDelayedLine] = [],
+        [Operation.ReadAuditLog] = [Roles.Admin],
+        [Operation.ManageApiKeys] = [Roles.Admin],
     };
 
     public static TheoryData<Operation> Operations() => new(Enum.GetValues<Operation>());
@@ -116,7 +123,7 @@ public class AccessTests
     [InlineData(Operation.CancelLine, true)]
     [InlineData(Operation.RetryMessage, true)]
     [InlineData(Operation.SaveSettings, false)]
-    [InlineData(Operation.CreateUser, false)]
+    [InlineData(Operation.CreateUser, true)]
     [InlineData(Operation.SetRoles, false)]
     [InlineData(Operation.SendCustomerUpdate, false)]
     [InlineData(Operation.AddConsolation, false)]

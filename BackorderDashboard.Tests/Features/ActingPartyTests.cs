@@ -1,7 +1,11 @@
+using BackorderDashboard.Features.Api;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Admin;
+using BackorderDashboard.Features.Audit;
 using BackorderDashboard.Features.Backorders;
+using BackorderDashboard.Features.Customers;
+using BackorderDashboard.Features.Import;
 using BackorderDashboard.Features.Messages;
 using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Products;
@@ -37,8 +41,15 @@ public class ActingPartyTests : IAsyncLifetime
         BackorderService Backorders, CustomerMessageService Messages, OrderIntakeService Intake, ShippingService Shipping,
         ReceivingService Receiving, PurchaseOrderService PurchaseOrders, SupplierService Suppliers, ProductService Products,
         SettingsService Settings, StoreSettingsService StoreSettings, UserAdminService Users, OutboxService Outbox, ReplenishmentService Replenishment, TrackingService Tracking,
+        AuditSearch Audit, CustomerService Customers,
+        ImportService Import,
         IDbContextFactory<AppDbContext> Db, int SupplierId, int AnnOrder, int AnnLine, string AnnToken, int BenOrder, int Po1, int Po2,
-        long FailedMessage, string PatId);
+        long FailedMessage, string PatId)
+    {
+        public StockCorrectionService StockCorrections { get; init; } = null!;
+        public ApiKeyService ApiKeys { get; init; } = null!;
+        public int ApiKeyId { get; init; }
+    }
 
     /// <summary>One call of a changing method, reduced to its success and message.</summary>
     public delegate Task<(bool Succeeded, string Message)> Call(Services s, Actor actor);
@@ -126,11 +137,57 @@ public class ActingPartyTests : IAsyncLifetime
             input.LowStockThreshold = 7;
             return Of(await s.Products.UpdatePolicyAsync("KET", input, a));
         }),
+        ["ProductService.CreateAsync"] = (Operation.EditProduct, async (s, a) =>
+        {
+            var result = await s.Products.CreateAsync(new ProductInput
+            {
+                Sku = "LAMP", Name = "Desk lamp", Category = "Lighting", Supplier = "Northwind", PriceCents = 2500, OnHand = 3,
+            }, a);
+            return (result.Outcome == ProductSaveOutcome.Created, string.Join(" ", result.Errors.Values));
+        }),
+        ["ProductService.UpdateAsync"] = (Operation.EditProduct, async (s, a) =>
+        {
+            var result = await s.Products.UpdateAsync("KET", new ProductInput { PriceCents = 3999 }, a);
+            return (result.Outcome == ProductSaveOutcome.Updated, string.Join(" ", result.Errors.Values));
+        }),
+        ["ProductService.ArchiveAsync"] = (Operation.EditProduct, async (s, a) => Of(await s.Products.ArchiveAsync("MUG", a))),
+        ["StockCorrectionService.CorrectAsync"] = (Operation.CorrectStock, async (s, a) =>
+        {
+            var outcome = await s.StockCorrections.CorrectAsync(new StockCorrectionInput { Sku = "KET", Mode = StockCorrectionMode.Count, Quantity = 3 }, a);
+            return (outcome.Succeeded && outcome.Changed, outcome.Error ?? "");
+        }),
+        ["StockCorrectionService.CorrectManyAsync"] = (Operation.CorrectStock, async (s, a) =>
+        {
+            var batch = await s.StockCorrections.CorrectManyAsync(
+                [new StockCorrectionInput { Sku = "KET", Mode = StockCorrectionMode.Change, Quantity = 2, Reason = StockCorrectionReason.Found }], a);
+            return (batch.Succeeded, batch.Error ?? "");
+        }),
+        ["CustomerService.UpdateAsync"] = (Operation.EditCustomer, async (s, a) =>
+        {
+            await using var db = await s.Db.CreateDbContextAsync();
+            var ann = await db.Customers.Where(c => c.Email == "ann@example.com").Select(c => c.Id).SingleAsync();
+            var input = CustomerService.ToInput((await s.Customers.GetAsync(ann))!);
+            input.Phone = "555 0100";
+            return Of(await s.Customers.UpdateAsync(ann, input, a));
+        }),
+        ["CustomerService.RemoveWaitlistEntryAsync"] = (Operation.RemoveWaitlistEntry, async (s, a) =>
+        {
+            await using var db = await s.Db.CreateDbContextAsync();
+            return Of(await s.Customers.RemoveWaitlistEntryAsync(await db.Waitlist.Select(w => w.Id).SingleAsync(), a));
+        }),
         ["StoreSettingsService.SaveAsync"] = (Operation.SaveSettings, async (s, a) =>
         {
             var input = SettingsService.ToInput(await s.Settings.GetAsync());
             input.DefaultHandlingDays = 2;
             return Of(await s.StoreSettings.SaveAsync(input, a));
+        }),
+        // The one guarded read: the audit log names people and their addresses.
+        ["AuditSearch.SearchAsync"] = (Operation.ReadAuditLog, async (s, a) => Of((await s.Audit.SearchAsync(new AuditQuery(), a)).Errors)),
+        ["ApiKeyService.CreateAsync"] = (Operation.ManageApiKeys, async (s, a) => Of((await s.ApiKeys.CreateAsync("Acting party", [Access.Scopes.OrdersRead], a)).Errors)),
+        ["ApiKeyService.RevokeAsync"] = (Operation.ManageApiKeys, async (s, a) =>
+        {
+            var refusal = await s.ApiKeys.RevokeAsync(s.ApiKeyId, a);
+            return (refusal is null, refusal ?? "");
         }),
         ["UserAdminService.CreateAsync"] = (Operation.CreateUser, async (s, a) =>
         {
@@ -175,6 +232,12 @@ public class ActingPartyTests : IAsyncLifetime
             var row = new ReplenishmentRow(0, "KET", "Product KET", s.SupplierId, "Northwind", 1, 0.5, 14, false, 3, 17, 0, 4, 2, 20);
             var (drafts, errors) = await s.Replenishment.CreateDraftsAsync([(row, 20)], a);
             return (drafts.Count == 1 && errors.Count == 0, string.Join(" ", errors));
+        }),
+        ["ImportService.CommitAsync"] = (Operation.ImportData, async (s, a) =>
+        {
+            var file = System.Text.Encoding.UTF8.GetBytes("po_number,supplier,expected_date,sku,quantity\nPO-IMPORTED,Northwind,2026-12-20,KET,6\n");
+            var result = await s.Import.CommitAsync(file, "purchase-orders.csv", null, a);
+            return (result.Succeeded, result.Message);
         }),
         ["TrackingService.CancelDelayedLineAsync"] = (Operation.CancelDelayedLine, async (s, a) =>
             Of(await s.Tracking.CancelDelayedLineAsync(s.AnnToken, s.AnnLine, a))),
@@ -232,8 +295,8 @@ public class ActingPartyTests : IAsyncLifetime
         if (Expected(actorName, operation, method))
         {
             Assert.True(succeeded, $"{method} by {actorName}: {message}");
-            // A preview does all the work of a receipt and rolls it back.
-            if (method != "ReceivingService.PreviewAsync")
+            // A preview does all the work of a receipt and rolls it back; reading the audit log changes nothing.
+            if (method is not ("ReceivingService.PreviewAsync" or "AuditSearch.SearchAsync"))
             {
                 Assert.NotEqual(before, await SnapshotAsync());
             }
@@ -333,7 +396,7 @@ public class ActingPartyTests : IAsyncLifetime
             .Select(e => new { e.Reason, e.UserName, e.Channel }).ToListAsync();
         Assert.Contains(ledger, e => e.Reason == StockReason.Receipt);
         Assert.Contains(ledger, e => e.Reason == StockReason.Allocation);
-        Assert.All(ledger, e => Assert.Equal(("system", ActorChannel.System), (e.UserName, e.Channel)));
+        AssertAll.NonEmpty(ledger, e => Assert.Equal(("system", ActorChannel.System), (e.UserName, e.Channel)));
         var allocated = await db.OrderEvents.SingleAsync(e => e.Kind == OrderEventKind.Allocated);
         Assert.Equal(("system", ActorChannel.System), (allocated.UserName, allocated.Channel));
         var ready = await db.Outbox.SingleAsync(m => m.Kind == MessageKind.ReadyToShip && m.OrderId == _services.AnnOrder);
@@ -351,7 +414,7 @@ public class ActingPartyTests : IAsyncLifetime
         await using var db = _db.CreateDbContext();
         var moved = await db.OrderEvents.Where(e => e.Kind == OrderEventKind.EtaChanged).Select(e => new { e.UserName, e.Channel }).ToListAsync();
         Assert.NotEmpty(moved);
-        Assert.All(moved, e => Assert.Equal(("system", ActorChannel.CommandLine), (e.UserName, e.Channel)));
+        AssertAll.NonEmpty(moved, e => Assert.Equal(("system", ActorChannel.CommandLine), (e.UserName, e.Channel)));
     }
 
     /// <summary>Row counts of everything a change writes, and the versions and states it bumps.</summary>
@@ -362,10 +425,10 @@ public class ActingPartyTests : IAsyncLifetime
         {
             await db.Orders.CountAsync(), await db.OrderLines.CountAsync(), await db.StockLedger.CountAsync(), await db.OrderEvents.CountAsync(),
             await db.Outbox.CountAsync(), await db.PurchaseOrders.CountAsync(), await db.Consolations.CountAsync(), await db.Shipments.CountAsync(),
-            await db.Receipts.CountAsync(), await db.Users.CountAsync(), await db.UserRoles.CountAsync(),
+            await db.Receipts.CountAsync(), await db.Users.CountAsync(), await db.UserRoles.CountAsync(), await db.AuditEntries.CountAsync(),
             await db.OrderLines.SumAsync(l => l.Version), await db.Orders.SumAsync(o => o.Version), await db.Products.SumAsync(p => p.Version),
             await db.PurchaseOrders.SumAsync(p => p.Version), await db.Outbox.SumAsync(m => m.Attempts),
-            await db.Suppliers.SumAsync(s => s.DefaultLeadTimeDays), await db.Users.CountAsync(u => u.LockoutEnd != null),
+            await db.Suppliers.SumAsync(s => s.DefaultLeadTimeDays), await db.Users.CountAsync(u => u.LockoutEnd != null), await db.Waitlist.CountAsync(),
         };
         var states = (await db.Outbox.OrderBy(m => m.Id).Select(m => m.State).ToListAsync()).Select(m => m.ToString());
         var settings = await db.MerchantSettings.Select(m => m.UpdatedBy ?? "").ToListAsync();
@@ -425,20 +488,29 @@ public class ActingPartyTests : IAsyncLifetime
             Lines = [new PurchaseOrderLine { Product = kettle, QtyOrdered = 3 }],
         };
         db.PurchaseOrders.AddRange(po1, po2);
+        db.Waitlist.Add(new WaitlistEntry { Product = mug, Customer = ann.Customer, CreatedAt = placed });
         await db.SaveChangesAsync();
         db.Tell(ann, MessageTemplates.Delay("Product KET", "SO-ANN", ann.Lines[0].Id, new DateOnly(2026, 12, 11), new DateOnly(2026, 12, 2)),
             Actor.System, placed.AddDays(1));
         var failed = db.Tell(ben, MessageTemplates.ReadyToShip("SO-BEN", [("Product MUG", 1)], true), Actor.System, placed.AddDays(1));
         failed.State = MessageState.Failed;
         failed.Attempts = 5;
+        var apiKey = new ApiKey { Name = "Shop", Hash = new string('0', 64), Prefix = "bk_000000", Scopes = Access.Scopes.OrdersRead, CreatedAt = placed };
+        db.ApiKeys.Add(apiKey);
         await db.SaveChangesAsync();
 
         _services = new Services(
             _app.Get<BackorderService>(), _app.Get<CustomerMessageService>(), _app.Get<OrderIntakeService>(), _app.Get<ShippingService>(),
             _app.Get<ReceivingService>(), _app.Get<PurchaseOrderService>(), _app.Get<SupplierService>(), _app.Get<ProductService>(),
             _app.Get<SettingsService>(), _app.Get<StoreSettingsService>(), _app.Get<UserAdminService>(), _app.Get<OutboxService>(), _app.Get<ReplenishmentService>(),
-            _app.Get<TrackingService>(),
-            _db, supplier.Id, ann.Id, ann.Lines[0].Id, ann.TrackingToken, ben.Id, po1.Id, po2.Id, failed.Id, patId);
+            _app.Get<TrackingService>(), _app.Get<AuditSearch>(), _app.Get<CustomerService>(),
+            _app.Get<ImportService>(),
+            _db, supplier.Id, ann.Id, ann.Lines[0].Id, ann.TrackingToken, ben.Id, po1.Id, po2.Id, failed.Id, patId)
+        {
+            StockCorrections = _app.Get<StockCorrectionService>(),
+            ApiKeys = _app.Get<ApiKeyService>(),
+            ApiKeyId = apiKey.Id,
+        };
     }
 
     public async Task DisposeAsync()

@@ -3,6 +3,7 @@ using BackorderDashboard.Data;
 using BackorderDashboard.Data.Demo;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Backorders;
+using BackorderDashboard.Features.Customers;
 using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Products;
 using BackorderDashboard.Features.Restock;
@@ -130,6 +131,20 @@ public sealed partial class DatesEverywhereTests(DemoStoreTemplate template) : I
             var last = (await t.LongestQueueAsync()).Lines[^1];
             return (await t._app.Get<BackorderService>().SetExpeditedAsync(last.Id, last.Version, expedite: true, TestActors.Merchant)).Failed();
         }, Setup: CapacityOfOne),
+        ["customer tier"] = new(async t =>
+        {
+            var last = (await t.LongestQueueAsync()).Lines[^1];
+            int customerId;
+            await using (var db = t._db.CreateDbContext())
+            {
+                customerId = await db.OrderLines.Where(l => l.Id == last.Id).Select(l => l.Order.CustomerId).SingleAsync();
+            }
+            var customers = t._app.Get<CustomerService>();
+            var input = CustomerService.ToInput((await customers.GetAsync(customerId))!);
+            input.Tier = input.Tier == CustomerTier.Vip ? CustomerTier.Standard : CustomerTier.Vip;
+            var errors = await customers.UpdateAsync(customerId, input, TestActors.Support);
+            return errors.Count == 0 ? null : string.Join(" ", errors.Values);
+        }, Setup: t => t.SaveSettingsAsync(s => (s.DailyFulfilmentCapacity, s.VipFirstInQueue) = (1, true))),
         ["order line cancelled"] = new(async t =>
         {
             var first = (await t.LongestQueueAsync()).Lines[0];

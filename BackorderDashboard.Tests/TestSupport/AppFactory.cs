@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BackorderDashboard.Tests.TestSupport;
 
@@ -21,6 +23,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     public const string TestSkuPrefix = "ZZ";
 
     private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"backorders-app-{Guid.NewGuid():N}.db");
+    private readonly string _keysFolder = Path.Combine(Path.GetTempPath(), $"backorders-app-keys-{Guid.NewGuid():N}");
 
     public AppFactory()
     {
@@ -30,6 +33,12 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     /// <summary>The mail server the app's dispatcher delivers to: what customers would have received.</summary>
     public SmtpSink Mail { get; }
+
+    /// <summary>
+    /// The app's clock: it starts at <see cref="AppClock.DefaultStart"/> and runs on, so the demo store is seeded
+    /// around the same day on every run and a test computes its expected dates from this clock, not the machine's.
+    /// </summary>
+    public AppClock Clock { get; } = new();
 
     /// <summary>Base address for browsers: "localhost", as the passkey script refuses an IP origin.</summary>
     public string BaseUrl
@@ -46,12 +55,23 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:DefaultConnection", $"Data Source={_dbPath}");
+        // The demo store and logins every test here reads and signs in with, asked for as a real install would.
+        builder.UseSetting("Demo:SeedData", "true");
+        builder.UseSetting("Demo:SeedUsers", "true");
+        builder.UseSetting("DataProtection:KeysFolder", _keysFolder);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("DetailedErrors", "true");
         builder.UseSetting("Smtp:Host", "127.0.0.1");
         builder.UseSetting("Smtp:Port", Mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Smtp:Security", "None");
         builder.UseSetting("Smtp:PollSeconds", "0.3");
+        // Every test signs in from the loopback address; the limits themselves are tested on an app of their own.
+        builder.UseSetting("RateLimits:SignInPerAddressPerMinute", "1000000");
+        builder.UseSetting("RateLimits:SignInPerAccountPerFiveMinutes", "1000000");
+        builder.UseSetting("RateLimits:TrackingPerAddressPerMinute", "1000000");
+        builder.UseSetting("RateLimits:ApiPerKeyPerMinute", "1000000");
+        builder.UseSetting("RateLimits:EmbedPerAddressPerMinute", "1000000");
+        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 
     /// <summary>A client of the real server that keeps cookies and shows redirects instead of following them.</summary>
@@ -92,6 +112,10 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         {
             File.Delete(file);
         }
+        if (Directory.Exists(_keysFolder))
+        {
+            Directory.Delete(_keysFolder, recursive: true);
+        }
     }
 }
 
@@ -116,4 +140,11 @@ public sealed class AccessibilityAppCollection : ICollectionFixture<AppFactory>,
 public sealed class LayoutAppCollection : ICollectionFixture<AppFactory>, ICollectionFixture<BrowserFixture>
 {
     public const string Name = "Layout app";
+}
+
+/// <summary>The REST API and the storefront embed, on an app of their own: HTTP calls with keys, beside the browser tests.</summary>
+[CollectionDefinition(Name)]
+public sealed class ApiAppCollection : ICollectionFixture<AppFactory>, ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "API app";
 }

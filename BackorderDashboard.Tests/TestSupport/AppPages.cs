@@ -23,8 +23,12 @@ public static class AppPages
         ("home", "/", [Roles.Admin, Roles.Merchant, Roles.CustomerService, Roles.Manager]),
         ("products", "/products", [Roles.Admin, Roles.Merchant, Roles.CustomerService, Roles.Manager]),
         ("product", "/products/{sku}", [Roles.Admin, Roles.Merchant, Roles.CustomerService, Roles.Manager]),
+        ("new-product", "/products/new", [Roles.Admin, Roles.Merchant]),
+        ("edit-product", "/products/{sku}/edit", [Roles.Admin, Roles.Merchant]),
         ("backorders", "/backorders", [Roles.Admin, Roles.Merchant, Roles.CustomerService, Roles.Manager]),
         ("support", "/support", [Roles.Admin, Roles.Merchant, Roles.CustomerService, Roles.Manager]),
+        ("customers", "/customers", [Roles.Admin, Roles.Merchant, Roles.CustomerService, Roles.Manager]),
+        ("customer", "/customers/{customer}", [Roles.Admin, Roles.Merchant, Roles.CustomerService, Roles.Manager]),
         ("order", "/orders/{order}", [Roles.Admin, Roles.Merchant, Roles.CustomerService, Roles.Manager]),
         ("new-order", "/orders/new", [Roles.Admin, Roles.Merchant, Roles.CustomerService]),
         ("outbox", "/outbox", [Roles.Admin, Roles.CustomerService]),
@@ -35,10 +39,13 @@ public static class AppPages
         ("purchase-orders", "/purchase-orders", [Roles.Admin, Roles.Merchant, Roles.Manager]),
         ("purchase-order", "/purchase-orders/{po}", [Roles.Admin, Roles.Merchant, Roles.Manager]),
         ("new-purchase-order", "/purchase-orders/new", [Roles.Admin, Roles.Merchant]),
-        ("receiving", "/receiving", [Roles.Admin, Roles.Merchant]),
+        ("receiving", "/receiving", [Roles.Admin, Roles.Merchant, Roles.Manager]),
         ("suppliers", "/suppliers", [Roles.Admin, Roles.Merchant, Roles.Manager]),
+        ("storefront", "/storefront", [Roles.Admin, Roles.Merchant]),
         ("users", "/admin/users", [Roles.Admin]),
         ("settings", "/admin/settings", [Roles.Admin]),
+        ("audit", "/admin/audit", [Roles.Admin]),
+        ("api-keys", "/admin/api-keys", [Roles.Admin]),
         ("account", "/Account/Manage", [Roles.Admin, Roles.Merchant, Roles.CustomerService, Roles.Manager]),
     ];
 
@@ -70,9 +77,10 @@ public static class AppPages
     private static string Fill(string path, Sample sample) => path
         .Replace("{sku}", sample.Sku, StringComparison.Ordinal)
         .Replace("{order}", sample.OrderNumber, StringComparison.Ordinal)
+        .Replace("{customer}", sample.CustomerId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
         .Replace("{po}", sample.PurchaseOrderId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
-    private sealed record Sample(string Sku, string OrderNumber, string TrackingToken, int PurchaseOrderId);
+    private sealed record Sample(string Sku, string OrderNumber, string TrackingToken, int PurchaseOrderId, int CustomerId);
 
     /// <summary>The demo store's longest-waiting backordered line (its order, product and tracking link) and its first open purchase order.</summary>
     private static async Task<Sample> SampleAsync(AppFactory app)
@@ -82,9 +90,9 @@ public static class AppPages
             .Where(l => l.QueuedAt != null && l.QtyUnfilled > 0)
             .Where(l => !l.Product.Sku.StartsWith(AppFactory.TestSkuPrefix))
             .OrderBy(l => l.QueuedAt).ThenBy(l => l.Id)
-            .Select(l => new { l.Product.Sku, l.Order.Number, l.Order.TrackingToken })
+            .Select(l => new { l.Product.Sku, l.Order.Number, l.Order.TrackingToken, l.Order.CustomerId })
             .FirstAsync();
         var po = await db.PurchaseOrders.Where(p => p.Status.IsOpen()).WithRules().OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
-        return new Sample(line.Sku, line.Number, line.TrackingToken, po);
+        return new Sample(line.Sku, line.Number, line.TrackingToken, po, line.CustomerId);
     }
 }

@@ -22,12 +22,12 @@ public static class AppStore
         {
             Sku = sku, Name = name ?? $"Product {sku}", CategoryId = await db.Categories.Select(c => c.Id).FirstAsync(),
             SupplierId = await db.Suppliers.Select(s => s.Id).FirstAsync(), PriceCents = 2500, OnHand = onHand,
-            BackorderPolicy = BackorderPolicy.Allowed, CreatedAt = DateTime.UtcNow,
+            BackorderPolicy = BackorderPolicy.Allowed, CreatedAt = app.Clock.GetUtcNow().UtcDateTime,
         };
         db.Products.Add(product);
         if (onHand != 0)
         {
-            db.StockLedger.Add(new StockLedgerEntry { Product = product, OnHandDelta = onHand, Reason = StockReason.Import, At = DateTime.UtcNow });
+            db.StockLedger.Add(new StockLedgerEntry { Product = product, OnHandDelta = onHand, Reason = StockReason.Import, At = app.Clock.GetUtcNow().UtcDateTime });
         }
         await db.SaveChangesAsync();
         return sku;

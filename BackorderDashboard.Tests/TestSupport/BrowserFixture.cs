@@ -59,13 +59,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Signs in through the real login form and waits until the page's circuit is live.</summary>
     public static async Task LoginAsync(IPage page, string email, string password = BackorderDashboard.Data.DemoOptions.Password)
     {
-        await page.GotoAsync("/");
-        await page.WaitForURLAsync("**/Account/Login**");
+        // Signing in hashes the password and starts the home page's circuit: while the run starts its apps side by side
+        // that can take longer than a click usually may.
+        var slow = 45_000;
+        await page.GotoAsync("/", new() { Timeout = slow });
+        await page.WaitForURLAsync("**/Account/Login**", new() { Timeout = slow });
         await page.FillAsync("#Input\\.Email", email);
         await page.FillAsync("#Input\\.Password", password);
-        await page.ClickAsync("button[type=submit]:has-text('Log in')");
-        await page.WaitForURLAsync(url => !url.Contains("/Account/"));
-        await WaitForCircuitAsync(page);
+        await page.ClickAsync("button[type=submit]:has-text('Log in')", new() { Timeout = slow });
+        await page.WaitForURLAsync(url => !url.Contains("/Account/"), new() { Timeout = slow });
+        await page.Locator("[data-testid=circuit-ready]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = slow });
     }
 
     /// <summary>
@@ -87,6 +90,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             }
         }
     }
+
+    /// <summary>The message shown under the field whose input has this data-testid (MudBlazor's helper line in error).</summary>
+    public static ILocator FieldError(IPage page, string testId) =>
+        page.Locator($".mud-input-control:has(input[data-testid={testId}]) .mud-input-helper-text.mud-input-error");
 
     public static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("[data-testid=circuit-ready]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });

@@ -26,6 +26,9 @@ public sealed class SqliteTestDatabase : IDbContextFactory<AppDbContext>, IAsync
 
     public string ConnectionString { get; }
 
+    /// <summary>The database file (its WAL and shared-memory files sit beside it).</summary>
+    public string FilePath => _path;
+
     public static async Task<SqliteTestDatabase> CreateAsync()
     {
         var db = new SqliteTestDatabase();
@@ -33,6 +36,24 @@ public sealed class SqliteTestDatabase : IDbContextFactory<AppDbContext>, IAsync
         await context.Database.MigrateAsync();
         await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         return db;
+    }
+
+    /// <summary>
+    /// A new database with this one's content, for tests that start many stores alike: SQLite's <c>VACUUM INTO</c>
+    /// writes a consistent copy, much quicker than migrating and filling another database.
+    /// </summary>
+    public async Task<SqliteTestDatabase> CopyAsync()
+    {
+        var copy = new SqliteTestDatabase();
+        await using (var context = CreateDbContext())
+        {
+            await context.Database.ExecuteSqlRawAsync("VACUUM INTO {0}", copy._path);
+        }
+        await using (var context = copy.CreateDbContext())
+        {
+            await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+        return copy;
     }
 
     public AppDbContext CreateDbContext() => _factory.CreateDbContext();

@@ -1,72 +1,106 @@
+using BackorderDashboard.Features.Admin;
+using BackorderDashboard.Features.Backup;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Benchmarks;
 
 /// <summary>
 /// The app's command-line tools, run instead of the web server:
+/// <c>user create --email EMAIL --role ROLE</c> creates an account, the password read from standard input (<see cref="UserCommand"/>);
+/// <c>api-key create --name NAME --scope SCOPE [--scope ...]</c> makes a REST API key and prints it alone on the last line;
+/// <c>backup --to FILE</c> copies the database while the app runs (<see cref="BackupCommand"/>);
 /// <c>generate-large [--path FILE] [--products N] [--lines N] [--open N] [--pos N]</c> builds the large store;
-/// <c>benchmark [--path FILE] [--runs N] [--only FAMILY]</c> times the app's queries on it (building it first when missing).
+/// <c>benchmark [--path FILE] [--runs N] [--only FAMILY]</c> times the app's queries on it (building it first when missing), and imports into a new store.
 /// </summary>
 public static class Commands
 {
     public const string DefaultPath = "Data/large.db";
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "generate-large" or "benchmark";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "generate-large" or "benchmark" or "user" or "backup" or "api-key";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.In, Console.Out, Console.Error);
+
+    /// <summary>Runs one command with the given standard input, output and error (the console, or a test's).</summary>
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            return args[0] switch
+            {
+                "user" => await UserCommand.RunAsync(args, input, output, error),
+                "api-key" => await Features.Api.ApiKeyCommand.RunAsync(args, output, error),
+                "backup" => await BackupCommand.RunAsync(args, output, error),
+                _ => await RunBenchmarkAsync(args),
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException
+            or Microsoft.Data.Sqlite.SqliteException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            await error.WriteLineAsync(e.Message);
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunBenchmarkAsync(string[] args)
     {
         var path = Option(args, "--path") ?? DefaultPath;
         var size = new LargeDatabaseSize(
             Int(args, "--products") ?? 50_000, Int(args, "--lines") ?? 1_000_000, Int(args, "--open") ?? 100_000, Int(args, "--pos") ?? 5_000);
-        try
+        // --only products|queue|receiving|support|kpi|import|api runs one family of scenarios; import and api need no large store.
+        var only = Option(args, "--only");
+        bool Wanted(string family) => only is null || only.Equals(family, StringComparison.OrdinalIgnoreCase);
+        if (args[0] == "benchmark" && only?.Equals("api", StringComparison.OrdinalIgnoreCase) == true)
         {
-            if (args[0] == "generate-large" || !File.Exists(path))
+            return await ApiBenchmark.RunAsync(Int(args, "--seconds") ?? 10, Int(args, "--api-requests") ?? 1_000_000, Console.Out);
+        }
+        var importOnly = only?.Equals("import", StringComparison.OrdinalIgnoreCase) == true;
+        if (args[0] == "generate-large" || (!File.Exists(path) && !importOnly))
+        {
+            await LargeDatabase.CreateAsync(path, size, Console.Out);
+        }
+        if (args[0] == "benchmark")
+        {
+            var connection = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path }.ToString();
+            // A store built by an older version gets the tables added since.
+            if (!importOnly)
             {
-                await LargeDatabase.CreateAsync(path, size, Console.Out);
+                await using var services = BenchmarkServices.Create(connection);
+                await using var db = await services.Factory.CreateDbContextAsync();
+                await db.Database.MigrateAsync();
             }
-            if (args[0] == "benchmark")
+            var runs = Int(args, "--runs") ?? 50;
+            var results = new List<BenchmarkResult>();
+            if (Wanted("products"))
             {
-                var connection = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path }.ToString();
-                // A store built by an older version gets the tables added since.
-                await using (var services = BenchmarkServices.Create(connection))
-                await using (var db = await services.Factory.CreateDbContextAsync())
-                {
-                    await db.Database.MigrateAsync();
-                }
-                var runs = Int(args, "--runs") ?? 50;
-                var results = new List<BenchmarkResult>();
-                // --only products|queue|receiving|support|kpi runs one family of scenarios.
-                var only = Option(args, "--only");
-                bool Wanted(string family) => only is null || only.Equals(family, StringComparison.OrdinalIgnoreCase);
-                if (Wanted("products"))
-                {
-                    results.AddRange(await ProductsBenchmark.RunAsync(connection, runs));
-                }
-                if (Wanted("queue"))
-                {
-                    results.AddRange(await QueueBenchmark.RunAsync(connection, runs));
-                }
-                if (Wanted("receiving"))
-                {
-                    results.AddRange(await ReceivingBenchmark.RunAsync(connection, runs));
-                }
-                if (Wanted("support"))
-                {
-                    results.AddRange(await SupportSearchBenchmark.RunAsync(connection, runs));
-                }
-                if (Wanted("kpi"))
-                {
-                    results.AddRange(await KpiBenchmark.RunAsync(connection, runs, Console.Out));
-                }
+                results.AddRange(await ProductsBenchmark.RunAsync(connection, runs));
+            }
+            if (Wanted("queue"))
+            {
+                results.AddRange(await QueueBenchmark.RunAsync(connection, runs));
+            }
+            if (Wanted("receiving"))
+            {
+                results.AddRange(await ReceivingBenchmark.RunAsync(connection, runs));
+            }
+            if (Wanted("support"))
+            {
+                results.AddRange(await SupportSearchBenchmark.RunAsync(connection, runs));
+            }
+            if (Wanted("kpi"))
+            {
+                results.AddRange(await KpiBenchmark.RunAsync(connection, runs, Console.Out));
+            }
+            if (results.Count > 0)
+            {
                 Benchmark.Print(results, Console.Out);
             }
-            return 0;
+            if (Wanted("import"))
+            {
+                ImportBenchmark.Print(await ImportBenchmark.RunAsync(Int(args, "--import-products") ?? 100_000, Int(args, "--import-orders") ?? 10_000, Console.Out),
+                    Console.Out);
+            }
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or Microsoft.Data.Sqlite.SqliteException)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 1;
-        }
+        return 0;
     }
 
     private static string? Option(string[] args, string name)

@@ -31,6 +31,10 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<OrderConsolation> Consolations => Set<OrderConsolation>();
     public DbSet<Receipt> Receipts => Set<Receipt>();
     public DbSet<ReceiptLine> ReceiptLines => Set<ReceiptLine>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<ApiIdempotencyRecord> ApiIdempotency => Set<ApiIdempotencyRecord>();
 
     /// <summary>
     /// Identity's table layout (version 3 has passkeys). Identity reads it from IdentityOptions, so anything that
@@ -57,6 +61,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             p.HasIndex(x => x.Name);
             p.HasIndex(x => x.CategoryId);
             p.HasIndex(x => x.SupplierId);
+            p.HasIndex(x => x.ArchivedAt);
             p.HasOne(x => x.Category).WithMany().OnDelete(DeleteBehavior.Restrict);
             p.HasOne(x => x.Supplier).WithMany().OnDelete(DeleteBehavior.Restrict);
             p.ToTable(t =>
@@ -110,6 +115,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             o.HasIndex(x => x.TrackingToken).IsUnique();
             o.HasIndex(x => x.PlacedAt);
             o.HasIndex(x => x.CustomerId);
+            o.HasIndex(x => new { x.Channel, x.ExternalNumber }).IsUnique().HasFilter("ExternalNumber IS NOT NULL");
+            o.HasIndex(x => x.ExternalNumber);
             o.HasOne(x => x.Customer).WithMany().OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -185,10 +192,33 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
                 "(Kind = 0 AND Percent BETWEEN 1 AND 100) OR (Kind = 1 AND AmountCents > 0) OR Kind = 2"));
         });
 
+        builder.Entity<ApiKey>(k =>
+        {
+            k.HasIndex(x => x.Hash).IsUnique();
+        });
+        builder.Entity<ApiIdempotencyRecord>(r =>
+        {
+            r.HasIndex(x => new { x.ApiKeyId, x.Operation, x.IdempotencyKey }).IsUnique();
+            r.HasIndex(x => x.CreatedAt);
+        });
+        builder.Entity<ImportRun>(r =>
+        {
+            r.HasIndex(x => x.At);
+            r.HasIndex(x => x.FileSha256);
+        });
+
         builder.Entity<StockLedgerEntry>(e =>
         {
             e.HasIndex(x => new { x.ProductId, x.At });
             e.HasOne(x => x.Product).WithMany().OnDelete(DeleteBehavior.Restrict);
+        });
+
+        // Append-only: the migration adds triggers that refuse UPDATE and DELETE. No foreign keys, so deleting a user
+        // keeps the entries that name them.
+        builder.Entity<AuditEntry>(a =>
+        {
+            a.HasIndex(x => x.At);
+            a.HasIndex(x => new { x.Kind, x.Id });
         });
     }
 }

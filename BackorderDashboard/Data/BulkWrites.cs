@@ -18,6 +18,9 @@ public readonly record struct LineEta(int LineId, int OrderId, DateOnly? Eta, bo
 /// caller's write transaction. Entities the context already tracks are reloaded afterwards so it never acts on
 /// stale figures.
 /// </summary>
+/// <summary>New products and their opening-stock ledger rows, built and checked, waiting to be written.</summary>
+public sealed record NewProducts(List<Product> Products, List<StockLedgerEntry> Openings);
+
 public static class BulkWrites
 {
     /// <summary>SQLite's text form of a UTC time, as EF Core stores it.</summary>
@@ -105,6 +108,115 @@ public static class BulkWrites
             """, ct, ("$json", json));
     }
 
+    /// <summary>
+    /// The products the change tracker holds as new, with their opening-stock ledger rows, taken out of the tracker
+    /// (detached, so the next save leaves them alone) to be written by <see cref="WriteNewProductsAsync"/>. Done
+    /// before the write transaction begins, so building and checking a large catalogue never holds the write lock.
+    /// New categories and suppliers stay in the tracker for the next save. The rows are exactly what the tracker
+    /// would have written: the values were set by the catalogue's rules.
+    /// </summary>
+    public static NewProducts TakeNewProducts(this AppDbContext db)
+    {
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            var products = db.ChangeTracker.Entries<Product>().Where(e => e.State == EntityState.Added).ToList();
+            var added = products.Select(e => e.Entity).ToHashSet();
+            var openings = db.ChangeTracker.Entries<StockLedgerEntry>()
+                .Where(e => e.State == EntityState.Added && e.Entity.ProductId == 0 && e.Entity.Product is { } p && added.Contains(p)).ToList();
+            foreach (var entry in openings)
+            {
+                entry.State = EntityState.Detached;
+            }
+            foreach (var entry in products)
+            {
+                entry.State = EntityState.Detached;
+            }
+            return new NewProducts(products.Select(e => e.Entity).ToList(), openings.Select(e => e.Entity).ToList());
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+    }
+
+    /// <summary>
+    /// SKUs of <paramref name="staged"/> (any case) that products added since <paramref name="knownUpToId"/> (the
+    /// highest product id when they were checked) now hold: someone else added them meanwhile. SKUs never change, so
+    /// only the newer products need reading, usually none.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> SkusTakenMeanwhileAsync(this AppDbContext db, NewProducts staged, int knownUpToId, CancellationToken ct)
+    {
+        var added = await db.Products.AsNoTracking().Where(p => p.Id > knownUpToId).Select(p => p.Sku).ToListAsync(ct);
+        if (added.Count == 0)
+        {
+            return [];
+        }
+        var newer = added.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return staged.Products.Select(p => p.Sku).Where(newer.Contains).ToList();
+    }
+
+    /// <summary>
+    /// Writes what the tracker holds (new categories and suppliers first, so the products can name them), then the
+    /// staged products and their opening stock as one statement each over a JSON array instead of two statements per
+    /// product, and gives the products their ids. Inside the caller's write transaction.
+    /// </summary>
+    public static async Task WriteNewProductsAsync(this AppDbContext db, NewProducts staged, CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        var rows = staged.Products;
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        var json = Json(rows.Select(p => new object?[]
+        {
+            p.Sku, p.Name, p.Category?.Id ?? p.CategoryId, p.Supplier?.Id ?? p.SupplierId, p.PriceCents, p.OnHand, p.Allocated, (int)p.BackorderPolicy,
+            p.BackorderCap, p.LowStockThreshold, p.HandlingDays, p.LeadTimeDays, p.PreorderReleaseDate is { } release ? Day(release) : null,
+            p.Discontinued ? 1 : 0, p.ArchivedAt is { } archived ? Stamp(archived) : null, Stamp(p.CreatedAt), p.UpdatedAt is { } updated ? Stamp(updated) : null, p.Version,
+        }));
+        await ExecAsync(db, """
+            INSERT INTO Products (Sku, Name, CategoryId, SupplierId, PriceCents, OnHand, Allocated, BackorderPolicy, BackorderCap,
+                   LowStockThreshold, HandlingDays, LeadTimeDays, PreorderReleaseDate, Discontinued, ArchivedAt, CreatedAt, UpdatedAt, Version)
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+                   json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'),
+                   json_extract(value, '$[8]'), json_extract(value, '$[9]'), json_extract(value, '$[10]'), json_extract(value, '$[11]'),
+                   json_extract(value, '$[12]'), json_extract(value, '$[13]'), json_extract(value, '$[14]'), json_extract(value, '$[15]'),
+                   json_extract(value, '$[16]'), json_extract(value, '$[17]')
+              FROM json_each($json) ORDER BY key;
+            """, ct, ("$json", json));
+        // One statement under the write lock numbers its rows one after another, in the array's order.
+        var last = (await db.Database.SqlQueryRaw<long>("SELECT last_insert_rowid() AS Value").ToListAsync(ct)).Single();
+        var first = last - rows.Count + 1;
+        var firstSku = (await db.Products.AsNoTracking().Where(p => p.Id == (int)first).Select(p => p.Sku).ToListAsync(ct)).SingleOrDefault();
+        if (firstSku != rows[0].Sku)
+        {
+            throw new InvalidOperationException($"The new products were not numbered in order: id {first} is {firstSku ?? "missing"}, not {rows[0].Sku}.");
+        }
+        for (var i = 0; i < rows.Count; i++)
+        {
+            rows[i].Id = (int)first + i;
+        }
+        if (staged.Openings.Count == 0)
+        {
+            return;
+        }
+        var ledger = Json(staged.Openings.Select(l => new object?[]
+        {
+            l.Product.Id, l.OnHandDelta, l.AllocatedDelta, (int)l.Reason, (int?)l.Correction, l.Note, l.Reference, l.OrderLineId, l.PurchaseOrderLineId,
+            l.UserName, (int?)l.Channel, Stamp(l.At),
+        }));
+        await ExecAsync(db, """
+            INSERT INTO StockLedger (ProductId, OnHandDelta, AllocatedDelta, Reason, Correction, Note, Reference, OrderLineId, PurchaseOrderLineId,
+                   UserName, Channel, At)
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+                   json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'),
+                   json_extract(value, '$[8]'), json_extract(value, '$[9]'), json_extract(value, '$[10]'), json_extract(value, '$[11]')
+              FROM json_each($json) ORDER BY key;
+            """, ct, ("$json", ledger));
+    }
+
     private static string Json<T>(IEnumerable<T> rows) => JsonSerializer.Serialize(rows);
 
     private static async Task ExecAsync(AppDbContext db, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters) =>
@@ -113,13 +225,24 @@ public static class BulkWrites
     /// <summary>Tracked copies of the rows just written are refreshed from the database (usually none or a few).</summary>
     private static async Task ReloadTrackedAsync(AppDbContext db, HashSet<int> lineIds, HashSet<int> productIds, CancellationToken ct)
     {
-        foreach (var entry in db.ChangeTracker.Entries<OrderLine>().Where(e => lineIds.Contains(e.Entity.Id)).ToList())
+        // Listing the tracked entries would first scan every tracked entity for changes, which a reload discards anyway:
+        // with many orders in one transaction that scan, once per statement, was most of the cost.
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
         {
-            await entry.ReloadAsync(ct);
+            foreach (var entry in db.ChangeTracker.Entries<OrderLine>().Where(e => lineIds.Contains(e.Entity.Id)).ToList())
+            {
+                await entry.ReloadAsync(ct);
+            }
+            foreach (var entry in db.ChangeTracker.Entries<Product>().Where(e => productIds.Contains(e.Entity.Id)).ToList())
+            {
+                await entry.ReloadAsync(ct);
+            }
         }
-        foreach (var entry in db.ChangeTracker.Entries<Product>().Where(e => productIds.Contains(e.Entity.Id)).ToList())
+        finally
         {
-            await entry.ReloadAsync(ct);
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
         }
     }
 }

@@ -79,7 +79,16 @@ public class Product
 
     public bool Discontinued { get; set; }
 
+    /// <summary>
+    /// When the merchant archived it: an archived product leaves the listings and takes no new orders, while its
+    /// orders, ledger and history stay. Null while it is sold. Its SKU stays taken.
+    /// </summary>
+    public DateTime? ArchivedAt { get; set; }
+
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The last time its details (not its stock) were changed.</summary>
+    public DateTime? UpdatedAt { get; set; }
 
     /// <summary>Bumped by every write that reads then changes stock, so two writers cannot both win.</summary>
     [ConcurrencyCheck]

@@ -103,6 +103,11 @@ public enum OrderEventKind
 
     /// <summary>The customer joined a product's waitlist (on cancelling a line): told when it is back in stock.</summary>
     Waitlisted = 11,
+
+    /// <summary>Units set aside for a line taken back because a stock correction left fewer on hand than promised.</summary>
+    AllocationTakenBack = 12,
+    /// <summary>The customer's tier changed, and with it the line's place in its queue (VIP customers first, by setting).</summary>
+    CustomerTierChanged = 20,
 }
 
 /// <summary>One thing that happened to an order, with who did it and when: the order's timeline.</summary>

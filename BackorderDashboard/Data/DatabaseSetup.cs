@@ -10,11 +10,25 @@ public sealed class DemoOptions
 {
     public const string Section = "Demo";
 
-    /// <summary>Seed the demo store (products, orders, purchase orders) into an empty database.</summary>
-    public bool SeedData { get; set; } = true;
+    /// <summary>
+    /// Seed the demo store (products, orders, purchase orders) into an empty database. Unset, only in Development:
+    /// a real store must never start with invented orders.
+    /// </summary>
+    public bool? SeedData { get; set; }
 
-    /// <summary>Create the four demo logins in a database without users.</summary>
-    public bool SeedUsers { get; set; } = true;
+    /// <summary>
+    /// Create the four demo logins in a database without users. Unset, only in Development: their password is public,
+    /// so a production start must not create them unless told to.
+    /// </summary>
+    public bool? SeedUsers { get; set; }
+
+    /// <summary>What the configuration asks for, with Development as the default of each unset switch.</summary>
+    public static (bool SeedData, bool SeedUsers) Resolve(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var options = configuration.GetSection(Section).Get<DemoOptions>() ?? new DemoOptions();
+        var development = environment.IsDevelopment();
+        return (options.SeedData ?? development, options.SeedUsers ?? development);
+    }
 
     public const string Password = "Backorder-Demo-1";
 
@@ -39,7 +53,7 @@ public sealed class DemoOptions
     public static string DisplayName(string email) => DisplayNames.GetValueOrDefault(email, email);
 }
 
-/// <summary>Brings the database to the current schema on start, and fills a new one with the demo store.</summary>
+/// <summary>Brings the database to the current schema on start, and fills a new one with the demo store when asked to.</summary>
 public static class DatabaseSetup
 {
     /// <summary>A relative SQLite data source is taken from the app's content root, not the shell's directory.</summary>
@@ -54,14 +68,15 @@ public static class DatabaseSetup
         return builder.ToString();
     }
 
-    public static async Task InitializeAsync(IServiceProvider services, CancellationToken ct = default)
+    /// <summary>
+    /// Creates the database file and its folder when missing, applies pending migrations, turns on WAL and adds the
+    /// settings row and the roles: what every start and the command-line tools need before they touch data.
+    /// </summary>
+    public static async Task PrepareAsync(IServiceProvider services, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
-        var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup));
-        var options = sp.GetRequiredService<IConfiguration>().GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new DemoOptions();
         var factory = sp.GetRequiredService<IDbContextFactory<AppDbContext>>();
-
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             var source = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
@@ -82,7 +97,30 @@ public static class DatabaseSetup
                 });
                 await db.SaveChangesAsync(ct);
             }
+        }
 
+        var roleManager = sp.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in Roles.All)
+        {
+            if (!await roleManager.RoleExistsAsync(role))
+            {
+                await roleManager.CreateAsync(new IdentityRole(role));
+            }
+        }
+    }
+
+    /// <summary>The web app's start: <see cref="PrepareAsync"/>, then the demo store and logins where they are wanted.</summary>
+    public static async Task InitializeAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await PrepareAsync(services, ct);
+        await using var scope = services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup));
+        var options = DemoOptions.Resolve(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>());
+        var factory = sp.GetRequiredService<IDbContextFactory<AppDbContext>>();
+
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
             if (options.SeedData && !await db.Products.AnyAsync(ct))
             {
                 var settings = await db.MerchantSettings.AsNoTracking().SingleAsync(ct);
@@ -92,15 +130,6 @@ public static class DatabaseSetup
                 await InsertAsync(db, data, ct);
                 logger.LogInformation("Seeded the demo store: {Products} products, {Orders} orders, {Lines} order lines in {Ms} ms",
                     data.Products.Count, data.Orders.Count, data.OrderLines.Count, started.ElapsedMilliseconds);
-            }
-        }
-
-        var roleManager = sp.GetRequiredService<RoleManager<IdentityRole>>();
-        foreach (var role in Roles.All)
-        {
-            if (!await roleManager.RoleExistsAsync(role))
-            {
-                await roleManager.CreateAsync(new IdentityRole(role));
             }
         }
 
@@ -120,8 +149,8 @@ public static class DatabaseSetup
                 }
                 await userManager.AddToRoleAsync(user, role);
             }
-            logger.LogInformation("Created the demo logins ({Emails}), password {Password}",
-                string.Join(", ", DemoOptions.Logins.Select(l => l.Email)), DemoOptions.Password);
+            // The password is in the README; a log is copied to places a README is not, so it never goes there.
+            logger.LogInformation("Created the demo logins ({Emails})", string.Join(", ", DemoOptions.Logins.Select(l => l.Email)));
         }
         else if (options.SeedUsers)
         {

@@ -31,6 +31,26 @@ public class MerchantSettings
 
     public bool VipFirstInQueue { get; set; }
 
+    public const int HolidayCutoffLabelMaxLength = 40;
+
+    /// <summary>
+    /// A day backordered units must ship by to arrive in time for an occasion (Dec 24, "Christmas"); the badge, the
+    /// new-order page and the confirmation say when a unit will not ship before it. Null: no cutoff.
+    /// </summary>
+    public DateOnly? HolidayCutoffDate { get; set; }
+
+    [MaxLength(HolidayCutoffLabelMaxLength)]
+    public string? HolidayCutoffLabel { get; set; }
+
+    public const int StorefrontOriginsMaxLength = 2000;
+
+    /// <summary>
+    /// The shop sites allowed to show the live badge (<c>/embed/badge.js</c>), one origin a line
+    /// (<c>https://shop.example.com</c>); together with the configured <c>Storefront:AllowedOrigins</c>.
+    /// </summary>
+    [MaxLength(StorefrontOriginsMaxLength)]
+    public string? StorefrontOrigins { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 
     [MaxLength(256)]

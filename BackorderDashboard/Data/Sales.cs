@@ -55,6 +55,13 @@ public class Order
     public int CustomerId { get; set; }
     public Customer Customer { get; set; } = null!;
 
+    /// <summary>
+    /// The order's number in the system it came from (a spreadsheet's order_number, a shop's order name); it is
+    /// searchable and makes a second delivery of the same order a no-op. Null for orders taken here.
+    /// </summary>
+    [MaxLength(64)]
+    public string? ExternalNumber { get; set; }
+
     public DateTime PlacedAt { get; set; }
 
     public OrderChannel Channel { get; set; }

@@ -35,7 +35,7 @@ public static class Policies
     /// <summary>Takes and changes customer orders: Merchant, CustomerService, Admin.</summary>
     public const string OrderDesk = nameof(OrderDesk);
 
-    /// <summary>Reads restock data: Merchant, Manager, Admin.</summary>
+    /// <summary>Reads restock data (purchase orders, receiving, suppliers): Merchant, Manager, Admin.</summary>
     public const string RestockRead = nameof(RestockRead);
 
     /// <summary>Customer messages: CustomerService, Admin.</summary>
@@ -68,7 +68,10 @@ public static class Policies
     }
 }
 
-/// <summary>Every action that changes data. Each service method that makes one asks <see cref="Access"/> first.</summary>
+/// <summary>
+/// Every action that changes data, and the one read that is guarded on its own (the audit log). Each service method
+/// that makes one asks <see cref="Access"/> first.
+/// </summary>
 public enum Operation
 {
     Expedite,
@@ -85,6 +88,11 @@ public enum Operation
     CancelPurchaseOrder,
     EditSupplier,
     EditProductPolicy,
+    EditProduct,
+    CorrectStock,
+    ImportData,
+    EditCustomer,
+    RemoveWaitlistEntry,
     SaveSettings,
     CreateUser,
     SetRoles,
@@ -95,6 +103,8 @@ public enum Operation
     RetryMessage,
     CreateReplenishmentDrafts,
     CancelDelayedLine,
+    ReadAuditLog,
+    ManageApiKeys,
 }
 
 /// <summary>
@@ -144,8 +154,16 @@ public static class Access
         new(Operation.CancelPurchaseOrder, "cancel purchase orders", Policies.Operations, Operations, [ActorKind.System]),
         new(Operation.EditSupplier, "edit suppliers", Policies.Operations, Operations, []),
         new(Operation.EditProductPolicy, "change backorder settings", Policies.Operations, Operations, []),
+        // Creating, editing, archiving and restoring products; the system for imports replayed by the command line.
+        new(Operation.EditProduct, "edit products", Policies.Operations, Operations, [ActorKind.System], Scopes.InventoryWrite),
+        new(Operation.CorrectStock, "correct stock counts", Policies.Operations, Operations, [ActorKind.System], Scopes.InventoryWrite),
+        new(Operation.ImportData, "import spreadsheets", Policies.Operations, Operations, [ActorKind.System]),
+        // Contact details and tier: the order desk answers customers and keeps their details right.
+        new(Operation.EditCustomer, "edit customers", Policies.OrderDesk, OrderDesk, []),
+        new(Operation.RemoveWaitlistEntry, "remove customers from waitlists", Policies.OrderDesk, OrderDesk, []),
         new(Operation.SaveSettings, "change settings", Policies.Admin, AdminOnly, []),
-        new(Operation.CreateUser, "create users", Policies.Admin, AdminOnly, []),
+        // The system, for the command line's `user create`: the first admin of a new install has nobody to create them.
+        new(Operation.CreateUser, "create users", Policies.Admin, AdminOnly, [ActorKind.System]),
         new(Operation.SetRoles, "change roles", Policies.Admin, AdminOnly, []),
         new(Operation.UnlockUser, "unlock users", Policies.Admin, AdminOnly, []),
         new(Operation.RenameUser, "change users' names", Policies.Admin, AdminOnly, []),
@@ -157,6 +175,10 @@ public static class Access
         new(Operation.CreateReplenishmentDrafts, "create draft purchase orders", Policies.Operations, Operations, []),
         // The customer, on the tracking page of its own order, for a line whose delay message offered it.
         new(Operation.CancelDelayedLine, "cancel delayed items", null, [], [ActorKind.Customer]),
+        // Reading, not changing: the audit log names people and addresses, so only admins read it, and nobody edits it.
+        new(Operation.ReadAuditLog, "read the audit log", Policies.Admin, AdminOnly, []),
+        // The system, for the command line's `api-key create` in scripted set-ups.
+        new(Operation.ManageApiKeys, "manage API keys", Policies.Admin, AdminOnly, [ActorKind.System]),
     }.ToDictionary(p => p.Operation);
 
     /// <summary>Whether the actor may do the action at all (a customer still only on its own order).</summary>

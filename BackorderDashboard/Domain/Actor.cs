@@ -52,8 +52,9 @@ public sealed class Actor
     private readonly string? _userDisplayName;
 
     private Actor(ActorKind kind, string name, ActorChannel channel, IEnumerable<string>? roles = null, IEnumerable<string>? scopes = null,
-        string? orderNumber = null, string? userDisplayName = null)
+        string? orderNumber = null, string? userDisplayName = null, string? userId = null)
     {
+        UserId = string.IsNullOrEmpty(userId) ? null : userId;
         Kind = kind;
         Name = name;
         _userDisplayName = string.IsNullOrWhiteSpace(userDisplayName) ? null : userDisplayName.Trim();
@@ -64,6 +65,12 @@ public sealed class Actor
     }
 
     public ActorKind Kind { get; }
+
+    /// <summary>A signed-in user's account id (for the audit log); null for every other kind, and for users built without one.</summary>
+    public string? UserId { get; }
+
+    /// <summary>A user's display name, when they have one.</summary>
+    public string? UserDisplayName => _userDisplayName;
 
     /// <summary>The user's sign-in name (e-mail), the API key's name, the platform of a webhook, the job of the system.</summary>
     public string Name { get; }
@@ -96,15 +103,17 @@ public sealed class Actor
     public static Actor Nobody { get; } = new(ActorKind.User, "", ActorChannel.Page);
 
     /// <summary>A staff member with the given roles; history rows name them by <paramref name="displayName"/> when they have one.</summary>
-    public static Actor User(string name, IEnumerable<string> roles, ActorChannel channel = ActorChannel.Page, string? displayName = null) =>
-        new(ActorKind.User, name, channel, roles.Where(Domain.Roles.All.Contains), userDisplayName: displayName);
+    public static Actor User(string name, IEnumerable<string> roles, ActorChannel channel = ActorChannel.Page, string? displayName = null,
+        string? userId = null) =>
+        new(ActorKind.User, name, channel, roles.Where(Domain.Roles.All.Contains), userDisplayName: displayName, userId: userId);
 
     /// <summary>
     /// The signed-in user of a page: name, display name and the product's roles read from the principal, so every page
     /// builds its actor the same way. An anonymous principal is a user with no name and no roles, whom the table refuses.
     /// </summary>
     public static Actor FromUser(ClaimsPrincipal user) => user.Identity is { IsAuthenticated: true, Name: { } name }
-        ? User(name, Domain.Roles.All.Where(user.IsInRole), displayName: user.FindFirst(DisplayNameClaim)?.Value)
+        ? User(name, Domain.Roles.All.Where(user.IsInRole), displayName: user.FindFirst(DisplayNameClaim)?.Value,
+            userId: user.FindFirst(ClaimTypes.NameIdentifier)?.Value)
         : User("", []);
 
     /// <summary>What the app shows for a signed-in principal: its display name, or its sign-in name while it has none.</summary>

@@ -56,7 +56,8 @@ public sealed record Availability(AvailabilityStatus Status, string BadgeText, D
 /// </summary>
 public static class AvailabilityRule
 {
-    public static Availability Evaluate(ProductStockFacts p, DateOnly today, int? dailyCapacity, CultureInfo? culture = null)
+    /// <param name="cutoff">The store's holiday cutoff: a backordered unit that ships after it says so on its badge.</param>
+    public static Availability Evaluate(ProductStockFacts p, DateOnly today, int? dailyCapacity, CultureInfo? culture = null, HolidayCutoff? cutoff = null)
     {
         culture ??= CultureInfo.CurrentCulture;
         var available = p.Available;
@@ -90,11 +91,13 @@ public static class AvailabilityRule
         }
         if (EtaWalk.NextUnit(p.QueuedUnits, p.Inbound, today, p.HandlingDays, dailyCapacity) is { } date)
         {
-            return new(AvailabilityStatus.Backordered, $"Backordered – ships {MerchantClock.ShortDate(date, culture)}", date, null, available);
+            return new(AvailabilityStatus.Backordered,
+                WithNote($"Backordered – ships {MerchantClock.ShortDate(date, culture)}", cutoff?.BadgeNote(date, null, today)), date, null, available);
         }
         if (Estimate(p, p.QueuedUnits + 1, today, dailyCapacity) is var (from, to))
         {
-            return new(AvailabilityStatus.BackorderedEstimated, $"Backordered – ships {DateRange(from, to, culture)}", from, to, available);
+            return new(AvailabilityStatus.BackorderedEstimated,
+                WithNote($"Backordered – ships {DateRange(from, to, culture)}", cutoff?.BadgeNote(from, to, today)), from, to, available);
         }
         return OutOfStock(available);
     }
@@ -137,6 +140,8 @@ public static class AvailabilityRule
         var from = today.AddDays(lead.TypicalDays + p.HandlingDays + capacityDays);
         return (from, from.AddDays(Math.Max(0, lead.LateDays - lead.TypicalDays)));
     }
+
+    private static string WithNote(string text, string? note) => note is null ? text : $"{text} · {note}";
 
     private static Availability OutOfStock(int available) => new(AvailabilityStatus.OutOfStock, "Out of stock", null, null, available);
 

@@ -9,7 +9,11 @@ namespace BackorderDashboard.Domain;
 /// </summary>
 public sealed class AvailabilityService(SettingsService settings, SupplierLeadTimes leadTimes)
 {
-    public sealed record Context(MerchantSettingsView Settings, DateOnly Today, IReadOnlyDictionary<int, LeadTimeRange> LeadTimes);
+    public sealed record Context(MerchantSettingsView Settings, DateOnly Today, IReadOnlyDictionary<int, LeadTimeRange> LeadTimes)
+    {
+        /// <summary>The store's holiday cutoff while it is still ahead (or today); null without one or once it has passed.</summary>
+        public HolidayCutoff? Cutoff => Settings.HolidayCutoff?.ActiveOn(Today);
+    }
 
     public async Task<Context> GetContextAsync(CancellationToken ct = default) => await GetContextAsync(await settings.GetAsync(ct), ct);
 
@@ -30,7 +34,7 @@ public sealed class AvailabilityService(SettingsService settings, SupplierLeadTi
             // A supplier without enough receipts has no entry: its quote applies (not an empty 0-day history).
             LeadTimeRange? history = context.LeadTimes.TryGetValue(r.SupplierId, out var h) ? h : null;
             var facts = ProductStock.ToFacts(r, inbound[r.ProductId].ToList(), history);
-            return (facts, AvailabilityRule.Evaluate(facts, context.Today, context.Settings.DailyFulfilmentCapacity));
+            return (facts, AvailabilityRule.Evaluate(facts, context.Today, context.Settings.DailyFulfilmentCapacity, cutoff: context.Cutoff));
         });
     }
 }

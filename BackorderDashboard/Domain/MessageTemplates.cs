@@ -16,15 +16,27 @@ public static class MessageTemplates
     /// <summary>One line of an order as a message lists it.</summary>
     public sealed record ItemStatus(string Product, int Qty, string Status);
 
-    public static MessageContent Confirmation(string number, IEnumerable<(string Name, int Qty, int FromStock, int Backordered, DateOnly? Eta)> lines)
+    /// <param name="cutoff">The store's holiday cutoff still ahead (<see cref="HolidayCutoff.ActiveOn"/>): the items on backorder that ship after it are named.</param>
+    public static MessageContent Confirmation(string number, IEnumerable<(string Name, int Qty, int FromStock, int Backordered, DateOnly? Eta)> lines,
+        HolidayCutoff? cutoff = null)
     {
         var text = new StringBuilder($"thank you for your order {number}.\n\n");
+        var late = new List<string>();
         foreach (var line in lines)
         {
+            // Past the cutoff it is no longer news; a line with no date yet can't be promised before it either.
+            if (cutoff is not null && line.Backordered > 0 && (line.Eta is not { } eta || cutoff.ShipsAfter(eta)))
+            {
+                late.Add(line.Name);
+            }
             text.Append($"- {line.Qty} × {line.Name}: ");
             text.AppendLine(line.Backordered == 0 ? "in stock, ships now"
                 : line.FromStock > 0 ? $"{line.FromStock} ship now, {line.Backordered} on backorder, expected to ship {Date(line.Eta, "when stock arrives")}"
                 : $"on backorder, expected to ship {Date(line.Eta, "when stock arrives")}");
+        }
+        if (late.Count > 0)
+        {
+            text.Append($"\nPlease note: {string.Join(", ", late)} {cutoff!.WontShipBefore(Culture)}.\n");
         }
         text.Append("\nWe will write again if a date changes. You can cancel a backordered item at any time before it ships.");
         return new(MessageKind.BackorderConfirmation, $"Your order {number}: ship dates for the items on backorder", text.ToString());

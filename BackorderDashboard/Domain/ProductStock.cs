@@ -29,6 +29,11 @@ public sealed class ProductStockRow
     public bool LeadTimeIsProducts { get; init; }
     public DateOnly? PreorderReleaseDate { get; init; }
     public bool Discontinued { get; init; }
+    /// <summary>Taken off sale: out of the listings, no new orders; its page and history stay.</summary>
+    public bool Archived { get; init; }
+
+    /// <summary>When the product's own details last changed (its creation until then); stock moves do not count.</summary>
+    public DateTime ChangedAt { get; init; }
     public int QueuedUnits { get; init; }
     public int QueuedLines { get; init; }
     public int InboundUnits { get; init; }
@@ -63,6 +68,8 @@ public static class ProductStock
             LeadTimeIsProducts = p.LeadTimeDays != null,
             PreorderReleaseDate = p.PreorderReleaseDate,
             Discontinued = p.Discontinued,
+            Archived = p.ArchivedAt != null,
+            ChangedAt = p.UpdatedAt ?? p.CreatedAt,
             QueuedUnits = db.OrderLines.Where(l => l.ProductId == p.Id && l.QtyUnfilled > 0).Sum(l => l.QtyUnfilled),
             QueuedLines = db.OrderLines.Count(l => l.ProductId == p.Id && l.QtyUnfilled > 0),
             InboundUnits = db.PurchaseOrderLines
@@ -82,7 +89,7 @@ public static class ProductStock
         Supplier = r.Supplier, PriceCents = r.PriceCents, OnHand = r.OnHand, Allocated = r.Allocated, Available = r.Available,
         Policy = r.Policy, BackorderCap = r.BackorderCap, LowStockThreshold = r.LowStockThreshold, HandlingDays = r.HandlingDays,
         QuotedLeadTimeDays = r.QuotedLeadTimeDays, LeadTimeIsProducts = r.LeadTimeIsProducts, PreorderReleaseDate = r.PreorderReleaseDate,
-        Discontinued = r.Discontinued, QueuedUnits = r.QueuedUnits, InboundUnits = r.InboundUnits,
+        Discontinued = r.Discontinued, Archived = r.Archived, QueuedUnits = r.QueuedUnits, InboundUnits = r.InboundUnits,
     });
 
     /// <summary>

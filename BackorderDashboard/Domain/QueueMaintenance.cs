@@ -6,6 +6,9 @@ namespace BackorderDashboard.Domain;
 /// <summary>A queued line whose ETA moved, and whether the move broke its promise.</summary>
 public sealed record EtaChange(int OrderLineId, string OrderNumber, DateOnly? From, DateOnly? To, bool BecameLate);
 
+/// <summary>What units coming into stock did: the lines they went to, the ETAs that moved, the waitlisted customers told.</summary>
+public sealed record StockArrival(IReadOnlyList<Allocation> Allocations, IReadOnlyList<EtaChange> Changes, int WaitlistNotified);
+
 /// <summary>
 /// Keeps a product's queue true after anything changes it, inside the caller's write transaction: free units go to
 /// the queue through the <see cref="AllocationEngine"/>, and every waiting line gets its ETA from the availability
@@ -14,6 +17,38 @@ public sealed record EtaChange(int OrderLineId, string OrderNumber, DateOnly? Fr
 /// </summary>
 public sealed class QueueMaintenance(AvailabilityService availability, TimeProvider time)
 {
+    /// <summary>
+    /// Units of the product came into stock (a receipt, units found or returned): its queue takes them in queue order,
+    /// the rest of the queue is dated again, and if units are still free its waitlist hears that it is back. One place,
+    /// so a correction that adds stock tells customers exactly what a receipt would.
+    /// </summary>
+    public async Task<StockArrival> StockArrivedAsync(AppDbContext db, int productId, string reference, Actor actor, CancellationToken ct,
+        AvailabilityService.Context? context = null)
+    {
+        var allocations = await AllocateFreeStockAsync(db, productId, reference, actor, ct);
+        var changes = await RecomputeEtasAsync(db, productId, reference, actor, ct, context);
+        var waitlist = await NotifyWaitlistAsync(db, productId, actor, ct);
+        return new StockArrival(allocations, changes, waitlist);
+    }
+
+    /// <summary>Stock left free after the queue took its share: everyone waiting on the product's waitlist hears of it.</summary>
+    public async Task<int> NotifyWaitlistAsync(AppDbContext db, int productId, Actor actor, CancellationToken ct)
+    {
+        var product = await db.Products.SingleAsync(p => p.Id == productId, ct);
+        if (product.OnHand - product.Allocated <= 0)
+        {
+            return 0;
+        }
+        var entries = await db.Waitlist.Include(w => w.Customer).Where(w => w.ProductId == productId && w.NotifiedAt == null).ToListAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var entry in entries)
+        {
+            entry.NotifiedAt = now;
+            db.Tell(entry.Customer, null, MessageTemplates.BackInStock(product.Name, product.Sku), actor, now);
+        }
+        return entries.Count;
+    }
+
     /// <summary>Gives the product's free units to its queue in queue order. Returns the lines that received units.</summary>
     public async Task<IReadOnlyList<Allocation>> AllocateFreeStockAsync(AppDbContext db, int productId, string reference, Actor actor, CancellationToken ct)
     {
@@ -123,6 +158,22 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
                 return OrderJournal.Message(line.OrderId, customer.Name, customer.Email,
                     MessageTemplates.Delay(productName, line.Number, line.Id, change.To, line.Promised), actor, now);
             }).ToList(), ct);
+        }
+        return changes;
+    }
+
+    /// <summary>
+    /// Dates again the queues of the given products (each once, whatever the order): where an allocation reached
+    /// products beyond the one whose stock came free. A ship-complete order completed by one product's units also takes
+    /// its other products' free stock and leaves their queues, so the lines behind it there move up.
+    /// </summary>
+    public async Task<IReadOnlyList<EtaChange>> RecomputeEtasAsync(AppDbContext db, IEnumerable<int> productIds, string cause, Actor actor,
+        CancellationToken ct, AvailabilityService.Context? context = null)
+    {
+        var changes = new List<EtaChange>();
+        foreach (var productId in productIds.Distinct().Order().ToList())
+        {
+            changes.AddRange(await RecomputeEtasAsync(db, productId, cause, actor, ct, context));
         }
         return changes;
     }

@@ -14,7 +14,13 @@ public sealed record MerchantSettingsView(
     DateTime UpdatedAt,
     string? UpdatedBy,
     MerchantClock Clock,
-    string StoreName = MerchantSettings.DefaultStoreName);
+    string StoreName = MerchantSettings.DefaultStoreName,
+    HolidayCutoff? HolidayCutoff = null,
+    IReadOnlyList<string>? StorefrontOrigins = null)
+{
+    /// <summary>The shop sites the admin allows to show the live badge, normalised (<see cref="StorefrontOrigin"/>).</summary>
+    public IReadOnlyList<string> StorefrontOrigins { get; init; } = StorefrontOrigins ?? [];
+}
 
 /// <summary>The settings form. Ranges keep the ETA walk meaningful: no negative days, no zero capacity.</summary>
 public sealed class SettingsInput
@@ -26,16 +32,26 @@ public sealed class SettingsInput
     [Required(ErrorMessage = "Choose the time zone the store works in.")]
     public string TimeZoneId { get; set; } = "";
 
-    [Range(0, 60, ErrorMessage = "Handling days must be between 0 and 60.")]
+    [Range(0, Limits.MaxHandlingDays, ErrorMessage = "Handling days must be between 0 and 60.")]
     public int DefaultHandlingDays { get; set; }
 
-    [Range(1, 1_000_000, ErrorMessage = "Capacity must be at least 1 unit a day, or left empty for no limit.")]
+    [Range(1, Limits.MaxDailyCapacity, ErrorMessage = "Capacity must be at least 1 unit a day, or left empty for no limit.")]
     public int? DailyFulfilmentCapacity { get; set; }
 
-    [Range(0, 100_000, ErrorMessage = "The low-stock threshold must be between 0 and 100,000.")]
+    [Range(0, Limits.MaxThreshold, ErrorMessage = "The low-stock threshold must be between 0 and 100,000.")]
     public int DefaultLowStockThreshold { get; set; }
 
     public bool VipFirstInQueue { get; set; }
+
+    /// <summary>The day backordered units must ship by for an occasion; set with <see cref="HolidayCutoffLabel"/> or not at all.</summary>
+    public DateTime? HolidayCutoffDate { get; set; }
+
+    [MaxLength(MerchantSettings.HolidayCutoffLabelMaxLength, ErrorMessage = "The occasion's name can be at most 40 characters long.")]
+    public string? HolidayCutoffLabel { get; set; }
+
+    /// <summary>The shop sites allowed to show the live badge, one origin (<c>https://shop.example.com</c>) a line.</summary>
+    [MaxLength(MerchantSettings.StorefrontOriginsMaxLength, ErrorMessage = "The shop addresses can be at most 2,000 characters long in all.")]
+    public string? StorefrontOrigins { get; set; }
 }
 
 /// <summary>Reads and saves the merchant's settings; cached because every page needs the time zone.</summary>
@@ -64,6 +80,9 @@ public sealed class SettingsService(IDbContextFactory<AppDbContext> dbFactory, T
         DailyFulfilmentCapacity = view.DailyFulfilmentCapacity,
         DefaultLowStockThreshold = view.DefaultLowStockThreshold,
         VipFirstInQueue = view.VipFirstInQueue,
+        HolidayCutoffDate = view.HolidayCutoff?.Date.ToDateTime(TimeOnly.MinValue),
+        HolidayCutoffLabel = view.HolidayCutoff?.Label,
+        StorefrontOrigins = view.StorefrontOrigins.Count == 0 ? null : string.Join('\n', view.StorefrontOrigins),
     };
 
     /// <summary>Time zones offered on the settings page (IANA ids).</summary>
@@ -90,6 +109,11 @@ public sealed class SettingsService(IDbContextFactory<AppDbContext> dbFactory, T
         row.DailyFulfilmentCapacity = input.DailyFulfilmentCapacity;
         row.DefaultLowStockThreshold = input.DefaultLowStockThreshold;
         row.VipFirstInQueue = input.VipFirstInQueue;
+        var cutoff = HolidayCutoff.From(input.HolidayCutoffDate is { } date ? DateOnly.FromDateTime(date) : null, input.HolidayCutoffLabel);
+        row.HolidayCutoffDate = cutoff?.Date;
+        row.HolidayCutoffLabel = cutoff?.Label;
+        var origins = StorefrontOrigin.Parse(input.StorefrontOrigins);
+        row.StorefrontOrigins = origins.Count == 0 ? null : string.Join('\n', origins);
         row.UpdatedAt = time.GetUtcNow().UtcDateTime;
         row.UpdatedBy = actor.DisplayName;
         await db.SaveChangesAsync(ct);
@@ -108,10 +132,30 @@ public sealed class SettingsService(IDbContextFactory<AppDbContext> dbFactory, T
         {
             errors[nameof(SettingsInput.TimeZoneId)] = $"“{input.TimeZoneId}” is not a known time zone.";
         }
+        input.HolidayCutoffLabel = string.IsNullOrWhiteSpace(input.HolidayCutoffLabel) ? null : input.HolidayCutoffLabel.Trim();
+        if (input.HolidayCutoffLabel is not null && input.HolidayCutoffDate is null)
+        {
+            errors.TryAdd(nameof(SettingsInput.HolidayCutoffDate), $"Choose the day by which orders must ship for {input.HolidayCutoffLabel}, or clear its name.");
+        }
+        if (input.HolidayCutoffDate is not null && input.HolidayCutoffLabel is null)
+        {
+            errors.TryAdd(nameof(SettingsInput.HolidayCutoffLabel), "Name the occasion (like Christmas): badges say “after Christmas”. Or clear the date.");
+        }
+        if (input.HolidayCutoffDate is { } cutoff && DateOnly.FromDateTime(cutoff) < Limits.EarliestDate)
+        {
+            errors.TryAdd(nameof(SettingsInput.HolidayCutoffDate),
+                $"Enter a date from {Limits.EarliestDate.ToString("MMM d, yyyy", System.Globalization.CultureInfo.InvariantCulture)} on.");
+        }
+        if (StorefrontOrigin.Lines(input.StorefrontOrigins).Where(l => StorefrontOrigin.Normalize(l) is null).ToList() is { Count: > 0 } bad)
+        {
+            errors.TryAdd(nameof(SettingsInput.StorefrontOrigins),
+                $"“{bad[0]}” is not a shop address. Write each as scheme://host[:port], like https://shop.example.com: no path, one a line.");
+        }
         return errors;
     }
 
     private MerchantSettingsView ToView(MerchantSettings row) => new(
         row.TimeZoneId, row.DefaultHandlingDays, row.DailyFulfilmentCapacity, row.DefaultLowStockThreshold,
-        row.VipFirstInQueue, row.UpdatedAt, row.UpdatedBy, new MerchantClock(time, MerchantClock.FindZone(row.TimeZoneId)), row.StoreName);
+        row.VipFirstInQueue, row.UpdatedAt, row.UpdatedBy, new MerchantClock(time, MerchantClock.FindZone(row.TimeZoneId)), row.StoreName,
+        HolidayCutoff.From(row.HolidayCutoffDate, row.HolidayCutoffLabel), StorefrontOrigin.Parse(row.StorefrontOrigins));
 }

@@ -1,4 +1,6 @@
+using BackorderDashboard.Features.Api;
 using BackorderDashboard.Components;
+using BackorderDashboard.Features.Import;
 using BackorderDashboard.Features.Kpi;
 
 namespace BackorderDashboard.Hosting;
@@ -8,6 +10,9 @@ public static class BackorderDashboardEndpoints
 {
     public static WebApplication MapBackorderDashboard(this WebApplication app)
     {
+        app.UseForwardedHeadersWhenEnabled();
+        app.UseSecurityHeaders();
+        app.UseHstsAndHttpsRedirection();
         if (app.Environment.IsDevelopment())
         {
             app.UseMigrationsEndPoint();
@@ -24,6 +29,12 @@ public static class BackorderDashboardEndpoints
             .AddSupportedCultures("en-US", "en-GB", "en-CA", "en-AU", "de-DE", "fr-FR", "es-ES", "nl-NL")
             .AddSupportedUICultures("en-US"));
 
+        app.UseBackorderRateLimits();
+        app.UseApiRequestLimits();
+        // Named here, after the headers and the limits, so a sign-in redirect carries the headers too (left to the
+        // host, they would run first).
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
@@ -32,6 +43,11 @@ public static class BackorderDashboardEndpoints
 
         app.MapAdditionalIdentityEndpoints();
         app.MapKpiExport();
+        app.MapCsvExports();
+        app.MapImportTemplates();
+        app.MapBackorderApi();
+        app.MapBackorderApiDocument();
+        app.MapBackorderEmbed();
         return app;
     }
 }

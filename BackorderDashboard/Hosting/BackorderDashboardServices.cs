@@ -1,10 +1,15 @@
+using BackorderDashboard.Features.Api;
 using BackorderDashboard.Components.Account;
 using BackorderDashboard.Components.Layout;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Admin;
+using BackorderDashboard.Features.Audit;
 using BackorderDashboard.Features.Backorders;
+using BackorderDashboard.Features.Backup;
+using BackorderDashboard.Features.Customers;
 using BackorderDashboard.Features.Home;
+using BackorderDashboard.Features.Import;
 using BackorderDashboard.Features.Kpi;
 using BackorderDashboard.Features.Messages;
 using BackorderDashboard.Features.Orders;
@@ -15,6 +20,7 @@ using BackorderDashboard.Features.Settings;
 using BackorderDashboard.Features.Shipping;
 using BackorderDashboard.Features.Tracking;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -22,6 +28,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -45,9 +52,12 @@ public static class BackorderDashboardServices
     /// named <paramref name="environmentName"/> rooted at <paramref name="contentRoot"/>, logging, and every registration
     /// of <see cref="AddBackorderDashboard"/>.
     /// </summary>
-    public static ServiceCollection Standalone(IReadOnlyDictionary<string, string?> settings, string environmentName, string contentRoot)
+    public static ServiceCollection Standalone(IReadOnlyDictionary<string, string?> settings, string environmentName, string contentRoot) =>
+        Standalone(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), environmentName, contentRoot);
+
+    /// <inheritdoc cref="Standalone(IReadOnlyDictionary{string, string?}, string, string)"/>
+    public static ServiceCollection Standalone(IConfiguration configuration, string environmentName, string contentRoot)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var environment = new HostingEnvironment
         {
             ApplicationName = typeof(BackorderDashboardServices).Assembly.GetName().Name!, EnvironmentName = environmentName,
@@ -84,7 +94,9 @@ public static class BackorderDashboardServices
             .AddIdentityCookies();
         services.AddAuthorizationBuilder().AddBackorderPolicies();
 
-        services.AddBackorderDashboardDatabase(ConnectionString(configuration, environment));
+        var connectionString = ConnectionString(configuration, environment);
+        services.AddBackorderDashboardDatabase(connectionString);
+        services.AddPersistedDataProtection(DataProtectionKeys.Folder(configuration, environment, connectionString));
         services.AddDatabaseDeveloperPageExceptionFilter();
 
         services.AddIdentityCore<ApplicationUser>(options =>
@@ -98,6 +110,8 @@ public static class BackorderDashboardServices
                 options.Password.RequireUppercase = false;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredUniqueChars = 1;
+                // Wrong passwords lock out per account and address (SignInThrottle), which pauses an account for
+                // everyone through this lockout; these counts remain for the two-factor code pages.
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
@@ -108,6 +122,10 @@ public static class BackorderDashboardServices
             .AddSignInManager<ActiveUserSignInManager>()
             .AddClaimsPrincipalFactory<ApplicationUserClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
+
+        services.AddSingleton<SignInThrottle>();
+        services.AddHttpsAndProxies(configuration);
+        services.AddBackorderRateLimits(configuration);
 
         // Roles taken away and accounts deactivated end ordinary page requests as soon as they end open pages.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(3));
@@ -121,14 +139,18 @@ public static class BackorderDashboardServices
         services.AddScoped<UserPreferencesService>();
         services.AddScoped<HomeService>();
         services.AddScoped<ProductService>();
+        services.AddSingleton<ProductRowsBySku>();
+        services.AddScoped<StockCorrectionService>();
         services.AddScoped<OrderIntakeService>();
         services.AddSingleton<QueueMaintenance>();
         services.AddScoped<BackorderService>();
         services.AddScoped<ShippingService>();
         services.AddScoped<OrderService>();
+        services.AddScoped<CustomerService>();
         services.AddSingleton<StockNotifier>();
         services.AddScoped<ReceivingService>();
         services.AddScoped<PurchaseOrderService>();
+        services.AddScoped<ImportService>();
         services.AddScoped<SupplierService>();
         services.Configure<MessagingOptions>(configuration.GetSection(MessagingOptions.Section));
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
@@ -145,6 +167,21 @@ public static class BackorderDashboardServices
         services.AddScoped<KpiService>();
         services.AddScoped<ReplenishmentService>();
         services.AddScoped<StoreSettingsService>();
+        services.AddOptions<BackupOptions>().Bind(configuration.GetSection(BackupOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BackupOptions>, BackupOptionsValidation>();
+        services.AddSingleton<DailyBackup>();
+        services.AddHostedService(sp => sp.GetRequiredService<DailyBackup>());
+        services.AddHttpContextAccessor();
+        services.AddScoped<CallerAddress>();
+        services.AddScoped<CircuitHandler, CallerAddressCircuitHandler>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<AuditSearch>();
+        services.AddSingleton<ApiKeyUse>();
+        services.AddScoped<ApiKeyService>();
+        services.AddScoped<ApiKeyFilter>();
+        services.AddScoped<ApiIdempotency>();
+        services.AddBackorderApiDocument();
+        services.AddBackorderEmbed(configuration);
         return services;
     }
 
@@ -159,7 +196,7 @@ public static class BackorderDashboardServices
         services.RemoveAll<IDbContextOptionsConfiguration<AppDbContext>>();
         services.AddDbContextFactory<AppDbContext>(options => options
             .UseSqlite(connectionString)
-            .AddInterceptors([new SqlitePragmas(), .. interceptors]));
+            .AddInterceptors([new SqlitePragmas(), new StoreWriteInterceptor(), .. interceptors]));
         return services;
     }
 }

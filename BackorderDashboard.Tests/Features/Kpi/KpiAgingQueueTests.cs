@@ -67,7 +67,7 @@ public class KpiAgingQueueTests : IAsyncLifetime
         var today = new DateOnly(2026, 11, 22);
         var report = await _kpi.GetAsync(new KpiQuery(today.AddDays(-29), today));
 
-        var filtered = new List<(int Lines, int Units)>();
+        var filtered = new List<(int Lines, long Units)>();
         foreach (var age in QueueAges.All)
         {
             var page = await _queue.GetQueueAsync(new QueueQuery(Age: age.Bucket, PageSize: 100));

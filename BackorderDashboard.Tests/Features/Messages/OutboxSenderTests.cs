@@ -95,7 +95,7 @@ public class OutboxSenderTests : IAsyncLifetime
 
         await using var check = _db.CreateDbContext();
         var stored = await check.Outbox.ToListAsync();
-        Assert.All(stored, m =>
+        AssertAll.NonEmpty(stored, m =>
         {
             Assert.Equal(MessageState.Sent, m.State);
             Assert.Equal(Now.UtcDateTime, m.SentAt);
@@ -120,7 +120,7 @@ public class OutboxSenderTests : IAsyncLifetime
         Assert.Equal(new DispatchResult(2, 0, 2, 0), down);
         await using (var db = _db.CreateDbContext())
         {
-            Assert.All(await db.Outbox.ToListAsync(), m =>
+            AssertAll.NonEmpty(await db.Outbox.ToListAsync(), m =>
             {
                 Assert.Equal(MessageState.Pending, m.State);
                 Assert.Equal(1, m.Attempts);
@@ -141,7 +141,7 @@ public class OutboxSenderTests : IAsyncLifetime
         Assert.Equal(2, received.Count);
         Assert.Equal(2, received.Select(r => r.MessageId).Distinct().Count());
         await using var check = _db.CreateDbContext();
-        Assert.All(await check.Outbox.ToListAsync(), m =>
+        AssertAll.NonEmpty(await check.Outbox.ToListAsync(), m =>
         {
             Assert.Equal(MessageState.Sent, m.State);
             Assert.Equal(2, m.Attempts);

@@ -193,11 +193,11 @@ public class ReceivingServiceTests : IAsyncLifetime
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => _receiving.CommitAsync(input, TestActors.Merchant))));
 
-        Assert.All(outcomes, o => Assert.True(o.Succeeded, string.Join(" ", o.Errors)));
+        AssertAll.NonEmpty(outcomes, o => Assert.True(o.Succeeded, string.Join(" ", o.Errors)));
         Assert.Single(outcomes, o => !o.AlreadyApplied);
         // Every attempt shows the result of the one that was applied.
         var applied = outcomes.Single(o => !o.AlreadyApplied);
-        Assert.All(outcomes, o => Assert.Equal(applied.Products[0].Filled, o.Products[0].Filled));
+        AssertAll.NonEmpty(outcomes, o => Assert.Equal(applied.Products[0].Filled, o.Products[0].Filled));
         await using var db = _db.CreateDbContext();
         Assert.Equal(6, await db.Products.Where(p => p.Sku == "KET").Select(p => p.OnHand).SingleAsync());
         Assert.Equal(1, await db.Receipts.CountAsync());
@@ -272,7 +272,7 @@ public class ReceivingServiceTests : IAsyncLifetime
             Assert.Equal(["ann@example.com", "bob@example.com"], delays);
             Assert.Contains("Dec 11", (await db.Outbox.FirstAsync(m => m.ToEmail == "ann@example.com")).BodyText);
             var lines = await KettleLinesAsync();
-            Assert.All(lines.Values, l => Assert.Equal(Dec11, l.CurrentEta));
+            AssertAll.NonEmpty(lines.Values, l => Assert.Equal(Dec11, l.CurrentEta));
         }
 
         // A stale version is refused.
@@ -290,7 +290,7 @@ public class ReceivingServiceTests : IAsyncLifetime
         // Cat and Dan waited on PO-2; now the supplier's 14-day quote: Dec 6, plus a handling day.
         Assert.True(impact.Succeeded, impact.Message);
         Assert.Equal(["SO-Cat", "SO-Dan"], impact.Lines.Select(l => l.OrderNumber).Order());
-        Assert.All(impact.Lines, l => Assert.True(l.DaysMoved < 0));
+        AssertAll.NonEmpty(impact.Lines, l => Assert.True(l.DaysMoved < 0));
         await using var db = _db.CreateDbContext();
         Assert.Equal(PurchaseOrderStatus.Cancelled, await db.PurchaseOrders.Where(p => p.Id == _po2).Select(p => p.Status).SingleAsync());
         Assert.Equal(0, await db.Outbox.CountAsync(m => m.Kind == MessageKind.Delay));
@@ -335,7 +335,7 @@ public class ReceivingServiceTests : IAsyncLifetime
         // Three kettles on Nov 25 cover Ann (2) and Bob (1): they ship Nov 26; PO-1's four now cover Cat and Dan: Dec 2.
         Assert.True(placed.Succeeded, placed.Message);
         Assert.Equal(["SO-Ann", "SO-Bob", "SO-Cat", "SO-Dan"], placed.Lines.Select(l => l.OrderNumber).Order());
-        Assert.All(placed.Lines, l => Assert.True(l.DaysMoved < 0));
+        AssertAll.NonEmpty(placed.Lines, l => Assert.True(l.DaysMoved < 0));
         var lines = await KettleLinesAsync();
         Assert.Equal(new DateOnly(2026, 11, 26), lines["SO-Ann"].CurrentEta);
         Assert.Equal(Dec2, lines["SO-Dan"].CurrentEta);

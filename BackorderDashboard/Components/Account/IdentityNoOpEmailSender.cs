@@ -4,7 +4,7 @@ using BackorderDashboard.Data;
 
 namespace BackorderDashboard.Components.Account;
 
-// Remove the "else if (EmailSender is IdentityNoOpEmailSender)" block from RegisterConfirmation.razor after updating with a real implementation.
+// Identity mail (confirmation, reset links) goes nowhere yet: accounts are created and confirmed by an admin.
 internal sealed class IdentityNoOpEmailSender : IEmailSender<ApplicationUser>
 {
     private readonly IEmailSender emailSender = new NoOpEmailSender();

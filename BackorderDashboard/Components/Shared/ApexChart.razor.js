@@ -21,8 +21,31 @@ function loadLibrary(src) {
     return library;
 }
 
+// ApexCharts writes tooltip titles, series names and legend entries as HTML (innerHTML), while axis and data labels
+// are SVG text. Names come from the store's data (a supplier, a product), so every piece of text that reaches HTML is
+// escaped here: it shows as written and never runs as markup.
+const htmlEntities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value) {
+    return String(value ?? '').replace(/[&<>"']/g, c => htmlEntities[c]);
+}
+
+function withEscapedText(options) {
+    const tooltip = options.tooltip ?? {};
+    tooltip.x = { ...(tooltip.x ?? {}), formatter: value => escapeHtml(value) };
+    if (!Array.isArray(tooltip.y)) {
+        tooltip.y = { ...(tooltip.y ?? {}), title: { formatter: name => (name ? `${escapeHtml(name)}: ` : '') } };
+    }
+    options.tooltip = tooltip;
+    if (!Array.isArray(options.xaxis)) {
+        options.xaxis = { ...(options.xaxis ?? {}), tooltip: { ...(options.xaxis?.tooltip ?? {}), formatter: value => escapeHtml(value) } };
+    }
+    options.legend = { ...(options.legend ?? {}), formatter: name => escapeHtml(name) };
+    return options;
+}
+
 function withTheme(json, height, dark, element) {
-    const options = JSON.parse(json);
+    const options = withEscapedText(JSON.parse(json));
     const listener = element && listeners.get(element);
     if (listener) {
         // A click on a bar, a marker or near a point says which series and which point; the page decides where it leads.

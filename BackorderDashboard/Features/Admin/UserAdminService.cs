@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -36,7 +37,7 @@ public sealed record AdminResult(bool Succeeded, IReadOnlyList<string> Errors)
 public sealed class NewUserInput
 {
     [Required(ErrorMessage = "Enter the e-mail address the person will sign in with.")]
-    [EmailAddress(ErrorMessage = "That is not a valid e-mail address.")]
+    [EmailRule]
     public string Email { get; set; } = "";
 
     [MaxLength(ApplicationUser.DisplayNameMaxLength, ErrorMessage = "The name can be at most 100 characters long.")]
@@ -53,7 +54,7 @@ public sealed class NewUserInput
 /// Users and their roles, for the admin page. Identity's UserManager keeps a context for its scope's life,
 /// so each operation gets a scope of its own instead of one held by the circuit.
 /// </summary>
-public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time)
+public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, AuditLog audit)
 {
     /// <summary>Characters of a generated password: no look-alikes (0/O, 1/l/I), so it can be read out or typed from a note.</summary>
     private const string PasswordAlphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -103,7 +104,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             return AdminResult.Fail($"A user with the e-mail {email} already exists.");
         }
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         // The admin vouches for the address, so the account can sign in at once.
         var user = new ApplicationUser
         {
@@ -122,11 +123,16 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
                 return AdminResult.Fail(added.Errors.Select(e => e.Description).ToArray());
             }
         }
+        await audit.RecordAsync(db, AuditKind.UserCreated, actor, email,
+            $"Account created{(user.DisplayName.Length > 0 ? $" for {user.DisplayName}" : "")} with {RoleList(input.Roles)}.", ct);
         await tx.CommitAsync(ct);
         return AdminResult.Ok;
     }
 
-    /// <summary>Replaces a user's roles. The last admin cannot lose the Admin role, or nobody could manage users.</summary>
+    /// <summary>
+    /// Replaces a user's roles. The last active admin cannot lose the Admin role, or nobody could manage users: checked
+    /// under the write lock, so two admins demoting each other at the same moment leave one of them an admin.
+    /// </summary>
     public async Task<AdminResult> SetRolesAsync(string userId, IReadOnlyCollection<string> roles, Actor actor, CancellationToken ct = default)
     {
         if (Access.Refusal(actor, Operation.SetRoles) is { } refused)
@@ -139,19 +145,22 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         }
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var tx = await db.BeginWriteAsync(ct);
         var user = await users.FindByIdAsync(userId);
         if (user is null)
         {
             return AdminResult.Fail("That user no longer exists.");
         }
         var current = await users.GetRolesAsync(user);
-        if (current.Contains(Roles.Admin) && !roles.Contains(Roles.Admin) && user.IsActive
-            && (await users.GetUsersInRoleAsync(Roles.Admin)).Count(u => u.IsActive) <= 1)
+        if (current.Contains(Roles.Admin) && !roles.Contains(Roles.Admin) && user.IsActive && await ActiveAdminsAsync(db, ct) <= 1)
         {
             return AdminResult.Fail("This is the only admin: give another user the Admin role first.");
         }
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (current.ToHashSet().SetEquals(roles))
+        {
+            return AdminResult.Ok;
+        }
         var removed = await users.RemoveFromRolesAsync(user, current.Except(roles));
         var added = removed.Succeeded ? await users.AddToRolesAsync(user, roles.Except(current)) : removed;
         if (!added.Succeeded)
@@ -160,6 +169,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         }
         // A new security stamp makes open sessions pick up the change at their next validation.
         await users.UpdateSecurityStampAsync(user);
+        await audit.RecordAsync(db, AuditKind.RolesChanged, actor, user.Email ?? "", $"Roles {RoleList(current)} → {RoleList(roles)}.", ct);
         await tx.CommitAsync(ct);
         return AdminResult.Ok;
     }
@@ -179,6 +189,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         }
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
+        await audit.RecordAsync(AuditKind.UserUnlocked, actor, user.Email ?? "", "Lockout lifted; failed sign-ins reset to 0.", ct);
         return AdminResult.Ok;
     }
 
@@ -227,7 +238,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         {
             return AdminResult.Fail("You can't deactivate your own account.");
         }
-        if (await users.IsInRoleAsync(user, Roles.Admin) && (await users.GetUsersInRoleAsync(Roles.Admin)).Count(u => u.IsActive) <= 1)
+        if (await users.IsInRoleAsync(user, Roles.Admin) && await ActiveAdminsAsync(db, ct) <= 1)
         {
             return AdminResult.Fail("This is the only active admin: give another user the Admin role first.");
         }
@@ -237,6 +248,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         {
             return AdminResult.Fail(updated.Errors.Select(e => e.Description).ToArray());
         }
+        await audit.RecordAsync(db, AuditKind.UserDeactivated, actor, user.Email ?? "", "Account deactivated: it can no longer sign in.", ct);
         await tx.CommitAsync(ct);
         return AdminResult.Ok;
     }
@@ -249,9 +261,20 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
             return AdminResult.Fail(refused);
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var changed = await db.Users.Where(u => u.Id == userId)
+        await using var tx = await db.BeginWriteAsync(ct);
+        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(ct);
+        var changed = await db.Users.Where(u => u.Id == userId && u.DeactivatedAt != null)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.DeactivatedAt, (DateTime?)null), ct);
-        return changed == 0 ? AdminResult.Fail("That user no longer exists.") : AdminResult.Ok;
+        if (email is null)
+        {
+            return AdminResult.Fail("That user no longer exists.");
+        }
+        if (changed > 0)
+        {
+            await audit.RecordAsync(db, AuditKind.UserReactivated, actor, email, "Account reactivated: it can sign in again.", ct);
+        }
+        await tx.CommitAsync(ct);
+        return AdminResult.Ok;
     }
 
     /// <summary>
@@ -275,7 +298,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         var generated = string.IsNullOrEmpty(newPassword);
         var password = generated ? GeneratePassword(users.Options.Password) : newPassword!;
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var reset = await users.ResetPasswordAsync(user, token, password);
         if (!reset.Succeeded)
@@ -284,9 +307,51 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, IDbContextFact
         }
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
+        await audit.RecordAsync(db, AuditKind.PasswordReset, actor, user.Email ?? "",
+            generated ? "Password reset to a generated one; lockout lifted." : "Password reset to one the admin typed; lockout lifted.", ct);
         await tx.CommitAsync(ct);
         return new PasswordResetResult(true, [], generated ? password : null);
     }
+
+    /// <summary>
+    /// Deletes the signed-in user's own account (the personal-data page, after its password check). The last active
+    /// admin cannot, or nobody could manage users: checked under the write lock, with the deletion and its audit entry
+    /// in the same transaction.
+    /// </summary>
+    public async Task<AdminResult> DeleteOwnAccountAsync(string userId, Actor actor, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var tx = await db.BeginWriteAsync(ct);
+        var user = await users.FindByIdAsync(userId);
+        if (user is null || actor.Kind != ActorKind.User || !string.Equals(user.UserName, actor.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            return AdminResult.Fail("Only the account's own user can delete it here.");
+        }
+        if (user.IsActive && await users.IsInRoleAsync(user, Roles.Admin) && await ActiveAdminsAsync(db, ct) <= 1)
+        {
+            return AdminResult.Fail("You are the only admin: give another user the Admin role before you delete your account.");
+        }
+        var email = user.Email ?? user.UserName ?? "";
+        var deleted = await users.DeleteAsync(user);
+        if (!deleted.Succeeded)
+        {
+            return AdminResult.Fail(deleted.Errors.Select(e => e.Description).ToArray());
+        }
+        await audit.RecordAsync(db, AuditKind.UserDeleted, actor, email, "The user deleted their own account and personal data.", ct);
+        await tx.CommitAsync(ct);
+        return AdminResult.Ok;
+    }
+
+    /// <summary>Active accounts holding the Admin role, counted in the caller's transaction.</summary>
+    private static Task<int> ActiveAdminsAsync(AppDbContext db, CancellationToken ct) =>
+        db.UserRoles.Where(ur => db.Roles.Any(r => r.Id == ur.RoleId && r.Name == Roles.Admin))
+            .Join(db.Users, ur => ur.UserId, u => u.Id, (ur, u) => u)
+            .CountAsync(u => u.DeactivatedAt == null, ct);
+
+    private static string RoleList(IEnumerable<string> roles) =>
+        roles.Any() ? string.Join(", ", roles.Order().Select(Roles.DisplayName)) : "none";
 
     /// <summary>
     /// Groups of four random characters joined by dashes, long enough for the configured minimum and holding every

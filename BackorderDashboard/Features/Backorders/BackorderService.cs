@@ -1,13 +1,18 @@
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Backorders;
 
 public sealed record ActionResult(bool Succeeded, string Message)
 {
+    /// <summary>The actor may not do this at all (the permission table said no), as opposed to this action failing.</summary>
+    public bool Refused { get; init; }
+
     public static ActionResult Ok(string message) => new(true, message);
     public static ActionResult Fail(string message) => new(false, message);
+    public static ActionResult Refuse(string message) => new(false, message) { Refused = true };
 }
 
 /// <summary>
@@ -15,7 +20,8 @@ public sealed record ActionResult(bool Succeeded, string Message)
 /// ledger rows, history and customer messages, and checks the line's version so two people can't overwrite
 /// each other's change unseen.
 /// </summary>
-public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, SettingsService settings, TimeProvider time)
+public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, SettingsService settings, TimeProvider time,
+    AuditLog audit)
 {
     public async Task<ActionResult> SetExpeditedAsync(int lineId, int expectedVersion, bool expedite, Actor actor, CancellationToken ct = default)
     {
@@ -56,12 +62,19 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
     /// Cancels what has not shipped of a line: its waiting units and any units set aside for it, which go straight to
     /// the next customers in the queue. The customer may join the product's waitlist instead of waiting on an order.
     /// A customer actor may only cancel a line of its own order that a delay message offered to cancel.
+    /// With <paramref name="units"/> only that many are cancelled (a customer keeping part of a line): waiting units
+    /// first, so what is set aside for the customer stays theirs, then units set aside.
     /// </summary>
-    public async Task<ActionResult> CancelAsync(int lineId, int expectedVersion, string reason, bool joinWaitlist, Actor actor, CancellationToken ct = default)
+    public async Task<ActionResult> CancelAsync(int lineId, int expectedVersion, string reason, bool joinWaitlist, Actor actor, CancellationToken ct = default,
+        int? units = null)
     {
         if (Access.Refusal(actor, actor.Kind == ActorKind.Customer ? Operation.CancelDelayedLine : Operation.CancelLine) is { } refused)
         {
-            return ActionResult.Fail(refused);
+            return ActionResult.Refuse(refused);
+        }
+        if (units is <= 0)
+        {
+            return ActionResult.Fail("Cancel at least one unit.");
         }
         if (actor.Kind == ActorKind.Customer && !await OffersCancellationAsync(actor, lineId, ct))
         {
@@ -71,6 +84,10 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         {
             return ActionResult.Fail("Give a reason for the cancellation: the customer and your colleagues will read it.");
         }
+        if (Limits.LengthProblem(reason, Limits.MaxNoteLength, "The reason") is { } longReason)
+        {
+            return ActionResult.Fail(longReason);
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         var line = await db.OrderLines.Include(l => l.Order).ThenInclude(o => o.Customer).Include(l => l.Product)
@@ -79,15 +96,26 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         {
             return problem;
         }
-        var freed = line!.QtyAllocated;
-        var cancelled = freed + line.QtyUnfilled;
-        if (cancelled <= 0)
+        // The customer's own cancel is offered only while the line is late (its ETA past the date promised); checked
+        // again here under the write lock, as the line may have been filled or re-dated since the page was drawn.
+        if (actor.Kind == ActorKind.Customer && !IsLate(line!))
+        {
+            return ActionResult.Fail("This item is no longer late, so it can't be cancelled here.");
+        }
+        var open = line!.QtyAllocated + line.QtyUnfilled;
+        if (open <= 0)
         {
             return ActionResult.Fail($"Nothing of {line.Product.Name} on {line.Order.Number} is left to cancel.");
         }
+        if (units > open)
+        {
+            return ActionResult.Fail($"Only {open} of {line.Product.Name} on {line.Order.Number} {(open == 1 ? "is" : "are")} left to cancel.");
+        }
+        var cancelled = units ?? open;
+        var freed = Math.Max(0, cancelled - line.QtyUnfilled);
         var now = time.GetUtcNow().UtcDateTime;
         line.QtyCancelled += cancelled;
-        line.QtyAllocated = 0;
+        line.QtyAllocated -= freed;
         line.Version++;
         if (freed > 0)
         {
@@ -100,13 +128,23 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
             });
         }
         db.Record(line.OrderId, OrderEventKind.Cancelled, $"{cancelled} × {line.Product.Name} cancelled: {reason.Trim()}", actor, now, line.Id);
+        audit.Add(db, AuditKind.Cancellation, actor, line.Order.Number,
+            $"{Words.Count(cancelled, "unit")} of {line.Product.Sku} ({line.Product.Name}) cancelled"
+            + $"{(actor.Kind == ActorKind.Customer ? " by the customer" : "")}{(freed > 0 ? $", {freed} set aside freed" : "")}: {reason.Trim()}");
         db.Tell(line.Order, MessageTemplates.Cancelled(line.Product.Name, line.Order.Number, cancelled, reason, joinWaitlist), actor, now);
         if (joinWaitlist)
         {
-            var already = await db.Waitlist.AnyAsync(w => w.ProductId == line.ProductId && w.CustomerId == line.Order.CustomerId && w.NotifiedAt == null, ct);
-            if (!already)
+            // One entry per customer and product: a customer told earlier that it was back, and who joins again, waits anew.
+            var entry = await db.Waitlist.SingleOrDefaultAsync(w => w.ProductId == line.ProductId && w.CustomerId == line.Order.CustomerId, ct);
+            var already = entry is { NotifiedAt: null };
+            if (entry is null)
             {
                 db.Waitlist.Add(new WaitlistEntry { ProductId = line.ProductId, CustomerId = line.Order.CustomerId, CreatedAt = now });
+            }
+            else if (!already)
+            {
+                entry.NotifiedAt = null;
+                entry.CreatedAt = now;
             }
             db.Record(line.OrderId, OrderEventKind.Waitlisted,
                 already ? $"{line.Order.Customer.Name} is already on the waitlist for {line.Product.Name}: they hear by e-mail when it is back in stock."
@@ -115,13 +153,25 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         }
         await db.SaveChangesAsync(ct);
         var reference = $"cancellation of {line.Order.Number}";
-        var allocations = await queue.AllocateFreeStockAsync(db, line.ProductId, reference, actor, ct);
-        await queue.RecomputeEtasAsync(db, line.ProductId, reference, actor, ct);
+        var allocations = (await queue.AllocateFreeStockAsync(db, line.ProductId, reference, actor, ct)).ToList();
+        if (line.Order.ShipPolicy == ShipPolicy.ShipComplete)
+        {
+            // The cancelled line may have been all that held its order back: its other waiting lines may now complete
+            // from their products' free stock.
+            var others = await db.OrderLines.AsNoTracking().Where(l => l.OrderId == line.OrderId && l.Id != line.Id && l.QtyUnfilled > 0)
+                .Select(l => l.ProductId).Distinct().ToListAsync(ct);
+            foreach (var productId in others)
+            {
+                allocations.AddRange(await queue.AllocateFreeStockAsync(db, productId, reference, actor, ct));
+            }
+        }
+        await queue.RecomputeEtasAsync(db, allocations.Select(a => a.ProductId).Prepend(line.ProductId), reference, actor, ct);
         await tx.CommitAsync(ct);
         var payment = Payment.Cancelled(cancelled, line.UnitPriceCents);
-        return ActionResult.Ok(allocations.Count == 0
+        var toNext = allocations.Where(a => a.ProductId == line.ProductId).Sum(a => a.Qty);
+        return ActionResult.Ok(toNext == 0
             ? $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}. {payment}"
-            : $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}; {Words.Count(allocations.Sum(a => a.Qty), "freed unit")} went to the next in line. {payment}");
+            : $"{cancelled} × {line.Product.Name} cancelled on {line.Order.Number}; {Words.Count(toNext, "freed unit")} went to the next in line. {payment}");
     }
 
     /// <summary>
@@ -158,17 +208,29 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         await db.SaveChangesAsync(ct);
         if (policy == ShipPolicy.ShipAvailable)
         {
-            foreach (var productId in order.Lines.Where(l => l.QtyUnfilled > 0).Select(l => l.ProductId).Distinct())
+            var reference = $"{order.Number} ships what's available";
+            var products = order.Lines.Where(l => l.QtyUnfilled > 0).Select(l => l.ProductId).Distinct().ToList();
+            var allocations = new List<Allocation>();
+            foreach (var productId in products)
             {
-                await queue.AllocateFreeStockAsync(db, productId, $"{order.Number} ships what's available", actor, ct);
-                await queue.RecomputeEtasAsync(db, productId, $"{order.Number} ships what's available", actor, ct);
+                allocations.AddRange(await queue.AllocateFreeStockAsync(db, productId, reference, actor, ct));
             }
+            // Dated after every allocation: one product's units can complete an order that also takes another's.
+            await queue.RecomputeEtasAsync(db, products.Concat(allocations.Select(a => a.ProductId)), reference, actor, ct);
         }
         await tx.CommitAsync(ct);
         return ActionResult.Ok($"{order.Number} now ships {text}.");
     }
 
-    /// <summary>Gives the customer something for the wait (a percent or amount off, or free shipping) with a reason.</summary>
+    /// <summary>How long an identical consolation on the same order counts as the same submit, not a new one.</summary>
+    public static readonly TimeSpan RepeatWindow = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Gives the customer something for the wait (a percent or amount off, or free shipping) with a reason. All
+    /// consolations of an order together cannot exceed what it is worth (its lines not cancelled, plus shipping), and
+    /// the same consolation submitted twice (a double click, a retry) is added once: both are checked under the write
+    /// lock, so two submits at the same moment cannot both pass.
+    /// </summary>
     public async Task<ActionResult> AddConsolationAsync(int orderId, ConsolationKind kind, int? percent, long? amountCents, string reason, Actor actor, CancellationToken ct = default)
     {
         if (Access.Refusal(actor, Operation.AddConsolation) is { } refused)
@@ -187,6 +249,14 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         {
             return ActionResult.Fail("An amount discount must be more than zero.");
         }
+        if (kind == ConsolationKind.AmountDiscount && amountCents > Limits.MaxMoneyCents)
+        {
+            return ActionResult.Fail($"An amount discount can be at most {Money.Format(Limits.MaxMoneyCents)}.");
+        }
+        if (Limits.LengthProblem(reason, Limits.MaxNoteLength, "The reason") is { } longReason)
+        {
+            return ActionResult.Fail(longReason);
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         var order = await db.Orders.Include(o => o.Customer).SingleOrDefaultAsync(o => o.Id == orderId, ct);
@@ -196,6 +266,26 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         }
         var now = time.GetUtcNow().UtcDateTime;
         var what = Orders.OrderService.Describe(kind, percent, amountCents);
+        var given = await db.Consolations.Where(c => c.OrderId == order.Id).AsNoTracking().ToListAsync(ct);
+        var trimmed = reason.Trim();
+        if (given.Any(c => c.Kind == kind && c.Percent == (kind == ConsolationKind.PercentDiscount ? percent : null)
+                && c.AmountCents == (kind == ConsolationKind.AmountDiscount ? amountCents : null) && c.Reason == trimmed && now - c.CreatedAt < RepeatWindow))
+        {
+            return ActionResult.Ok($"{what} was already added to {order.Number}.");
+        }
+        var lines = await db.OrderLines.Where(l => l.OrderId == order.Id).Select(l => new { l.Qty, l.QtyCancelled, l.UnitPriceCents }).ToListAsync(ct);
+        var worth = lines.Sum(l => (long)(l.Qty - l.QtyCancelled) * l.UnitPriceCents) + order.ShippingCents;
+        var left = worth - given.Sum(c => ConsolationCents(c.Kind, c.Percent, c.AmountCents, worth, order.ShippingCents));
+        if (kind == ConsolationKind.FreeShipping && given.Any(c => c.Kind == ConsolationKind.FreeShipping))
+        {
+            return ActionResult.Fail($"{order.Number} already has free shipping.");
+        }
+        if (ConsolationCents(kind, percent, amountCents, worth, order.ShippingCents) > left)
+        {
+            return ActionResult.Fail(left <= 0
+                ? $"{order.Number}'s consolations already come to all it is worth ({Money.Format(worth)}): nothing more can be taken off."
+                : $"That is more than {order.Number} has left to take off: at most {Money.Format(left)} of its {Money.Format(worth)}.");
+        }
         db.Consolations.Add(new OrderConsolation
         {
             OrderId = order.Id, Kind = kind, Percent = kind == ConsolationKind.PercentDiscount ? percent : null,
@@ -207,6 +297,18 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         await tx.CommitAsync(ct);
         return ActionResult.Ok($"{what} added to {order.Number}.");
     }
+
+    /// <summary>What a consolation takes off an order worth <paramref name="worth"/> cents (free shipping: its shipping).</summary>
+    public static long ConsolationCents(ConsolationKind kind, int? percent, long? amountCents, long worth, long shippingCents) => kind switch
+    {
+        ConsolationKind.PercentDiscount => (long)Math.Round(worth * (decimal)(percent ?? 0) / 100m, MidpointRounding.AwayFromZero),
+        ConsolationKind.AmountDiscount => amountCents ?? 0,
+        _ => shippingCents,
+    };
+
+    /// <summary>A waiting line whose current ETA is past the date promised: the one case a customer may cancel it themselves.</summary>
+    public static bool IsLate(OrderLine line) =>
+        line.QtyUnfilled > 0 && line.CurrentEta is { } eta && line.PromisedShipDate is { } promised && eta > promised;
 
     /// <summary>The line is on the customer's own order, and a delay message about it offered cancellation.</summary>
     private async Task<bool> OffersCancellationAsync(Actor customer, int lineId, CancellationToken ct)
@@ -272,7 +374,7 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
             {
                 l.Id, l.Version, l.Product.Sku, ProductName = l.Product.Name, l.Order.Number, Customer = l.Order.Customer.Name,
                 l.Order.Customer.Tier, l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta, l.QueuedAt, l.Order.ShipPolicy,
-                l.Order.PaymentAuthorizationExpiresAt, l.Priority,
+                l.Order.PaymentAuthorizationExpiresAt, l.Priority, l.Order.CustomerId,
                 AheadLines = db.OrderLines.LinesAhead(l).Count(),
                 AheadUnits = db.OrderLines.LinesAhead(l).Sum(o => o.QtyUnfilled),
             })
@@ -283,7 +385,7 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
             r.AheadLines + 1, r.AheadUnits, r.PromisedShipDate, r.CurrentEta, r.CurrentEta > r.PromisedShipDate,
             QueueAges.DaysWaiting(clock, r.QueuedAt),
             r.ShipPolicy, r.CurrentEta is { } eta && clock.DayOf(r.PaymentAuthorizationExpiresAt) < eta,
-            r.Priority >= QueuePriority.Expedited)).ToList(), total);
+            r.Priority >= QueuePriority.Expedited, r.CustomerId, r.QueuedAt)).ToList(), total);
     }
 
     private static ActionResult? Check(OrderLine? line, int expectedVersion) =>

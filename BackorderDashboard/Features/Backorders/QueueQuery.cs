@@ -18,6 +18,6 @@ public sealed record QueueQuery(
 public sealed record QueueRow(
     int LineId, int Version, string Sku, string ProductName, string OrderNumber, string Customer, CustomerTier Tier,
     int Unfilled, int Position, int UnitsAhead, DateOnly? Promised, DateOnly? Eta, bool Late, int DaysWaiting,
-    ShipPolicy ShipPolicy, bool AuthorizationExpiresBeforeEta, bool Expedited);
+    ShipPolicy ShipPolicy, bool AuthorizationExpiresBeforeEta, bool Expedited, int CustomerId = 0, DateTime? QueuedAt = null);
 
 public sealed record QueuePage(IReadOnlyList<QueueRow> Rows, int Total);

@@ -5,15 +5,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Home;
 
-public sealed record QueueSummary(int OpenLines, int LateLines, int UnitsWaiting, int ProductsWaiting, int OrdersReadyToShip,
+public sealed record QueueSummary(int OpenLines, int LateLines, long UnitsWaiting, int ProductsWaiting, int OrdersReadyToShip,
     IReadOnlyList<LongestQueue> LongestQueues, IReadOnlyList<NextReceipt> NextReceipts);
 
-public sealed record LongestQueue(string Sku, string Name, int Lines, int Units);
+public sealed record LongestQueue(string Sku, string Name, int Lines, long Units);
 
-public sealed record NextReceipt(int Id, string Number, string Supplier, DateOnly ExpectedDate, int Units, bool Overdue);
+public sealed record NextReceipt(int Id, string Number, string Supplier, DateOnly ExpectedDate, long Units, bool Overdue);
 
 public sealed record OrderHit(string Number, string CustomerName, string CustomerEmail, DateTime PlacedAt, int Lines, int LinesWaiting,
-    string? CustomerPhone = null, DateOnly? LatestEta = null, bool Late = false);
+    string? CustomerPhone = null, DateOnly? LatestEta = null, bool Late = false, int CustomerId = 0);
 
 /// <summary>The figures on each role's home page, all aggregated in SQL.</summary>
 public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings)
@@ -26,14 +26,15 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
         {
             Lines = g.Count(),
             Late = g.Count(l => l.CurrentEta > l.PromisedShipDate),
-            Units = g.Sum(l => l.QtyUnfilled),
+            // 64-bit: the units of many lines add up past what an int holds.
+            Units = g.Sum(l => (long)l.QtyUnfilled),
             Products = g.Select(l => l.ProductId).Distinct().Count(),
         }).FirstOrDefaultAsync(ct);
 
         var ready = await db.Orders.CountAsync(ShippingService.IsReady, ct);
 
         var longest = (await waiting.GroupBy(l => l.ProductId)
-            .Select(g => new { ProductId = g.Key, Lines = g.Count(), Units = g.Sum(l => l.QtyUnfilled) })
+            .Select(g => new { ProductId = g.Key, Lines = g.Count(), Units = g.Sum(l => (long)l.QtyUnfilled) })
             .OrderByDescending(q => q.Units).ThenBy(q => q.ProductId)
             .Take(5)
             .Join(db.Products, q => q.ProductId, p => p.Id, (q, p) => new LongestQueue(p.Sku, p.Name, q.Lines, q.Units))
@@ -46,7 +47,7 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
             .Where(po => po.Status.IsOpen())
             .OrderBy(po => po.ExpectedDate).ThenBy(po => po.Number)
             .Select(po => new NextReceipt(po.Id, po.Number, po.Supplier.Name, po.ExpectedDate,
-                po.Lines.Sum(l => l.QtyOrdered - l.QtyReceived), po.Status.IsOverdue(po.ExpectedDate, today)))
+                po.Lines.Sum(l => (long)l.QtyOrdered - l.QtyReceived), po.Status.IsOverdue(po.ExpectedDate, today)))
             .WithRules()
             .Take(5).ToListAsync(ct);
 
@@ -64,23 +65,13 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
         {
             return [];
         }
-        var pattern = $"%{q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
-        var digits = new string(q.Where(char.IsAsciiDigit).ToArray());
-        var phoneLike = digits.Length >= 3 && q.All(c => char.IsAsciiDigit(c) || c is ' ' or '-' or '(' or ')' or '+' or '.' or '/');
-        var digitsPattern = $"%{digits}%";
-        // Order numbers have digits and never an @ or a space: other texts are only looked for in customers.
-        var numberPossible = digits.Length > 0 && !q.Any(c => c == '@' || char.IsWhiteSpace(c));
+        var pattern = CustomerSearch.Pattern(q);
+        var numberPossible = OrderSearchRule.CouldBeOrderNumber(q);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
 
         // Customers first (a small table, read once), then their orders by the customer index; order numbers apart.
         // One OR across both would make SQLite read every order for a rare match (seconds on a large store).
-        var customers = db.Customers.Where(c => EF.Functions.Like(c.Email, pattern, "\\")
-                || EF.Functions.Like(c.Name, pattern, "\\")
-                || (c.Phone != null && EF.Functions.Like(c.Phone, pattern, "\\"))
-                || (phoneLike && c.Phone != null && EF.Functions.Like(
-                    c.Phone.Replace(" ", "").Replace("-", "").Replace("(", "").Replace(")", "").Replace("+", "").Replace(".", "").Replace("/", ""),
-                    digitsPattern)))
-            .Select(c => c.Id);
+        var customers = db.Customers.Matching(q).Select(c => c.Id);
         var wanted = skip + take;
         var found = await db.Orders.AsNoTracking().Where(o => customers.Contains(o.CustomerId))
             .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(wanted)
@@ -111,7 +102,7 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
                 Hit = new OrderHit(o.Number, o.Customer.Name, o.Customer.Email, o.PlacedAt, o.Lines.Count,
                     o.Lines.Count(l => l.QtyUnfilled > 0), o.Customer.Phone,
                     o.Lines.Where(l => l.QtyUnfilled > 0).Max(l => l.CurrentEta),
-                    o.Lines.Any(l => l.QtyUnfilled > 0 && l.CurrentEta > l.PromisedShipDate)),
+                    o.Lines.Any(l => l.QtyUnfilled > 0 && l.CurrentEta > l.PromisedShipDate), o.CustomerId),
             })
             .ToDictionaryAsync(x => x.Id, x => x.Hit, ct);
         return page.Select(id => hits[id]).ToList();

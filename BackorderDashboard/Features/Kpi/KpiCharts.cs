@@ -1,24 +1,15 @@
 using System.Globalization;
-using System.Text;
 using BackorderDashboard.Domain;
 
 namespace BackorderDashboard.Features.Kpi;
 
 /// <summary>A chart's data as rows: the accessible table under each chart, its CSV export, and where a click on each point leads.</summary>
-public sealed record KpiTable(string Id, string Title, IReadOnlyList<string> Columns, IReadOnlyList<KpiRow> Rows)
+/// <param name="TextColumns">How many leading columns hold text (period, dates, names); the rest hold figures.</param>
+public sealed record KpiTable(string Id, string Title, IReadOnlyList<string> Columns, IReadOnlyList<KpiRow> Rows, int TextColumns = 1)
 {
-    /// <summary>RFC 4180 CSV: a header row, then one row per point, fields quoted when they need it.</summary>
-    public string ToCsv()
-    {
-        static string Field(string value) => value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
-        var csv = new StringBuilder();
-        csv.Append(string.Join(",", Columns.Select(Field))).Append("\r\n");
-        foreach (var row in Rows)
-        {
-            csv.Append(string.Join(",", row.Cells.Select(Field))).Append("\r\n");
-        }
-        return csv.ToString();
-    }
+    /// <summary>The CSV export: names as text (never run as a formula), figures as numbers.</summary>
+    public string ToCsv() => Csv.Write(Columns,
+        Rows.Select(row => row.Cells.Select((cell, i) => i < TextColumns ? CsvCell.Text(cell) : CsvCell.Numeric(cell))));
 }
 
 /// <summary>One point: its cells as shown (and exported), and the page that lists what is behind it.</summary>
@@ -63,7 +54,7 @@ public static class KpiCharts
         {
             "backorder-rate" => new(id, "Backorder rate", ["Period", "From", "To", "Orders", "Backordered orders", "Backorder rate %"],
                 report.Points.Select(p => new KpiRow([Label(q, p), Day(p.Start), Day(p.End), N(p.Figures.BackorderRate.Denominator),
-                    N(p.Figures.BackorderRate.Numerator), P(p.Figures.BackorderRate)], QueueLink(q))).ToList()),
+                    N(p.Figures.BackorderRate.Numerator), P(p.Figures.BackorderRate)], QueueLink(q))).ToList(), TextColumns: 3),
             "fill-rates" => new(id, "Fill rates and perfect orders", ["Period", "Order fill rate %", "Line fill rate %", "Unit fill rate %", "Perfect order %"],
                 report.Points.Select(p => new KpiRow([Label(q, p), P(p.Figures.OrderFillRate), P(p.Figures.LineFillRate), P(p.Figures.UnitFillRate),
                     P(p.Figures.PerfectOrder)], QueueLink(q))).ToList()),
@@ -76,9 +67,9 @@ public static class KpiCharts
                 report.Aging.Select((a, i) => new KpiRow([a.Label, N(a.Lines), N(a.Units)],
                     QueueLink(q, ("age", QueueAges.All[i].Parameter)))).ToList()),
             "top-backordered" => new(id, "Top 10 SKUs by units backordered", ["SKU", "Product", "Units backordered"],
-                report.TopBackorderedUnits.Select(s => new KpiRow([s.Sku, s.Name, N(s.Value)], KpiQueryText.ProductUrl(s.Sku, q, range))).ToList()),
+                report.TopBackorderedUnits.Select(s => new KpiRow([s.Sku, s.Name, N(s.Value)], KpiQueryText.ProductUrl(s.Sku, q, range))).ToList(), TextColumns: 2),
             "top-stockouts" => new(id, "Top 10 SKUs by stockouts", ["SKU", "Product", "Times out of stock"],
-                report.TopStockouts.Select(s => new KpiRow([s.Sku, s.Name, N(s.Value)], KpiQueryText.ProductUrl(s.Sku, q, range))).ToList()),
+                report.TopStockouts.Select(s => new KpiRow([s.Sku, s.Name, N(s.Value)], KpiQueryText.ProductUrl(s.Sku, q, range))).ToList(), TextColumns: 2),
             "suppliers" => new(id, "Supplier lead time", ["Supplier", "Receipts", "Mean days", "Spread (sd) days", "On time %"],
                 report.Suppliers.Select(s => new KpiRow([s.Supplier, N(s.Receipts), D(s.MeanDays), D(s.StdDevDays), D(s.OnTimePercent)],
                     $"/products?supplier={s.SupplierId}&status=backordered")).ToList()),
@@ -214,7 +205,7 @@ public static class KpiCharts
         string N(long n) => n.ToString(CultureInfo.InvariantCulture);
         return new KpiTable("product", $"{series.Sku}: demand, stockouts and backorders", ["Period", "From", "To", "Demand (units)", "Stockouts", "Units backordered"],
             series.Points.Select(p => new KpiRow([Label(q, new KpiPoint(p.Start, p.End, KpiFigures.Empty, 0)), Day(p.Start), Day(p.End), N(p.Demand), N(p.Stockouts),
-                N(p.BackorderedUnits)], null)).ToList());
+                N(p.BackorderedUnits)], null)).ToList(), TextColumns: 3);
     }
 
     /// <summary>A product's chart: units ordered and units backordered as columns, stockouts as a line on their own axis.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BackorderDashboard.Components.Shared;
 using BackorderDashboard.Data;
 
 namespace BackorderDashboard.Features.Kpi;
@@ -8,39 +9,76 @@ public static class KpiQueryText
 {
     public const string DefaultRange = "90";
 
-    public static KpiQuery Parse(DateOnly today, string? range, string? from, string? to, string? group, int? category, int? supplier, string? channel,
-        out string rangeUsed)
+    private static readonly string[] Ranges = ["30", "90", "365", "custom"];
+
+    /// <summary>
+    /// The KPI page's filters from its address. What cannot be read, or a period outside <see cref="KpiLimits"/>,
+    /// is noted in <paramref name="address"/> (by parameter) and replaced by the default: week grouping, every
+    /// category, supplier and channel, the last 90 days.
+    /// </summary>
+    public static KpiQuery Parse(DateOnly today, string? range, string? from, string? to, string? group, string? category, string? supplier,
+        string? channel, out string rangeUsed, QueryParameters? address = null) =>
+        Read(today, range, from, to, group, category, supplier, channel, DefaultRange, address ?? new QueryParameters(), out rangeUsed);
+
+    /// <summary>
+    /// A product page's period: a link's from and to (a range named beside them is kept for the way back), else the
+    /// last 30 store days, by day; a period that cannot be read is noted and replaced by the last 30 days.
+    /// </summary>
+    public static KpiQuery ParseProduct(DateOnly today, string? range, string? from, string? to, string? group, string? category, string? supplier,
+        string? channel, out string rangeUsed, QueryParameters? address = null)
     {
-        var grouping = Enum.TryParse<KpiGrouping>(group, ignoreCase: true, out var g) ? g : KpiGrouping.Week;
-        var orderChannel = Enum.TryParse<OrderChannel>(channel, ignoreCase: true, out var c) && Enum.IsDefined(c) ? c : (OrderChannel?)null;
-        DateOnly? Day(string? text) => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
-        DateOnly start, end;
-        if (range == "custom" && Day(from) is { } f && Day(to) is { } t && f <= t)
+        address ??= new QueryParameters();
+        // The range only names the way back to the KPI page; one that is not a range is noted and left out.
+        range = address.Word("range", range, "period", Ranges, "keeping the dates");
+        var dated = !string.IsNullOrWhiteSpace(from) || !string.IsNullOrWhiteSpace(to);
+        var parsed = Read(today, dated ? "custom" : "30", from, to, group, category, supplier, channel, "30", address, out rangeUsed);
+        if (rangeUsed == "custom" && range is not null && Ranges.Contains(range) && range != "custom" && parsed.To == today
+            && parsed.Days == int.Parse(range!, CultureInfo.InvariantCulture))
         {
-            (start, end, rangeUsed) = (f, t > today ? today : t, "custom");
+            rangeUsed = range!;
         }
-        else
-        {
-            rangeUsed = range is "30" or "90" or "365" ? range : DefaultRange;
-            (start, end) = (today.AddDays(1 - int.Parse(rangeUsed, CultureInfo.InvariantCulture)), today);
-        }
-        return new KpiQuery(start, end, grouping, category, supplier, orderChannel);
+        return Enum.TryParse<KpiGrouping>(group, ignoreCase: true, out var g) && Enum.IsDefined(g)
+            ? parsed
+            : parsed with { Group = parsed.Days <= 31 ? KpiGrouping.Day : KpiGrouping.Week };
     }
 
-    /// <summary>A product page's period: a link's from and to (a range named beside them is kept for the way back), else the last 30 store days, by day.</summary>
-    public static KpiQuery ParseProduct(DateOnly today, string? range, string? from, string? to, string? group, int? category, int? supplier,
-        string? channel, out string rangeUsed)
+    private static KpiQuery Read(DateOnly today, string? range, string? from, string? to, string? group, string? category, string? supplier,
+        string? channel, string defaultRange, QueryParameters address, out string rangeUsed)
     {
-        var parsed = Parse(today, "custom", from, to, group, category, supplier, channel, out rangeUsed);
+        var grouping = address.Enum<KpiGrouping>("group", group, "grouping", "grouping by week") ?? KpiGrouping.Week;
+        var orderChannel = address.Enum<OrderChannel>("channel", channel, "channel", "counting every channel");
+        var categoryId = address.Id("category", category, "category", "counting every category");
+        var supplierId = address.Id("supplier", supplier, "supplier", "counting every supplier");
+        var fallback = $"showing the last {defaultRange} days";
+        rangeUsed = address.Word("range", range, "period", Ranges, fallback) ?? defaultRange;
+        var query = new KpiQuery(today.AddDays(1 - int.Parse(defaultRange, CultureInfo.InvariantCulture)), today, grouping, categoryId, supplierId, orderChannel);
         if (rangeUsed != "custom")
         {
-            parsed = Parse(today, "30", null, null, group, category, supplier, channel, out rangeUsed);
+            return rangeUsed == defaultRange ? query : query with { From = today.AddDays(1 - int.Parse(rangeUsed, CultureInfo.InvariantCulture)) };
         }
-        else if (range is "30" or "90" or "365" && parsed.To == today && parsed.Days == int.Parse(range, CultureInfo.InvariantCulture))
+        var start = address.Date("from", from, "start date", KpiLimits.Earliest, today, fallback);
+        var end = address.Date("to", to, "end date", KpiLimits.Earliest, DateOnly.MaxValue, fallback);
+        if (end > today)
         {
-            rangeUsed = range;
+            address.Add("to", $"The end date {QueryParameters.Shown(to)} is after today; counting to today.");
+            end = today;
         }
-        return Enum.TryParse<KpiGrouping>(group, ignoreCase: true, out _) ? parsed : parsed with { Group = parsed.Days <= 31 ? KpiGrouping.Day : KpiGrouping.Week };
+        string? problem = null;
+        if (start is { } f && end is { } t)
+        {
+            problem = KpiLimits.Problem(query with { From = f, To = t }, today);
+            if (problem is null)
+            {
+                return query with { From = f, To = t };
+            }
+            address.Add("from", $"{problem} Showing the last {defaultRange} days.");
+        }
+        else if (!address.Problems.Any(p => p.Parameter is "from" or "to"))
+        {
+            address.Add(start is null ? "from" : "to", $"A custom period needs a start and an end date; {fallback}.");
+        }
+        rangeUsed = defaultRange;
+        return query;
     }
 
     /// <summary>A product's page with the figures' period and filters, the dates written out so the page shows the same days.</summary>

@@ -22,6 +22,16 @@ public sealed record KpiQuery(DateOnly From, DateOnly To, KpiGrouping Group = Kp
 
     /// <summary>The period of the same length just before this one.</summary>
     public KpiQuery Previous => this with { From = From.AddDays(-Days), To = From.AddDays(-1) };
+
+    /// <summary>
+    /// The query as a log or a message writes it. Written out, because the record's own text would print
+    /// <see cref="Previous"/>, whose text prints its own previous period, and so on until the stack runs out.
+    /// </summary>
+    public override string ToString() =>
+        $"{From:yyyy-MM-dd} – {To:yyyy-MM-dd} by {Group.ToString().ToLowerInvariant()}"
+        + (CategoryId is { } category ? $", category {category}" : "")
+        + (SupplierId is { } supplier ? $", supplier {supplier}" : "")
+        + (Channel is { } channel ? $", channel {channel.ToString().ToLowerInvariant()}" : "");
 }
 
 /// <summary>A share as counted: the figure is null when there is nothing to divide by (an empty period says "–", not 0%).</summary>
@@ -47,7 +57,7 @@ public sealed record KpiFigures(
 /// <summary>One point of the time charts: a day, week or month of the period.</summary>
 public sealed record KpiPoint(DateOnly Start, DateOnly End, KpiFigures Figures, long BackorderValueCents);
 
-public sealed record AgingBucket(string Label, int MinDays, int? MaxDays, int Lines, int Units);
+public sealed record AgingBucket(string Label, int MinDays, int? MaxDays, int Lines, long Units);
 
 public sealed record SkuFigure(int ProductId, string Sku, string Name, long Value);
 
@@ -80,16 +90,24 @@ public sealed record ProductKpiSeries(int ProductId, string Sku, string Name, Kp
 /// <summary>
 /// Recently computed reports, so moving between the KPI page, the home page and an export does not run every
 /// aggregate again: a report is reused for <see cref="DefaultLifetime"/> (the page says how old its figures are).
+/// At most <see cref="MaxEntries"/> reports are kept (the oldest go first), so addresses naming ever new periods
+/// cannot grow it; only periods within <see cref="KpiLimits"/> are computed, so only those are ever kept.
 /// </summary>
 public sealed class KpiCache(TimeProvider time, TimeSpan lifetime)
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(1);
 
+    public const int MaxEntries = 64;
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(KpiQuery, DateOnly), KpiReport> _reports = new();
+    private readonly Lock _trim = new();
 
     public KpiCache(TimeProvider time) : this(time, DefaultLifetime)
     {
     }
+
+    /// <summary>How many reports are kept now.</summary>
+    public int Count => _reports.Count;
 
     public KpiReport? Get(KpiQuery query, DateOnly today) =>
         _reports.TryGetValue((query, today), out var report) && time.GetUtcNow().UtcDateTime - report.ComputedAt < lifetime ? report : null;
@@ -100,11 +118,23 @@ public sealed class KpiCache(TimeProvider time, TimeSpan lifetime)
         {
             return;
         }
-        if (_reports.Count > 200)
-        {
-            _reports.Clear();
-        }
         _reports[(query, today)] = report;
+        if (_reports.Count <= MaxEntries)
+        {
+            return;
+        }
+        lock (_trim)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            foreach (var (key, _) in _reports.Where(r => now - r.Value.ComputedAt >= lifetime).ToList())
+            {
+                _reports.TryRemove(key, out _);
+            }
+            foreach (var (key, _) in _reports.OrderBy(r => r.Value.ComputedAt).Take(Math.Max(0, _reports.Count - MaxEntries)).ToList())
+            {
+                _reports.TryRemove(key, out _);
+            }
+        }
     }
 }
 
@@ -124,9 +154,11 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
         return await db.CategoryNamesAsync(ct);
     }
 
+    /// <summary>The report of a period within <see cref="KpiLimits"/>; any other period is refused at once (<see cref="ArgumentOutOfRangeException"/>).</summary>
     public async Task<KpiReport> GetAsync(KpiQuery query, CancellationToken ct = default)
     {
         var today = (await settings.GetClockAsync(ct)).Today;
+        Refuse(query, today);
         if (cache.Get(query, today) is { } cached)
         {
             return cached;
@@ -168,8 +200,9 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
     /// </summary>
     public async Task<ProductKpiSeries?> GetProductSeriesAsync(string sku, KpiQuery query, CancellationToken ct = default)
     {
-        await rollups.RefreshAsync(ct);
         var clock = await settings.GetClockAsync(ct);
+        Refuse(query, clock.Today);
+        await rollups.RefreshAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var product = await db.Products.AsNoTracking().Where(p => p.Sku == sku).Select(p => new { p.Id, p.Sku, p.Name }).SingleOrDefaultAsync(ct);
         if (product is null)
@@ -202,6 +235,14 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
             return new ProductKpiPoint(b.Start, b.End, inside.Sum(d => d.Demand), inside.Sum(d => d.Stockouts), inside.Sum(d => d.Backordered));
         }).ToList();
         return new ProductKpiSeries(product.Id, product.Sku, product.Name, query, grouping, points);
+    }
+
+    private static void Refuse(KpiQuery query, DateOnly today)
+    {
+        if (KpiLimits.Problem(query, today) is { } problem)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), problem);
+        }
     }
 
     private sealed record ProductDayRow(DateOnly Day, long Demand, long Stockouts, long Backordered);
@@ -301,7 +342,7 @@ public sealed class KpiService(IDbContextFactory<AppDbContext> dbFactory, Settin
             """;
         var row = await Command(connection, sql, filter, QueueAges.SqlBounds(clock)).RowAsync(ct);
         long N(string column) => row[column] is { } value ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : 0;
-        var buckets = QueueAges.All.Select((b, i) => new AgingBucket(b.Label, b.MinDays, b.MaxDays, (int)N($"Lines{i}"), (int)N($"Units{i}"))).ToList();
+        var buckets = QueueAges.All.Select((b, i) => new AgingBucket(b.Label, b.MinDays, b.MaxDays, checked((int)N($"Lines{i}")), N($"Units{i}"))).ToList();
         return (buckets, N("OpenValueCents"), (int)N("LateLines"));
     }
 

@@ -41,6 +41,12 @@ public sealed class OutboxSender(
         {
             return new(0, 0, 0, 0);
         }
+        if (CleartextRefusal(smtp) is { } refusal)
+        {
+            // Nothing is claimed or counted as a try: the messages wait, each showing why, until the setting is fixed.
+            await HoldDueAsync(refusal, ct);
+            return new(0, 0, 0, 0);
+        }
         var claimed = await ClaimAsync(smtp, ct);
         if (claimed.Count == 0)
         {
@@ -56,6 +62,12 @@ public sealed class OutboxSender(
             await client.ConnectAsync(host, smtp.Port, SocketOptions(smtp), ct);
             if (!string.IsNullOrEmpty(smtp.UserName))
             {
+                if (!client.IsSecure)
+                {
+                    // "Auto" with a server that offers no STARTTLS: the password would still go over the wire in clear.
+                    throw new AuthenticationException($"The mail server {host}:{smtp.Port} offered no TLS; the user name and password are not sent "
+                        + "over an unencrypted connection. Set Smtp:Security to StartTls or SslOnConnect.");
+                }
                 await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", ct);
             }
             for (; index < claimed.Count; index++)
@@ -115,6 +127,25 @@ public sealed class OutboxSender(
             }
         }
         return new(claimed.Count, sent, retrying, failed);
+    }
+
+    /// <summary>
+    /// Why the settings would send the mail server's password unencrypted (a user name with <c>Smtp:Security</c> None),
+    /// or null. Such a sender refuses to send at all; the app warns at start.
+    /// </summary>
+    public static string? CleartextRefusal(SmtpOptions smtp) =>
+        smtp.Security == SmtpSecurity.None && !string.IsNullOrEmpty(smtp.UserName)
+            ? $"Not sent: Smtp:UserName is set but Smtp:Security is None, so the password would cross the network unencrypted. "
+              + "Set Smtp:Security to StartTls or SslOnConnect (or Auto with a server that offers TLS)."
+            : null;
+
+    /// <summary>Writes the reason on every message due, leaving each waiting as it was.</summary>
+    private async Task HoldDueAsync(string reason, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Outbox.Where(m => m.State == MessageState.Pending && (m.NextAttemptAt == null || m.NextAttemptAt <= now) && m.LastError != reason)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, reason), ct);
     }
 
     /// <summary>The address as a mailbox, or null unless it has a name and a domain ("ann@example.com").</summary>
@@ -227,6 +258,7 @@ public sealed class OutboxSender(
     private static string Describe(Exception e, SmtpOptions smtp) => e switch
     {
         SocketException s => $"Could not reach the mail server {smtp.Host}:{smtp.Port} ({s.SocketErrorCode}).",
+        AuthenticationException when e.Message.Contains("Smtp:Security", StringComparison.Ordinal) => e.Message,
         AuthenticationException => $"The mail server {smtp.Host} did not accept the user name and password.",
         SslHandshakeException => $"TLS with the mail server {smtp.Host}:{smtp.Port} failed: {e.Message}",
         OperationCanceledException or TimeoutException => $"The mail server {smtp.Host}:{smtp.Port} did not answer in {smtp.TimeoutSeconds} s.",
@@ -254,6 +286,10 @@ public sealed class OutboxDispatcher(OutboxSender sender, ILogger<OutboxDispatch
         {
             logger.LogInformation("No mail server configured (Smtp:Host): messages to customers stay on the Outbox page.");
             return;
+        }
+        if (OutboxSender.CleartextRefusal(smtp) is { } refusal)
+        {
+            logger.LogWarning("E-mail to customers is not sent: {Reason}", refusal);
         }
         logger.LogInformation("Sending messages to customers through {Host}:{Port}.", smtp.Host, smtp.Port);
         while (!stoppingToken.IsCancellationRequested)

@@ -96,7 +96,7 @@ public sealed record OrderView(
     int Id, int Version, string Number, string CustomerName, string CustomerEmail, string? CustomerPhone, CustomerTier Tier,
     DateTime PlacedAt, DateOnly PlacedOn, OrderChannel Channel, ShipPolicy ShipPolicy, DateTime AuthorizationExpiresAt, DateOnly AuthorizationExpiresOn,
     DateTime? CapturedAt, IReadOnlyList<OrderLineView> Lines, IReadOnlyList<ConsolationView> Consolations, IReadOnlyList<TimelineEntry> Timeline,
-    string TrackingToken = "", IReadOnlyList<ShipmentView>? Shipments = null)
+    string TrackingToken = "", IReadOnlyList<ShipmentView>? Shipments = null, int CustomerId = 0)
 {
     public IReadOnlyList<ShipmentView> Parcels => Shipments ?? [];
 
@@ -127,9 +127,48 @@ public sealed record OrderView(
     public bool HasWaitingLines => Lines.Any(l => l.Unfilled > 0);
 }
 
+/// <summary>The orders an export writes: those the support search finds for a text, or one customer's.</summary>
+public sealed record OrderExportQuery(string? Search = null, int? CustomerId = null);
+
+/// <summary>One order line as the export writes it, with its order and customer.</summary>
+public sealed record OrderLineExportRow(string Number, DateTime PlacedAt, string Customer, string Email, OrderChannel Channel, ShipPolicy ShipPolicy,
+    string Sku, string ProductName, int Qty, long UnitPriceCents, int Allocated, int Shipped, int Cancelled, int Waiting, DateOnly? Promised, DateOnly? Eta);
+
 /// <summary>One order as support and operations read it: each line's state and place in line, and its history.</summary>
 public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings)
 {
+    /// <summary>
+    /// Every line of the orders asked for, newest order first, read as the caller writes them (an export). A search
+    /// finds what the support search finds; with neither a search nor a customer there is nothing to write.
+    /// </summary>
+    public async IAsyncEnumerable<OrderLineExportRow> StreamLinesAsync(OrderExportQuery query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        IQueryable<Order>? orders = null;
+        if (query.Search?.Trim() is { Length: >= 2 } search)
+        {
+            orders = OrderSearchRule.Matching(db, search);
+        }
+        if (query.CustomerId is { } customerId)
+        {
+            orders = (orders ?? db.Orders).Where(o => o.CustomerId == customerId);
+        }
+        if (orders is null)
+        {
+            yield break;
+        }
+        var lines = db.OrderLines.AsNoTracking().Where(l => orders.Any(o => o.Id == l.OrderId))
+            .OrderByDescending(l => l.Order.PlacedAt).ThenByDescending(l => l.OrderId).ThenBy(l => l.Id)
+            .Select(l => new OrderLineExportRow(l.Order.Number, l.Order.PlacedAt, l.Order.Customer.Name, l.Order.Customer.Email, l.Order.Channel,
+                l.Order.ShipPolicy, l.Product.Sku, l.Product.Name, l.Qty, l.UnitPriceCents, l.QtyAllocated, l.QtyShipped, l.QtyCancelled,
+                l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta));
+        await foreach (var line in lines.AsAsyncEnumerable().WithCancellation(ct))
+        {
+            yield return line;
+        }
+    }
+
     public async Task<OrderView?> GetAsync(string number, CancellationToken ct = default)
     {
         var clock = await settings.GetClockAsync(ct);
@@ -137,7 +176,7 @@ public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory, Sett
         var order = await db.Orders.AsNoTracking().Where(o => o.Number == number.Trim())
             .Select(o => new
             {
-                o.Id, o.Version, o.Number, o.Customer.Name, o.Customer.Email, o.Customer.Phone, o.Customer.Tier, o.PlacedAt, o.Channel,
+                o.Id, o.Version, o.Number, o.CustomerId, o.Customer.Name, o.Customer.Email, o.Customer.Phone, o.Customer.Tier, o.PlacedAt, o.Channel,
                 o.ShipPolicy, o.PaymentAuthorizationExpiresAt, o.PaymentCapturedAt, o.TrackingToken,
             })
             .SingleOrDefaultAsync(ct);
@@ -209,7 +248,7 @@ public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory, Sett
             clock.DayOf(order.PlacedAt), order.Channel, order.ShipPolicy, order.PaymentAuthorizationExpiresAt, clock.DayOf(order.PaymentAuthorizationExpiresAt),
             order.PaymentCapturedAt, lineViews,
             consolations.Select(c => new ConsolationView(c.Kind, Describe(c.Kind, c.Percent, c.AmountCents), c.Reason, c.CreatedBy, c.CreatedAt)).ToList(),
-            timeline, order.TrackingToken, shipments);
+            timeline, order.TrackingToken, shipments, order.CustomerId);
     }
 
     public static LineStatus StatusOf(OrderLine line, ShipPolicy policy, bool orderHasWaitingLines) =>
@@ -233,7 +272,9 @@ public sealed class OrderService(IDbContextFactory<AppDbContext> dbFactory, Sett
         OrderEventKind.Expedited => "Expedited",
         OrderEventKind.Unexpedited => "No longer expedited",
         OrderEventKind.Waitlisted => "Joined the waitlist",
+        OrderEventKind.CustomerTierChanged => "Customer tier changed",
         OrderEventKind.Allocated => "Stock set aside",
+        OrderEventKind.AllocationTakenBack => "Stock taken back",
         OrderEventKind.Shipped => "Shipped",
         OrderEventKind.Cancelled => "Cancelled",
         OrderEventKind.Consolation => "Consolation",

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Products;
@@ -16,6 +17,9 @@ public enum ProductFilter
     OutOfStock,
     PreOrder,
     Discontinued,
+
+    /// <summary>Products taken off sale; every other filter leaves them out.</summary>
+    Archived,
 }
 
 public enum ProductSort
@@ -38,12 +42,13 @@ public sealed record ProductQuery(
     ProductSort Sort = ProductSort.Sku,
     bool Descending = false,
     int Page = 0,
-    int PageSize = 50);
+    int PageSize = 50,
+    DateTime? ChangedSince = null);
 
 public sealed record ProductListRow(
     int Id, string Sku, string Name, string Category, string Supplier,
     int Available, int OnHand, int Allocated, int Inbound, int BackorderedUnits, int QueuedLines, bool HasLateLines,
-    Availability Availability);
+    Availability Availability, DateTime ChangedAt = default);
 
 public sealed record ProductPage(IReadOnlyList<ProductListRow> Rows, int Total);
 
@@ -53,36 +58,37 @@ public sealed record QueuedLineRow(
 
 public sealed record InboundRow(int PurchaseOrderId, string Number, string Supplier, PurchaseOrderStatus Status, DateOnly ExpectedDate, int Ordered, int Received, bool Overdue);
 
-public sealed record LedgerRow(DateTime At, StockReason Reason, int OnHandDelta, int AllocatedDelta, string? Reference, string? UserName);
+public sealed record LedgerRow(DateTime At, StockReason Reason, int OnHandDelta, int AllocatedDelta, string? Reference, string? UserName,
+    StockCorrectionReason? Correction = null, string? Note = null);
 
 public sealed record ProductDetail(
     ProductStockRow Stock, Availability Availability, string? Description, int? OwnLowStockThreshold, int? OwnHandlingDays,
     int? OwnLeadTimeDays, int SupplierLeadTimeDays, LeadTimeRange? LeadTimeUsed,
     IReadOnlyList<QueuedLineRow> Queue, IReadOnlyList<InboundRow> Inbound, IReadOnlyList<LedgerRow> Ledger, int LedgerTotal,
-    IReadOnlyList<WaitlistRow>? Waiting = null)
+    IReadOnlyList<WaitlistRow>? Waiting = null, DateTime? ArchivedAt = null)
 {
-    /// <summary>The customers waiting to be told the product is back in stock, the longest waiting first.</summary>
+    /// <summary>The customers on the product's waitlist, told or not yet, the longest waiting first.</summary>
     public IReadOnlyList<WaitlistRow> Waitlist => Waiting ?? [];
 }
 
-/// <summary>A customer on the product's waitlist, not told yet: no order is held for them.</summary>
-public sealed record WaitlistRow(string Customer, string Email, DateTime Since);
+/// <summary>A customer on the product's waitlist (no order is held for them), and when they were told it is back, if they were.</summary>
+public sealed record WaitlistRow(string Customer, string Email, DateTime Since, int Id = 0, int CustomerId = 0, DateTime? NotifiedAt = null);
 
 /// <summary>The backorder settings of one product, as the merchant edits them.</summary>
 public sealed class ProductPolicyInput : IValidatableObject
 {
     public BackorderPolicy BackorderPolicy { get; set; }
 
-    [Range(0, 1_000_000, ErrorMessage = "The cap can't be negative.")]
+    [Range(0, Limits.MaxBackorderCap, ErrorMessage = "The cap must be between 0 and 1,000,000 units, or empty for no cap.")]
     public int? BackorderCap { get; set; }
 
-    [Range(0, 1_000_000, ErrorMessage = "The low-stock threshold can't be negative.")]
+    [Range(0, Limits.MaxThreshold, ErrorMessage = "The low-stock threshold must be between 0 and 100,000, or empty for the store's.")]
     public int? LowStockThreshold { get; set; }
 
-    [Range(0, 365, ErrorMessage = "Handling days must be between 0 and 365.")]
+    [Range(0, Limits.MaxHandlingDays, ErrorMessage = "Handling days must be between 0 and 60.")]
     public int? HandlingDays { get; set; }
 
-    [Range(1, 730, ErrorMessage = "Lead time must be between 1 and 730 days, or empty to use the supplier's.")]
+    [Range(1, Limits.MaxLeadTimeDays, ErrorMessage = "Lead time must be between 1 and 730 days, or empty to use the supplier's.")]
     public int? LeadTimeDays { get; set; }
 
     public bool IsPreorder { get; set; }
@@ -101,7 +107,8 @@ public sealed class ProductPolicyInput : IValidatableObject
 }
 
 /// <summary>Products with their badges: the list, one product's detail, and its backorder settings.</summary>
-public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, AvailabilityService availability, QueueMaintenance queue)
+public sealed partial class ProductService(IDbContextFactory<AppDbContext> dbFactory, AvailabilityService availability, QueueMaintenance queue, AuditLog audit,
+    StockNotifier notifier, TimeProvider time, ProductRowsBySku bySku)
 {
     public const int LedgerPageSize = 50;
 
@@ -124,7 +131,54 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
 
         return new ProductPage(page.Select(r => new ProductListRow(
             r.ProductId, r.Sku, r.Name, r.Category, r.Supplier, r.Available, r.OnHand, r.Allocated, r.InboundUnits, r.QueuedUnits,
-            r.QueuedLines, r.HasLateLines, evaluated[r.ProductId].Availability)).ToList(), total);
+            r.QueuedLines, r.HasLateLines, evaluated[r.ProductId].Availability, r.ChangedAt)).ToList(), total);
+    }
+
+    /// <summary>
+    /// The rows of the products on sale with exactly these SKUs, badges included, as the list shows them (the
+    /// storefront's availability call). SKUs not found, or archived, are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<ProductListRow>> GetBySkusAsync(IReadOnlyCollection<string> skus, CancellationToken ct = default)
+    {
+        var context = await availability.GetContextAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Read before the rows: what is kept under this number was read no earlier than it.
+        var version = StoreWrites.VersionOf(db);
+        var found = new List<ProductListRow>();
+        var missing = new List<string>();
+        foreach (var sku in skus.Distinct(StringComparer.Ordinal))
+        {
+            if (bySku.TryGet(version, context.Today, sku, out var kept))
+            {
+                if (kept is not null)
+                {
+                    found.Add(kept);
+                }
+            }
+            else
+            {
+                missing.Add(sku);
+            }
+        }
+        if (missing.Count == 0)
+        {
+            return found;
+        }
+        var rows = await availability.Rows(db, context).Where(r => missing.Contains(r.Sku) && !r.Archived).ToListAsync(ct);
+        var evaluated = await availability.EvaluateAsync(db, rows, context, ct);
+        var read = rows.Select(r => new ProductListRow(
+            r.ProductId, r.Sku, r.Name, r.Category, r.Supplier, r.Available, r.OnHand, r.Allocated, r.InboundUnits, r.QueuedUnits,
+            r.QueuedLines, r.HasLateLines, evaluated[r.ProductId].Availability, r.ChangedAt)).ToDictionary(r => r.Sku, StringComparer.Ordinal);
+        foreach (var sku in missing)
+        {
+            var row = read.GetValueOrDefault(sku);
+            bySku.Set(version, context.Today, sku, row);
+            if (row is not null)
+            {
+                found.Add(row);
+            }
+        }
+        return found;
     }
 
     private static IQueryable<ProductStockRow> Filter(IQueryable<ProductStockRow> rows, ProductQuery query, DateOnly today)
@@ -142,9 +196,14 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         {
             rows = rows.Where(r => r.SupplierId == supplier);
         }
+        if (query.ChangedSince is { } since)
+        {
+            rows = rows.Where(r => r.ChangedAt >= since);
+        }
+        rows = query.Filter == ProductFilter.Archived ? rows.Where(r => r.Archived) : rows.Where(r => !r.Archived);
         return query.Filter switch
         {
-            ProductFilter.All => rows,
+            ProductFilter.All or ProductFilter.Archived => rows,
             ProductFilter.Late => rows.Where(r => r.HasLateLines),
             ProductFilter.InStock => rows.WhereStatus(AvailabilityStatus.InStock, today),
             ProductFilter.LowStock => rows.WhereStatus(AvailabilityStatus.LowStock, today),
@@ -212,7 +271,7 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         }
         var (facts, badge) = (await availability.EvaluateAsync(db, [stock], context, ct))[stock.ProductId];
         var own = await db.Products.AsNoTracking().Where(p => p.Id == stock.ProductId)
-            .Select(p => new { p.LowStockThreshold, p.HandlingDays, p.LeadTimeDays, p.Supplier.DefaultLeadTimeDays })
+            .Select(p => new { p.LowStockThreshold, p.HandlingDays, p.LeadTimeDays, p.Supplier.DefaultLeadTimeDays, p.ArchivedAt })
             .SingleAsync(ct);
 
         var queueRows = await QueueRowsAsync(db, stock.ProductId, facts, context, ct);
@@ -231,16 +290,16 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         var ledgerTotal = await ledgerQuery.CountAsync(ct);
         var ledger = await ledgerQuery.OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
             .Skip(Math.Max(0, ledgerPage) * LedgerPageSize).Take(LedgerPageSize)
-            .Select(e => new LedgerRow(e.At, e.Reason, e.OnHandDelta, e.AllocatedDelta, e.Reference, e.UserName))
+            .Select(e => new LedgerRow(e.At, e.Reason, e.OnHandDelta, e.AllocatedDelta, e.Reference, e.UserName, e.Correction, e.Note))
             .ToListAsync(ct);
 
-        var waitlist = await db.Waitlist.AsNoTracking().Where(w => w.ProductId == stock.ProductId && w.NotifiedAt == null)
-            .OrderBy(w => w.CreatedAt).ThenBy(w => w.Id)
-            .Select(w => new WaitlistRow(w.Customer.Name, w.Customer.Email, w.CreatedAt))
+        var waitlist = await db.Waitlist.AsNoTracking().Where(w => w.ProductId == stock.ProductId)
+            .OrderBy(w => w.NotifiedAt != null).ThenBy(w => w.CreatedAt).ThenBy(w => w.Id)
+            .Select(w => new WaitlistRow(w.Customer.Name, w.Customer.Email, w.CreatedAt, w.Id, w.CustomerId, w.NotifiedAt))
             .ToListAsync(ct);
 
         return new ProductDetail(stock, badge, null, own.LowStockThreshold, own.HandlingDays, own.LeadTimeDays, own.DefaultLeadTimeDays,
-            facts.LeadTime, queueRows, inbound, ledger, ledgerTotal, waitlist);
+            facts.LeadTime, queueRows, inbound, ledger, ledgerTotal, waitlist, own.ArchivedAt);
     }
 
     /// <summary>One product's backorder queue with each line's ETA (three round trips: figures, inbound, lines).</summary>
@@ -291,7 +350,7 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         return await db.StockLedger.AsNoTracking().Where(e => e.Product.Sku == sku)
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
             .Skip(Math.Max(0, page) * LedgerPageSize).Take(LedgerPageSize)
-            .Select(e => new LedgerRow(e.At, e.Reason, e.OnHandDelta, e.AllocatedDelta, e.Reference, e.UserName))
+            .Select(e => new LedgerRow(e.At, e.Reason, e.OnHandDelta, e.AllocatedDelta, e.Reference, e.UserName, e.Correction, e.Note))
             .ToListAsync(ct);
     }
 
@@ -319,6 +378,11 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
             return new Dictionary<string, string> { [""] = refused };
         }
         var errors = InputValidation.Errors(input);
+        if (input.IsPreorder && input.PreorderReleaseDate is { } date
+            && Limits.DateProblem(DateOnly.FromDateTime(date), (await availability.GetContextAsync(ct)).Today) is { } outOfRange)
+        {
+            errors.TryAdd(nameof(ProductPolicyInput.PreorderReleaseDate), outOfRange);
+        }
         if (errors.Count > 0)
         {
             return errors;
@@ -330,6 +394,8 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         {
             return new Dictionary<string, string> { [""] = $"There is no product {sku} any more." };
         }
+        var before = (product.BackorderPolicy, product.BackorderCap, product.LowStockThreshold, product.HandlingDays, product.LeadTimeDays,
+            product.PreorderReleaseDate, product.Discontinued);
         product.BackorderPolicy = input.BackorderPolicy;
         product.BackorderCap = input.BackorderCap;
         product.LowStockThreshold = input.LowStockThreshold;
@@ -338,6 +404,18 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
         product.PreorderReleaseDate = input.IsPreorder && input.PreorderReleaseDate is { } release ? DateOnly.FromDateTime(release) : null;
         product.Discontinued = input.Discontinued;
         product.Version++;
+        var changes = AuditLog.Changes(
+            ("Policy", before.BackorderPolicy, product.BackorderPolicy),
+            ("Backorder cap", before.BackorderCap, product.BackorderCap),
+            ("Low-stock threshold", before.LowStockThreshold, product.LowStockThreshold),
+            ("Handling days", before.HandlingDays, product.HandlingDays),
+            ("Lead time days", before.LeadTimeDays, product.LeadTimeDays),
+            ("Pre-order release", before.PreorderReleaseDate, product.PreorderReleaseDate),
+            ("Discontinued", before.Discontinued, product.Discontinued));
+        if (changes.Length > 0)
+        {
+            audit.Add(db, AuditKind.ProductSettingsChanged, actor, product.Sku, changes);
+        }
         try
         {
             await db.SaveChangesAsync(ct);
@@ -353,3 +431,9 @@ public sealed class ProductService(IDbContextFactory<AppDbContext> dbFactory, Av
 }
 
 public sealed record ProductFilterValues(string? Search, ProductFilter Filter, int? CategoryId, int? SupplierId);
+
+/// <summary>
+/// The storefront's rows by SKU (null: no such product on sale), kept until the next committed write: a shop's product
+/// pages ask for the same few SKUs over and over, and between two writes the answer cannot change.
+/// </summary>
+public sealed class ProductRowsBySku() : StoreVersionedCache<string, ProductListRow?>();

@@ -53,13 +53,13 @@ public sealed class ReplenishmentService(
 
         // Units ordered per product per merchant day (the window ends yesterday: today is not over), then Σq and Σq² per product.
         var demand = (await db.Database.GetDbConnection().Command($"""
-                SELECT ProductId, SUM(Units) AS Units, SUM(Units * Units) AS Squares FROM (
+                SELECT ProductId, TOTAL(Units) AS Units, TOTAL(CAST(Units AS REAL) * Units) AS Squares FROM (
                     {UnitsOrdered.PerDaySql(clock, fromUtc, toUtc)})
                 GROUP BY ProductId
                 """, ("$from", BulkWrites.Stamp(fromUtc)), ("$to", BulkWrites.Stamp(toUtc))).ListAsync<DailyDemand>(ct))
             .ToDictionary(d => d.ProductId, d => (Sum: d.Units, Squares: d.Squares));
 
-        var products = db.Products.AsNoTracking().Where(p => !p.Discontinued);
+        var products = db.Products.AsNoTracking().Where(p => !p.Discontinued && p.ArchivedAt == null);
         if (query.SupplierId is { } supplier)
         {
             products = products.Where(p => p.SupplierId == supplier);

@@ -22,6 +22,10 @@ public sealed record PurchaseOrderQuery(int? SupplierId = null, PurchaseOrderSta
 public sealed record PurchaseOrderRow(int Id, string Number, string Supplier, PurchaseOrderStatus Status, DateTime? OrderedAt, DateOnly ExpectedDate,
     DateOnly? OriginalExpectedDate, int Lines, int UnitsOrdered, int UnitsReceived, bool Overdue);
 
+/// <summary>One line of a purchase order as the export writes it, with its order's number, supplier, status and dates.</summary>
+public sealed record PurchaseOrderLineExportRow(string Number, string Supplier, PurchaseOrderStatus Status, DateTime? OrderedAt, DateOnly ExpectedDate,
+    bool Overdue, string Sku, string ProductName, int Ordered, int Received, long UnitCostCents);
+
 public sealed record PurchaseOrderLineView(int Id, string Sku, string Name, int Ordered, int Received, long UnitCostCents, int QueuedUnits);
 
 public sealed record PurchaseOrderDetail(int Id, int Version, string Number, int SupplierId, string Supplier, PurchaseOrderStatus Status,
@@ -51,6 +55,11 @@ public sealed record PoImpact(bool Succeeded, string Message, IReadOnlyList<Impa
 
 public sealed record PoLineInput(string Sku, int Qty, long UnitCostCents = 0);
 
+/// <summary>A purchase order whose supplier, date and lines have been checked, for <see cref="PurchaseOrderService.AddInAsync"/>.</summary>
+public sealed record PoDraft(string Number, int SupplierId, DateOnly ExpectedDate, IReadOnlyList<PoDraftLine> Lines, string? Notes = null);
+
+public sealed record PoDraftLine(int ProductId, int Qty, long UnitCostCents);
+
 /// <summary>
 /// Purchase orders: the list and one order, drafting and placing them, and the two changes that move customers'
 /// dates (a new expected date, a cancellation), each shown as its impact first. A preview runs the same change and
@@ -63,6 +72,44 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
     {
         var today = (await settings.GetClockAsync(ct)).Today;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var pos = Filter(db, query, today);
+        var total = await pos.CountAsync(ct);
+        var rows = await InListOrder(pos)
+            .Skip(Math.Max(0, query.Page) * query.PageSize).Take(query.PageSize)
+            .Select(p => new PurchaseOrderRow(p.Id, p.Number, p.Supplier.Name, p.Status, p.OrderedAt, p.ExpectedDate, p.OriginalExpectedDate,
+                p.Lines.Count, p.Lines.Sum(l => l.QtyOrdered), p.Lines.Sum(l => l.QtyReceived),
+                p.Status.IsOverdue(p.ExpectedDate, today)))
+            .WithRules()
+            .ToListAsync(ct);
+        return (rows, total);
+    }
+
+    /// <summary>Every line of the purchase orders the filters match, in the list's order, read as the caller writes them (an export).</summary>
+    public async IAsyncEnumerable<PurchaseOrderLineExportRow> StreamLinesAsync(PurchaseOrderQuery query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var today = (await settings.GetClockAsync(ct)).Today;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var pos = Filter(db, query, today);
+        var lines = db.PurchaseOrderLines.AsNoTracking().Where(l => pos.Any(p => p.Id == l.PurchaseOrderId))
+            .OrderBy(l => l.PurchaseOrder.Status == PurchaseOrderStatus.Received || l.PurchaseOrder.Status == PurchaseOrderStatus.Cancelled)
+            .ThenBy(l => l.PurchaseOrder.ExpectedDate).ThenBy(l => l.PurchaseOrderId).ThenBy(l => l.Id)
+            .Select(l => new PurchaseOrderLineExportRow(l.PurchaseOrder.Number, l.PurchaseOrder.Supplier.Name, l.PurchaseOrder.Status,
+                l.PurchaseOrder.OrderedAt, l.PurchaseOrder.ExpectedDate, l.PurchaseOrder.Status.IsOverdue(l.PurchaseOrder.ExpectedDate, today),
+                l.Product.Sku, l.Product.Name, l.QtyOrdered, l.QtyReceived, l.UnitCostCents))
+            .WithRules();
+        await foreach (var line in lines.AsAsyncEnumerable().WithCancellation(ct))
+        {
+            yield return line;
+        }
+    }
+
+    private static IOrderedQueryable<PurchaseOrder> InListOrder(IQueryable<PurchaseOrder> pos) =>
+        pos.OrderBy(p => p.Status == PurchaseOrderStatus.Received || p.Status == PurchaseOrderStatus.Cancelled)
+            .ThenBy(p => p.ExpectedDate).ThenBy(p => p.Id);
+
+    private static IQueryable<PurchaseOrder> Filter(AppDbContext db, PurchaseOrderQuery query, DateOnly today)
+    {
         var pos = db.PurchaseOrders.AsNoTracking();
         if (query.SupplierId is { } supplier)
         {
@@ -80,17 +127,7 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
         {
             pos = pos.Where(p => p.Number.Contains(search) || p.Lines.Any(l => l.Product.Sku.Contains(search)));
         }
-        var total = await pos.CountAsync(ct);
-        var rows = await pos
-            .OrderBy(p => p.Status == PurchaseOrderStatus.Received || p.Status == PurchaseOrderStatus.Cancelled)
-            .ThenBy(p => p.ExpectedDate).ThenBy(p => p.Id)
-            .Skip(Math.Max(0, query.Page) * query.PageSize).Take(query.PageSize)
-            .Select(p => new PurchaseOrderRow(p.Id, p.Number, p.Supplier.Name, p.Status, p.OrderedAt, p.ExpectedDate, p.OriginalExpectedDate,
-                p.Lines.Count, p.Lines.Sum(l => l.QtyOrdered), p.Lines.Sum(l => l.QtyReceived),
-                p.Status.IsOverdue(p.ExpectedDate, today)))
-            .WithRules()
-            .ToListAsync(ct);
-        return (rows, total);
+        return pos;
     }
 
     public async Task<PurchaseOrderDetail?> GetAsync(int id, CancellationToken ct = default)
@@ -130,12 +167,25 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
         {
             errors.Add("The expected date can't be in the past.");
         }
+        else if (Limits.DateProblem(expected, today) is { } farAhead)
+        {
+            errors.Add($"Expected date: {farAhead}");
+        }
+        if (Limits.LengthProblem(notes, Limits.MaxNoteLength, "The notes") is { } longNotes)
+        {
+            errors.Add(longNotes);
+        }
         var wanted = lines.Where(l => !string.IsNullOrWhiteSpace(l.Sku)).ToList();
         if (wanted.Count == 0)
         {
             errors.Add("Add at least one product.");
         }
         errors.AddRange(wanted.Where(l => l.Qty <= 0).Select(l => $"{l.Sku}: order at least one unit."));
+        errors.AddRange(wanted.Where(l => l.Qty > 0).GroupBy(l => l.Sku.Trim(), StringComparer.OrdinalIgnoreCase)
+            .Where(g => g.Sum(l => (long)l.Qty) > Limits.MaxUnitsPerPoLine)
+            .Select(g => $"{g.Key}: a purchase order line can have at most {Limits.MaxUnitsPerPoLine:N0} units."));
+        errors.AddRange(wanted.Where(l => l.UnitCostCents is < 0 or > Limits.MaxMoneyCents)
+            .Select(l => $"{l.Sku}: the unit cost must be between 0 and {Money.Format(Limits.MaxMoneyCents)}."));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         if (!await db.Suppliers.AnyAsync(s => s.Id == supplierId, ct))
@@ -151,26 +201,40 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
             return (null, errors);
         }
         var now = time.GetUtcNow().UtcDateTime;
-        var po = new PurchaseOrder
-        {
-            Number = await NextNumberAsync(db, ct), SupplierId = supplierId, Status = PurchaseOrderStatus.Draft, ExpectedDate = expected,
-            CreatedAt = now, Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim(),
-            Lines = wanted.GroupBy(l => l.Sku.Trim(), StringComparer.OrdinalIgnoreCase)
-                .Select(g => new PurchaseOrderLine { ProductId = products[g.Key].Id, QtyOrdered = g.Sum(l => l.Qty), UnitCostCents = g.First().UnitCostCents })
+        var draft = new PoDraft(await NextNumberAsync(db, ct), supplierId, expected,
+            wanted.GroupBy(l => l.Sku.Trim(), StringComparer.OrdinalIgnoreCase)
+                .Select(g => new PoDraftLine(products[g.Key].Id, g.Sum(l => l.Qty), g.First().UnitCostCents))
                 .ToList(),
-        };
-        db.PurchaseOrders.Add(po);
-        await db.SaveChangesAsync(ct);
-        if (place)
-        {
-            await PlaceAsync(db, po, actor, now, ct);
-        }
+            string.IsNullOrWhiteSpace(notes) ? null : notes.Trim());
+        var po = await AddInAsync(db, draft, place, recompute: true, actor, now, ct);
         await tx.CommitAsync(ct);
         if (place)
         {
             await notifier.PublishAsync(po.Lines.Select(l => l.ProductId).ToList());
         }
         return (po.Id, []);
+    }
+
+    /// <summary>
+    /// Adds a checked purchase order inside the caller's write transaction; placed at once with <paramref name="place"/>,
+    /// whose units then count as inbound. With <paramref name="recompute"/> false the caller walks the queues of the
+    /// products itself (once for many orders), in the same transaction.
+    /// </summary>
+    public async Task<PurchaseOrder> AddInAsync(AppDbContext db, PoDraft draft, bool place, bool recompute, Actor actor, DateTime now, CancellationToken ct)
+    {
+        var po = new PurchaseOrder
+        {
+            Number = draft.Number, SupplierId = draft.SupplierId, Status = PurchaseOrderStatus.Draft, ExpectedDate = draft.ExpectedDate,
+            CreatedAt = now, Notes = draft.Notes,
+            Lines = draft.Lines.Select(l => new PurchaseOrderLine { ProductId = l.ProductId, QtyOrdered = l.Qty, UnitCostCents = l.UnitCostCents }).ToList(),
+        };
+        db.PurchaseOrders.Add(po);
+        await db.SaveChangesAsync(ct);
+        if (place)
+        {
+            await PlaceAsync(db, po, actor, now, ct, recompute);
+        }
+        return po;
     }
 
     /// <summary>Sends a draft to the supplier: its units count as inbound from now, so waiting customers' dates improve.</summary>
@@ -211,9 +275,14 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
             {
                 return $"{po.Number} is {PurchaseOrderText.Status(po.Status).ToLowerInvariant()}; its date no longer matters.";
             }
-            if (date < (await settings.GetClockAsync(ct)).Today)
+            var today = (await settings.GetClockAsync(ct)).Today;
+            if (date < today)
             {
                 return "The new expected date can't be in the past.";
+            }
+            if (Limits.DateProblem(date, today) is { } farAhead)
+            {
+                return farAhead;
             }
             if (date == po.ExpectedDate)
             {
@@ -254,6 +323,10 @@ public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFacto
             if (po.Lines.SingleOrDefault(l => l.Id == lineId) is not { } line)
             {
                 return Task.FromResult<string?>($"That line is no longer on {po.Number}.");
+            }
+            if (quantity > Limits.MaxUnitsPerPoLine)
+            {
+                return Task.FromResult<string?>($"A purchase order line can have at most {Limits.MaxUnitsPerPoLine:N0} units.");
             }
             if (quantity < Math.Max(1, line.QtyReceived))
             {

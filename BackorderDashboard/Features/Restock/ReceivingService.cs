@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Restock;
@@ -18,6 +19,9 @@ public sealed class ReceiptInput
 
     /// <summary>The purchase order received against; none for an ad-hoc receipt.</summary>
     public int? PurchaseOrderId { get; set; }
+
+    /// <summary>The purchase order by its number, as the REST API names it; <see cref="PurchaseOrderId"/> wins when both are set.</summary>
+    public string? PurchaseOrderNumber { get; set; }
 
     public List<ReceiptLineInput> Lines { get; set; } = [];
 
@@ -41,11 +45,23 @@ public sealed record ReceivedProduct(
         + ".";
 }
 
+/// <summary>
+/// A refusal about one part of a receipt: the product's lines (<paramref name="Sku"/> as entered, with
+/// <paramref name="Field"/> naming the <see cref="ReceiptLineInput"/> property) or, without a SKU, the purchase order.
+/// </summary>
+public sealed record ReceiptProblem(string? Sku, string Field, string Message);
+
 public sealed record ReceiptOutcome(
     bool Succeeded, bool Committed, bool AlreadyApplied, IReadOnlyList<string> Errors, IReadOnlyList<ReceivedProduct> Products,
     int OrdersReady, string? Reference, DateTime? ReceivedAt, string? ReceivedBy)
 {
     public static ReceiptOutcome Fail(params string[] errors) => new(false, false, false, errors, [], 0, null, null, null);
+
+    public static ReceiptOutcome Fail(IReadOnlyList<ReceiptProblem> problems) =>
+        Fail(problems.Select(p => p.Message).ToArray()) with { Problems = problems };
+
+    /// <summary>The refusals that name a line or the purchase order (a subset of <see cref="Errors"/>), so an API can point at them.</summary>
+    public IReadOnlyList<ReceiptProblem> Problems { get; init; } = [];
 
     public int UnitsReceived => Products.Sum(p => p.Received);
 }
@@ -58,7 +74,7 @@ public sealed record ReceiptOutcome(
 /// </summary>
 public sealed class ReceivingService(
     IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, AvailabilityService availability, SupplierLeadTimes leadTimes,
-    StockNotifier notifier, TimeProvider time)
+    StockNotifier notifier, TimeProvider time, AuditLog audit)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -70,6 +86,14 @@ public sealed class ReceivingService(
         var product = await db.Products.AsNoTracking().Where(p => p.Sku == sku.Trim() || p.Sku.ToUpper() == wanted)
             .Select(p => new { p.Sku, p.Name }).FirstOrDefaultAsync(ct);
         return product is null ? null : (product.Sku, product.Name);
+    }
+
+    /// <summary>The stored receipt a key was applied as, or null.</summary>
+    public async Task<int?> FindReceiptIdAsync(string idempotencyKey, CancellationToken ct = default)
+    {
+        var key = idempotencyKey.Trim();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Receipts.AsNoTracking().Where(r => r.IdempotencyKey == key).Select(r => (int?)r.Id).SingleOrDefaultAsync(ct);
     }
 
     public Task<ReceiptOutcome> PreviewAsync(ReceiptInput input, Actor actor, CancellationToken ct = default) =>
@@ -95,12 +119,21 @@ public sealed class ReceivingService(
             return ReceiptOutcome.Fail("Enter a received quantity for at least one product.");
         }
         // A count below one would take stock away (or mean nothing): the whole receipt is refused, not that line dropped.
-        var refusedLines = lines.Where(l => l.Qty < 1).Select(l => l.Qty < 0
+        var refusedLines = lines.Where(l => l.Qty < 1).Select(l => new ReceiptProblem(l.Sku.Trim(), nameof(ReceiptLineInput.Qty), l.Qty < 0
             ? $"{l.Sku.Trim()}: a received quantity can't be negative ({l.Qty})."
-            : $"{l.Sku.Trim()}: 0 units. Enter a received quantity of at least 1 unit, or leave the product out.").ToArray();
+            : $"{l.Sku.Trim()}: 0 units. Enter a received quantity of at least 1 unit, or leave the product out.")).ToArray();
         if (refusedLines.Length > 0)
         {
             return ReceiptOutcome.Fail(refusedLines);
+        }
+        // A count no delivery can have would also overflow the stock figures it is added to.
+        var tooMany = lines.GroupBy(l => l.Sku.Trim(), StringComparer.OrdinalIgnoreCase)
+            .Where(g => g.Sum(l => (long)l.Qty) > Limits.MaxUnitsPerPoLine)
+            .Select(g => new ReceiptProblem(g.Key, nameof(ReceiptLineInput.Qty), $"{g.Key}: at most {Limits.MaxUnitsPerPoLine:N0} units can be received at once."))
+            .ToArray();
+        if (tooMany.Length > 0)
+        {
+            return ReceiptOutcome.Fail(tooMany);
         }
         var wanted = lines
             .GroupBy(l => l.Sku.Trim(), StringComparer.OrdinalIgnoreCase)
@@ -116,18 +149,25 @@ public sealed class ReceivingService(
         var skus = wanted.Select(w => w.Sku.ToUpperInvariant()).ToList();
         var products = await db.Products.Where(p => skus.Contains(p.Sku.ToUpper())).ToListAsync(ct);
         var bySku = products.ToDictionary(p => p.Sku, StringComparer.OrdinalIgnoreCase);
-        var errors = wanted.Where(w => !bySku.ContainsKey(w.Sku)).Select(w => $"There is no product with SKU “{w.Sku}”.").ToList();
+        var errors = wanted.Where(w => !bySku.ContainsKey(w.Sku))
+            .Select(w => new ReceiptProblem(w.Sku, nameof(ReceiptLineInput.Sku), $"There is no product with SKU “{w.Sku}”.")).ToList();
         PurchaseOrder? po = null;
-        if (input.PurchaseOrderId is { } poId)
+        var poNumber = input.PurchaseOrderNumber?.Trim();
+        if (input.PurchaseOrderId is not null || !string.IsNullOrEmpty(poNumber))
         {
-            po = await db.PurchaseOrders.Include(p => p.Lines).SingleOrDefaultAsync(p => p.Id == poId, ct);
+            po = input.PurchaseOrderId is { } poId
+                ? await db.PurchaseOrders.Include(p => p.Lines).SingleOrDefaultAsync(p => p.Id == poId, ct)
+                : await db.PurchaseOrders.Include(p => p.Lines).SingleOrDefaultAsync(p => p.Number == poNumber, ct);
             if (po is null)
             {
-                return ReceiptOutcome.Fail("That purchase order no longer exists.");
+                return ReceiptOutcome.Fail([new ReceiptProblem(null, nameof(ReceiptInput.PurchaseOrderNumber), input.PurchaseOrderId is null
+                    ? $"There is no purchase order {poNumber}."
+                    : "That purchase order no longer exists.")]);
             }
             if (!po.Status.IsOpen())
             {
-                return ReceiptOutcome.Fail($"{po.Number} is {PurchaseOrderText.Status(po.Status).ToLowerInvariant()}: only ordered purchase orders can be received.");
+                return ReceiptOutcome.Fail([new ReceiptProblem(null, nameof(ReceiptInput.PurchaseOrderNumber),
+                    $"{po.Number} is {PurchaseOrderText.Status(po.Status).ToLowerInvariant()}: only ordered purchase orders can be received.")]);
             }
             foreach (var (sku, qty) in wanted.Where(w => bySku.ContainsKey(w.Sku)))
             {
@@ -135,20 +175,21 @@ public sealed class ReceivingService(
                 var poLines = po.Lines.Where(l => l.ProductId == product.Id).ToList();
                 if (poLines.Count == 0)
                 {
-                    errors.Add($"{product.Sku} is not on {po.Number}. Receive it without a purchase order, or on its own.");
+                    errors.Add(new ReceiptProblem(sku, nameof(ReceiptLineInput.Sku), $"{product.Sku} is not on {po.Number}. Receive it without a purchase order, or on its own."));
                     continue;
                 }
                 var open = poLines.Sum(l => l.QtyOrdered - l.QtyReceived);
                 if (qty > open && !input.AllowOverReceipt)
                 {
-                    errors.Add($"{product.Sku}: {po.Number} has {Math.Max(0, open)} still to come; receiving {qty} is {qty - Math.Max(0, open)} more than ordered. "
-                        + "Confirm the over-receipt to accept it.");
+                    errors.Add(new ReceiptProblem(sku, nameof(ReceiptLineInput.Qty),
+                        $"{product.Sku}: {po.Number} has {Math.Max(0, open)} still to come; receiving {qty} is {qty - Math.Max(0, open)} more than ordered. "
+                        + "Confirm the over-receipt to accept it."));
                 }
             }
         }
         if (errors.Count > 0)
         {
-            return ReceiptOutcome.Fail([.. errors]);
+            return ReceiptOutcome.Fail(errors);
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -204,11 +245,12 @@ public sealed class ReceivingService(
         foreach (var (sku, qty) in wanted)
         {
             var product = bySku[sku];
-            var allocations = await queue.AllocateFreeStockAsync(db, product.Id, $"receipt {reference}", actor, ct);
-            var changes = await queue.RecomputeEtasAsync(db, product.Id, $"receipt {reference}", actor, ct, context);
-            var waitlist = await NotifyWaitlistAsync(db, product.Id, actor, now, ct);
-            results.Add((product, qty, allocations, changes, waitlist));
+            var arrival = await queue.StockArrivedAsync(db, product.Id, $"receipt {reference}", actor, ct, context);
+            results.Add((product, qty, arrival.Allocations, arrival.Changes, arrival.WaitlistNotified));
         }
+        // A ship-complete order completed by one product also took its other products' free stock: their queues moved.
+        await queue.RecomputeEtasAsync(db, results.SelectMany(r => r.Allocations.Where(a => a.ProductId != r.Product.Id)).Select(a => a.ProductId),
+            $"receipt {reference}", actor, ct, context);
         if (historyChanged)
         {
             await queue.RecomputeSupplierEtasAsync(db, po!.SupplierId, $"{reference} received: the supplier's lead time history changed", actor, ct, context,
@@ -217,6 +259,11 @@ public sealed class ReceivingService(
 
         var outcome = await DescribeAsync(db, results, reference, now, actor, commit, ct);
         receipt.ResultJson = JsonSerializer.Serialize(outcome, Json);
+        if (commit)
+        {
+            audit.Add(db, AuditKind.Receipt, actor, reference,
+                $"{Words.Count(receipt.UnitsReceived, "unit")} received: {string.Join(", ", wanted.Select(w => $"{bySku[w.Sku].Sku} × {w.Qty}"))}.");
+        }
         await db.SaveChangesAsync(ct);
         if (!commit)
         {
@@ -240,23 +287,6 @@ public sealed class ReceivingService(
             ProductId = product.Id, OnHandDelta = qty, Reason = StockReason.Receipt, Reference = reference,
             PurchaseOrderLineId = poLine?.Id, UserName = actor.DisplayName, Channel = actor.Channel, At = now,
         });
-    }
-
-    /// <summary>Stock left free after the queue took its share: everyone waiting on the product's waitlist hears of it.</summary>
-    private static async Task<int> NotifyWaitlistAsync(AppDbContext db, int productId, Actor actor, DateTime now, CancellationToken ct)
-    {
-        var product = await db.Products.SingleAsync(p => p.Id == productId, ct);
-        if (product.OnHand - product.Allocated <= 0)
-        {
-            return 0;
-        }
-        var entries = await db.Waitlist.Include(w => w.Customer).Where(w => w.ProductId == productId && w.NotifiedAt == null).ToListAsync(ct);
-        foreach (var entry in entries)
-        {
-            entry.NotifiedAt = now;
-            db.Tell(entry.Customer, null, MessageTemplates.BackInStock(product.Name, product.Sku), actor, now);
-        }
-        return entries.Count;
     }
 
     private static async Task<ReceiptOutcome> DescribeAsync(AppDbContext db,

@@ -27,17 +27,16 @@ public sealed record SupplierRow(int Id, string Name, string? ContactName, strin
 public sealed class SupplierInput
 {
     [Required(ErrorMessage = "Enter the supplier's name.")]
-    [MaxLength(200)]
+    [MaxLength(Limits.MaxNameLength, ErrorMessage = "The name can be at most 200 characters long.")]
     public string Name { get; set; } = "";
 
-    [MaxLength(200)]
+    [MaxLength(Limits.MaxNameLength, ErrorMessage = "The contact's name can be at most 200 characters long.")]
     public string? ContactName { get; set; }
 
-    [EmailAddress(ErrorMessage = "That is not a valid e-mail address.")]
-    [MaxLength(256)]
+    [EmailRule]
     public string? Email { get; set; }
 
-    [MaxLength(50)]
+    [MaxLength(Limits.MaxPhoneLength, ErrorMessage = "The phone number can be at most 50 characters long.")]
     public string? Phone { get; set; }
 
     [Range(0, 365, ErrorMessage = "A lead time is between 0 and 365 days.")]

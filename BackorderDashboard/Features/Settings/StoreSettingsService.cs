@@ -1,5 +1,6 @@
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
+using BackorderDashboard.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackorderDashboard.Features.Settings;
@@ -11,7 +12,8 @@ namespace BackorderDashboard.Features.Settings;
 /// settings only once all of that has committed.
 /// </summary>
 public sealed class StoreSettingsService(
-    IDbContextFactory<AppDbContext> dbFactory, SettingsService settings, AvailabilityService availability, QueueMaintenance queue)
+    IDbContextFactory<AppDbContext> dbFactory, SettingsService settings, AvailabilityService availability, QueueMaintenance queue,
+    AuditLog audit)
 {
     public Task<MerchantSettingsView> GetAsync(CancellationToken ct = default) => settings.GetAsync(ct);
 
@@ -46,10 +48,30 @@ public sealed class StoreSettingsService(
                 await queue.RecomputeEtasAsync(db, productId, "the store's settings changed", actor, ct, context);
             }
         }
+        if (Changes(before, after) is { Length: > 0 } changes)
+        {
+            await audit.RecordAsync(db, AuditKind.SettingsChanged, actor, "store settings", changes, ct);
+        }
         await tx.CommitAsync(ct);
         settings.Remember(after);
         return errors;
     }
+
+    /// <summary>What the audit log says changed: each setting that changed, old → new.</summary>
+    public static string Changes(MerchantSettingsView before, MerchantSettingsView after) => AuditLog.Changes(
+        ("Store name", before.StoreName, after.StoreName),
+        ("Time zone", before.TimeZoneId, after.TimeZoneId),
+        ("Handling days", before.DefaultHandlingDays, after.DefaultHandlingDays),
+        ("Daily capacity", before.DailyFulfilmentCapacity, after.DailyFulfilmentCapacity),
+        ("Low-stock threshold", before.DefaultLowStockThreshold, after.DefaultLowStockThreshold),
+        ("VIP first in queue", before.VipFirstInQueue, after.VipFirstInQueue),
+        ("Holiday cutoff", Shown(before.HolidayCutoff), Shown(after.HolidayCutoff)),
+        ("Shop sites showing the badge", Shown(before.StorefrontOrigins), Shown(after.StorefrontOrigins)));
+
+    private static string? Shown(IReadOnlyList<string> origins) => origins.Count == 0 ? null : string.Join(", ", origins);
+
+    private static string? Shown(HolidayCutoff? cutoff) =>
+        cutoff is null ? null : $"{cutoff.Label} {cutoff.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}";
 
     private static bool MovesDates(MerchantSettingsView before, MerchantSettingsView after) =>
         before.DefaultHandlingDays != after.DefaultHandlingDays || before.DailyFulfilmentCapacity != after.DailyFulfilmentCapacity

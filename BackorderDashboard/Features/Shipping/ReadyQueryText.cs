@@ -1,4 +1,5 @@
 using System.Globalization;
+using BackorderDashboard.Components.Shared;
 using BackorderDashboard.Data;
 
 namespace BackorderDashboard.Features.Shipping;
@@ -12,19 +13,27 @@ public static class ReadyQueryText
     public const string Available = "available";
     public const string Complete = "complete";
 
-    public static ReadyQuery Parse(string? product, string? customer, string? days, string? policy, string? orders = null)
+    /// <summary>The most orders a pick list of selected orders names.</summary>
+    public const int MaxNumbers = 200;
+
+    /// <summary>The filters an address names; what cannot be read is left out and, given <paramref name="address"/>, noted there.</summary>
+    public static ReadyQuery Parse(string? product, string? customer, string? days, string? policy, string? orders = null,
+        QueryParameters? address = null)
     {
-        var minDays = int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var d) && d is > 0 and <= ReadyQuery.MaxDays ? d : (int?)null;
-        var shipPolicy = policy switch
+        address ??= new QueryParameters();
+        var minDays = address.Number("days", days, "number of days", 0, ReadyQuery.MaxDays, "showing orders of any age") is > 0 and var d ? d : (int?)null;
+        var shipPolicy = address.Choice("policy", policy, "ship policy",
+            new Dictionary<string, ShipPolicy>(StringComparer.OrdinalIgnoreCase) { [Available] = ShipPolicy.ShipAvailable, [Complete] = ShipPolicy.ShipComplete },
+            "showing both");
+        var numbers = address.Text("orders", orders, "list of orders", "showing every ready order", maxLength: MaxNumbers * 20)?
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (numbers is { Length: > MaxNumbers })
         {
-            Available => ShipPolicy.ShipAvailable,
-            Complete => ShipPolicy.ShipComplete,
-            _ => (ShipPolicy?)null,
-        };
-        var numbers = string.IsNullOrWhiteSpace(orders)
-            ? null
-            : orders.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new ReadyQuery(Blank(product), Blank(customer), minDays, shipPolicy, numbers);
+            address.Add("orders", $"The list names {numbers.Length} orders; showing the first {MaxNumbers}.");
+            numbers = numbers[..MaxNumbers];
+        }
+        return new ReadyQuery(address.Text("product", product, "product", "showing every product"),
+            address.Text("customer", customer, "customer", "showing every customer"), minDays, shipPolicy, numbers is { Length: > 0 } ? numbers : null);
     }
 
     /// <summary>The address of <paramref name="path"/> with the query's filters (or its order numbers), none left empty.</summary>

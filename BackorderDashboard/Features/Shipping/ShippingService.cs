@@ -158,7 +158,8 @@ public sealed class ShippingService(IDbContextFactory<AppDbContext> dbFactory, T
             numbers = await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Number, ct);
         }
         string NumberOf(int id) => numbers.GetValueOrDefault(id) ?? $"Order {id}";
-        var refusal = Access.Refusal(actor, Operation.Ship) ?? (carrier.Length == 0 ? "Enter the carrier." : null);
+        var refusal = Access.Refusal(actor, Operation.Ship) ?? (carrier.Length == 0 ? "Enter the carrier."
+            : Limits.LengthProblem(carrier, Limits.MaxNameLength, "The carrier's name"));
         if (refusal is not null)
         {
             return new BulkShipResult(carrier, [], orders.Select(o => new ShipFailure(NumberOf(o.OrderId), refusal)).ToList());
@@ -191,6 +192,11 @@ public sealed class ShippingService(IDbContextFactory<AppDbContext> dbFactory, T
         if (Access.Refusal(actor, Operation.Ship) is { } refused)
         {
             return ActionResult.Fail(refused);
+        }
+        if ((Limits.LengthProblem(carrier, Limits.MaxNameLength, "The carrier's name")
+            ?? Limits.LengthProblem(trackingNumber, Limits.MaxTrackingNumberLength, "The tracking number")) is { } tooLong)
+        {
+            return ActionResult.Fail(tooLong);
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);

@@ -17,7 +17,11 @@ public enum TrackingStage
 
 public sealed record TrackedLine(
     int LineId, string Product, int Qty, int Shipped, int SetAside, int Waiting, int Cancelled, TrackingStage Stage, bool EverBackordered,
-    string Status, DateOnly? Eta, bool Late, bool CanCancel);
+    string Status, DateOnly? Eta, bool Late, bool CanCancel)
+{
+    /// <summary>What a cancel here takes off the order: every unit not shipped (waiting, and any set aside).</summary>
+    public int CancelUnits => SetAside + Waiting;
+}
 
 /// <summary>One parcel as the customer reads it: the store's day it left, the carrier and tracking number, what was in it.</summary>
 public sealed record TrackedParcel(DateOnly ShippedOn, string? Carrier, string? TrackingNumber, IReadOnlyList<(string Product, int Qty)> Items);
@@ -52,7 +56,7 @@ public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, O
         var lines = order.Lines.Select(l => new TrackedLine(
             l.LineId, l.ProductName, l.Qty, l.Shipped, l.Allocated, l.Unfilled, l.Cancelled, StageOf(l), backordered.Contains(l.LineId) || l.Unfilled > 0,
             l.Status == LineStatus.Cancelled ? "cancelled" : l.CustomerStatus(order.LastShippedOn(l), plural: l.Qty - l.Cancelled > 1),
-            l.Unfilled > 0 ? l.Eta : null, l.Late, CanCancel: l.Unfilled > 0 && offered.Contains(l.LineId))).ToList();
+            l.Unfilled > 0 ? l.Eta : null, l.Late, CanCancel: l.Late && offered.Contains(l.LineId))).ToList();
         var first = order.CustomerName.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? order.CustomerName;
         return new TrackedOrder(order.Number, first, order.PlacedOn, lines,
             order.Parcels.Select(p => new TrackedParcel(p.ShippedOn, p.Carrier, p.TrackingNumber, p.Items)).ToList());
@@ -63,9 +67,10 @@ public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, O
 
     /// <summary>
     /// Cancels what has not shipped of a delayed line, when the token is the order's, the actor is that order's
-    /// customer (<see cref="Actor.Customer"/>) and the delay message offered it.
+    /// customer (<see cref="Actor.Customer"/>), the delay message offered it and the line is still late. When the page
+    /// said how many units it cancels (<paramref name="units"/>), it cancels exactly that many or nothing.
     /// </summary>
-    public async Task<ActionResult> CancelDelayedLineAsync(string? token, int lineId, Actor actor, CancellationToken ct = default)
+    public async Task<ActionResult> CancelDelayedLineAsync(string? token, int lineId, Actor actor, CancellationToken ct = default, int? units = null)
     {
         if (Access.Refusal(actor, Operation.CancelDelayedLine) is { } refused)
         {
@@ -77,11 +82,15 @@ public sealed class TrackingService(IDbContextFactory<AppDbContext> dbFactory, O
         {
             return ActionResult.Fail("This item can't be cancelled here any more. Reply to our e-mail and we'll help.");
         }
+        if (units is { } shown && shown != line.CancelUnits)
+        {
+            return ActionResult.Fail("This item changed a moment ago; please look again.");
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var version = await db.OrderLines.Where(l => l.Id == lineId).Select(l => l.Version).SingleAsync(ct);
         var result = await backorders.CancelAsync(lineId, version, "you cancelled it on your tracking page after the delay", joinWaitlist: false, actor, ct);
         return result.Succeeded
-            ? ActionResult.Ok($"{line.Product} is cancelled. You will not be charged for it; we've sent you a confirmation.")
+            ? ActionResult.Ok($"{Words.Count(line.CancelUnits, "unit")} of {line.Product} cancelled. You will not be charged for {(line.CancelUnits == 1 ? "it" : "them")}; we've sent you a confirmation.")
             : ActionResult.Fail("This item changed a moment ago; please look again.");
     }
 

@@ -1,0 +1,37 @@
+using BackorderDashboard.Components.Shared;
+using BackorderDashboard.Data;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace BackorderDashboard.Features.Restock;
+
+/// <summary>The purchase order list's filters as an address (q, supplier, status, overdue), as its export reads them.</summary>
+public static class PurchaseOrderQueryText
+{
+    public static PurchaseOrderQuery Parse(string? search, string? supplier, string? status, string? overdue, QueryParameters address) => new(
+        SupplierId: address.Id("supplier", supplier, "supplier", "showing every supplier"),
+        Status: address.Enum<PurchaseOrderStatus>("status", status, "status", "showing every status"),
+        OverdueOnly: address.Flag("overdue", overdue, "overdue only"),
+        Search: address.Text("q", search, "search", "showing every purchase order"));
+
+    public static string Url(string path, PurchaseOrderQuery query)
+    {
+        var parameters = new Dictionary<string, string?>();
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            parameters["q"] = query.Search.Trim();
+        }
+        if (query.SupplierId is { } supplier)
+        {
+            parameters["supplier"] = supplier.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (query.Status is { } status)
+        {
+            parameters["status"] = status.ToString().ToLowerInvariant();
+        }
+        if (query.OverdueOnly)
+        {
+            parameters["overdue"] = "true";
+        }
+        return QueryHelpers.AddQueryString(path, parameters);
+    }
+}
