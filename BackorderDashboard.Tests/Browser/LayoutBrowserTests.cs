@@ -200,6 +200,10 @@ public class LayoutBrowserTests(AppFactory app, BrowserFixture browser)
                 expected.Add(("lines to paste", "[data-testid=embed-snippet]"));
                 expected.Add(("dashboard badge beside the preview", "[data-testid=embed-preview-card] [data-testid=availability-badge]"));
                 break;
+            case "integrations":
+                expected.Add(("store webhooks", "[data-testid=store-webhooks]"));
+                expected.Add(("outbound webhooks", "[data-testid=outbound-webhooks]"));
+                break;
             case "account":
                 expected.Add(("save button", "main button[type=submit]"));
                 break;

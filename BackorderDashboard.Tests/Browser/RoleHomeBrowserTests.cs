@@ -9,8 +9,8 @@ public class RoleHomeBrowserTests(AppFactory app, BrowserFixture browser)
 {
     public static TheoryData<string, string, string[], string[]> Homes => new()
     {
-        { "admin@example.com", "admin", ["merchant-home", "support-home", "manager-home"], ["Home", "Products", "Backorder queues", "Where is my order?", "Customers", "New order", "Outbox", "Ready to ship", "Key figures", "Replenishment", "Purchase orders", "Receiving", "Stock count", "Suppliers", "Import", "Storefront badge", "Users & roles", "Settings", "Audit log", "API keys"] },
-        { "merchant@example.com", "merchant", ["merchant-home"], ["Home", "Products", "Backorder queues", "Where is my order?", "Customers", "New order", "Ready to ship", "Key figures", "Replenishment", "Purchase orders", "Receiving", "Stock count", "Suppliers", "Import", "Storefront badge"] },
+        { "admin@example.com", "admin", ["merchant-home", "support-home", "manager-home"], ["Home", "Products", "Backorder queues", "Where is my order?", "Customers", "New order", "Outbox", "Ready to ship", "Key figures", "Replenishment", "Purchase orders", "Receiving", "Stock count", "Suppliers", "Import", "Storefront badge", "Integrations", "Users & roles", "Settings", "Audit log", "API keys"] },
+        { "merchant@example.com", "merchant", ["merchant-home"], ["Home", "Products", "Backorder queues", "Where is my order?", "Customers", "New order", "Ready to ship", "Key figures", "Replenishment", "Purchase orders", "Receiving", "Stock count", "Suppliers", "Import", "Storefront badge", "Integrations"] },
         { "support@example.com", "support", ["support-home"], ["Home", "Products", "Backorder queues", "Where is my order?", "Customers", "New order", "Outbox"] },
         { "manager@example.com", "manager", ["manager-home"], ["Home", "Products", "Backorder queues", "Where is my order?", "Customers", "Key figures", "Replenishment", "Purchase orders", "Receiving", "Suppliers"] },
     };

@@ -40,12 +40,12 @@ public class NavMenuTests : BunitTestContext
     {
         var menu = RenderFor(Roles.Admin);
 
-        Assert.Equal(["/", "/products", "/backorders", "/support", "/customers", "/orders/new", "/outbox", "/shipping", "/kpi", "/replenishment", "/purchase-orders", "/receiving", "/stock/count", "/suppliers", "/import", "/storefront", "/admin/users", "/admin/settings", "/admin/audit", "/admin/api-keys"], Links(menu));
+        Assert.Equal(["/", "/products", "/backorders", "/support", "/customers", "/orders/new", "/outbox", "/shipping", "/kpi", "/replenishment", "/purchase-orders", "/receiving", "/stock/count", "/suppliers", "/import", "/storefront", "/integrations", "/admin/users", "/admin/settings", "/admin/audit", "/admin/api-keys"], Links(menu));
         Assert.Contains("Administration", menu.Markup);
     }
 
     [Theory]
-    [InlineData(Roles.Merchant, "/", "/products", "/backorders", "/support", "/customers", "/orders/new", "/shipping", "/kpi", "/replenishment", "/purchase-orders", "/receiving", "/stock/count", "/suppliers", "/import", "/storefront")]
+    [InlineData(Roles.Merchant, "/", "/products", "/backorders", "/support", "/customers", "/orders/new", "/shipping", "/kpi", "/replenishment", "/purchase-orders", "/receiving", "/stock/count", "/suppliers", "/import", "/storefront", "/integrations")]
     [InlineData(Roles.CustomerService, "/", "/products", "/backorders", "/support", "/customers", "/orders/new", "/outbox")]
     [InlineData(Roles.Manager, "/", "/products", "/backorders", "/support", "/customers", "/kpi", "/replenishment", "/purchase-orders", "/receiving", "/suppliers")]
     public void NavMenu_NonAdminRole_SeesItsPagesButNoAdministration(string role, params string[] pages)

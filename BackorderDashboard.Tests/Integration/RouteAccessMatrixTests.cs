@@ -49,6 +49,7 @@ public class RouteAccessMatrixTests(AppFactory app)
         ["/import"] = [Admin, Merchant],
         ["/stock/count"] = [Admin, Merchant],
         ["/storefront"] = [Admin, Merchant],
+        ["/integrations"] = [Admin, Merchant],
         ["/admin/users"] = [Admin],
         ["/admin/settings"] = [Admin],
         ["/admin/audit"] = [Admin],

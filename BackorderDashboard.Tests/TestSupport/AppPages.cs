@@ -42,6 +42,7 @@ public static class AppPages
         ("receiving", "/receiving", [Roles.Admin, Roles.Merchant, Roles.Manager]),
         ("suppliers", "/suppliers", [Roles.Admin, Roles.Merchant, Roles.Manager]),
         ("storefront", "/storefront", [Roles.Admin, Roles.Merchant]),
+        ("integrations", "/integrations", [Roles.Admin, Roles.Merchant]),
         ("users", "/admin/users", [Roles.Admin]),
         ("settings", "/admin/settings", [Roles.Admin]),
         ("audit", "/admin/audit", [Roles.Admin]),

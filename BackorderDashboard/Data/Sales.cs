@@ -16,6 +16,8 @@ public enum OrderChannel
     Email = 2,
     Api = 3,
     Import = 4,
+    Shopify = 5,
+    WooCommerce = 6,
 }
 
 public enum ShipPolicy
