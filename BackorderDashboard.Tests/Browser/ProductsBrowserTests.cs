@@ -122,6 +122,8 @@ public class ProductsBrowserTests(AppFactory app, BrowserFixture browser)
         await BrowserFixture.WaitForCircuitAsync(page);
         await Assertions.Expect(page.Locator("[data-testid=availability-badge]").First).ToBeVisibleAsync();
         Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390);
+        // The app bar hides its title on a phone; the home link keeps its name for screen readers.
+        await Assertions.Expect(page.Locator("header a[href='/']")).ToHaveAccessibleNameAsync("BackorderDashboard home");
         await BrowserFixture.ScreenshotAsync(page, "products-phone");
 
         await page.GotoAsync("/products/NO-SUCH-SKU");
