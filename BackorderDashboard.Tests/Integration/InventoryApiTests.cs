@@ -353,6 +353,7 @@ public class InventoryApiRateLimitTests(InventoryApiRateLimitTests.SmallLimitApp
             builder.UseSetting("DataProtection:KeysFolder", _keysFolder);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("RateLimits:ApiPerKeyPerMinute", PerKey.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("RateLimits:ApiRefusedKeysPerAddressPerMinute", PerKey.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         public override async ValueTask DisposeAsync()
@@ -398,5 +399,28 @@ public class InventoryApiRateLimitTests(InventoryApiRateLimitTests.SmallLimitApp
         var problem = JsonDocument.Parse(await over.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(429, problem.GetProperty("status").GetInt32());
         Assert.Equal(HttpStatusCode.OK, otherKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task MadeUpKeys_PastTheRefusalsPerAddress_Answer429_WhileAWorkingKeyFromThatAddressGoesOn()
+    {
+        using var working = await ClientAsync();
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i <= PerKey; i++)
+        {
+            using var stranger = app.CreateClient();
+            // Each shaped like a real key, and each new, so the per-key limit alone would give each its own allowance.
+            stranger.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", $"{ApiKeyService.KeyPrefix}{Guid.NewGuid():N}{Guid.NewGuid():N}");
+            var answer = await stranger.GetAsync("/api/v1/products");
+            answers.Add(answer.StatusCode);
+            if (answer.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.InRange(int.Parse(answer.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+                Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+            }
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, PerKey), HttpStatusCode.TooManyRequests], answers);
+        Assert.Equal(HttpStatusCode.OK, (await working.GetAsync("/api/v1/products")).StatusCode);
     }
 }

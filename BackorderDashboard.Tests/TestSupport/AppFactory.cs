@@ -70,6 +70,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:SignInPerAccountPerFiveMinutes", "1000000");
         builder.UseSetting("RateLimits:TrackingPerAddressPerMinute", "1000000");
         builder.UseSetting("RateLimits:ApiPerKeyPerMinute", "1000000");
+        builder.UseSetting("RateLimits:ApiRefusedKeysPerAddressPerMinute", "1000000");
         builder.UseSetting("RateLimits:EmbedPerAddressPerMinute", "1000000");
         builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }

@@ -22,6 +22,13 @@ public sealed class RateLimitSettings
 
     /// <summary>REST API calls per minute with one key (without a key, or with one not shaped as a key: from one client address).</summary>
     public int ApiPerKeyPerMinute { get; set; } = 600;
+
+    /// <summary>
+    /// API calls with a key that is not known or revoked, from one client address per minute; past it, such calls from that
+    /// address get 429 for the rest of the minute (keys that work are not held up), so made-up keys cannot each open an
+    /// allowance of their own.
+    /// </summary>
+    public int ApiRefusedKeysPerAddressPerMinute { get; set; } = 30;
     /// <summary>Badge requests (<c>/embed/*</c>, from the shop's pages) from one client address per minute.</summary>
     public int EmbedPerAddressPerMinute { get; set; } = 120;
 }
@@ -51,6 +58,7 @@ public static class RateLimits
                      (nameof(settings.SignInPerAccountPerFiveMinutes), settings.SignInPerAccountPerFiveMinutes),
                      (nameof(settings.TrackingPerAddressPerMinute), settings.TrackingPerAddressPerMinute),
                      (nameof(settings.ApiPerKeyPerMinute), settings.ApiPerKeyPerMinute),
+                     (nameof(settings.ApiRefusedKeysPerAddressPerMinute), settings.ApiRefusedKeysPerAddressPerMinute),
                      (nameof(settings.EmbedPerAddressPerMinute), settings.EmbedPerAddressPerMinute),
                  })
         {
@@ -60,6 +68,7 @@ public static class RateLimits
             }
         }
 
+        services.AddSingleton(new RefusedApiKeys(settings.ApiRefusedKeysPerAddressPerMinute));
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -126,6 +135,9 @@ public static class RateLimits
             QueueLimit = 0,
         });
 
+    /// <summary>The wait a 429 names, in words.</summary>
+    public static string Wait(int seconds) => seconds == 1 ? "1 second" : $"{seconds.ToString(CultureInfo.InvariantCulture)} seconds";
+
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken ct)
     {
         var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
@@ -134,7 +146,7 @@ public static class RateLimits
         var response = rejected.HttpContext.Response;
         response.StatusCode = StatusCodes.Status429TooManyRequests;
         response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var wait = seconds == 1 ? "1 second" : $"{seconds.ToString(CultureInfo.InvariantCulture)} seconds";
+        var wait = Wait(seconds);
         if (rejected.HttpContext.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
             await ApiProblem.Of(StatusCodes.Status429TooManyRequests, "Too many requests",
@@ -148,4 +160,42 @@ public static class RateLimits
             <body><h1>Too many requests</h1><p>Too many tries in a short time. Please wait {wait} and try again.</p></body></html>
             """, ct);
     }
+}
+
+/// <summary>
+/// Counts API calls refused for an unknown or revoked key per client address. The per-key limit cannot see a caller
+/// who sends a new made-up key each time; this one can, and answers that address's refused keys 429 for the rest of
+/// its minute.
+/// </summary>
+public sealed class RefusedApiKeys(int perAddressPerMinute) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = perAddressPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+        }));
+
+    /// <summary>Seconds the address must wait, or null while it still has refusals left this minute.</summary>
+    public int? WaitOf(HttpContext context)
+    {
+        var address = ClientAddress.Of(context);
+        if (_limiter.GetStatistics(address) is { CurrentAvailablePermits: > 0 } or null)
+        {
+            return null;
+        }
+        using var lease = _limiter.AttemptAcquire(address);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 60;
+    }
+
+    /// <summary>Counts one refused key against the request's address.</summary>
+    public void Refused(HttpContext context)
+    {
+        using var _ = _limiter.AttemptAcquire(ClientAddress.Of(context));
+    }
+
+    public void Dispose() => _limiter.Dispose();
 }

@@ -12,7 +12,7 @@ public sealed record ApiScope(string Scope);
 /// one → 401; a key without the endpoint's scope → 403, both as problem details. The key then acts as itself
 /// (<see cref="ApiCaller.Actor"/>) through the services' own permission check.
 /// </summary>
-public sealed class ApiKeyFilter(ApiKeyService keys) : IEndpointFilter
+public sealed class ApiKeyFilter(ApiKeyService keys, Hosting.RefusedApiKeys refused) : IEndpointFilter
 {
     private const string CallerItem = "backorder:api-caller";
 
@@ -31,6 +31,17 @@ public sealed class ApiKeyFilter(ApiKeyService keys) : IEndpointFilter
         var caller = await keys.AuthenticateAsync(presented, context.RequestAborted);
         if (caller is null)
         {
+            if (presented is not null)
+            {
+                // A key that works is never held up; one that does not counts against the address it came from.
+                if (refused.WaitOf(context) is { } seconds)
+                {
+                    context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return ApiProblem.Of(StatusCodes.Status429TooManyRequests, "Too many requests",
+                        $"Too many calls from this address with keys that are not known. Try again in {Hosting.RateLimits.Wait(seconds)}.");
+                }
+                refused.Refused(context);
+            }
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"backorders\"";
             return ApiProblem.Of(StatusCodes.Status401Unauthorized, "Not signed in",
                 presented is null
