@@ -223,6 +223,31 @@ public class InventoryApiTests(AppFactory app)
     }
 
     [Fact]
+    public async Task StockCount_AChangeSentAgainWithItsIdempotencyKey_AppliesOnce_AndWithoutAKeyEachCallApplies()
+    {
+        var sku = await app.AddProductAsync(onHand: 10);
+        using var client = Client(await KeyAsync(Access.Scopes.InventoryWrite));
+        var change = new { counts = new[] { new { sku, change = -1, reason = "damaged" } } };
+        var key = Guid.NewGuid().ToString();
+
+        var first = await PostAsync(client, "/api/v1/stock-counts", change, key);
+        var again = await PostAsync(client, "/api/v1/stock-counts", change, key);
+        var otherBody = await PostAsync(client, "/api/v1/stock-counts", new { counts = new[] { new { sku, change = -2, reason = "damaged" } } }, key);
+        var tooLong = await PostAsync(client, "/api/v1/stock-counts", change, new string('k', ApiIdempotency.MaxKeyLength + 1));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(HttpStatusCode.Conflict, otherBody.StatusCode);
+        Assert.Equal(["Idempotency-Key"], (await ProblemErrorsAsync(tooLong, HttpStatusCode.BadRequest)).Keys);
+        Assert.Equal(9, (await StockAsync(sku)).OnHand);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, "/api/v1/stock-counts", change)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, "/api/v1/stock-counts", change)).StatusCode);
+        Assert.Equal(7, (await StockAsync(sku)).OnHand);
+    }
+
+    [Fact]
     public async Task StockCount_BadRows_NameTheirFields_AndChangeNothing()
     {
         var sku = await app.AddProductAsync(onHand: 5);
@@ -281,6 +306,11 @@ public class InventoryApiTests(AppFactory app)
         var receipt = paths.GetProperty("/api/v1/receipts").GetProperty("post");
         Assert.Contains(receipt.GetProperty("parameters").EnumerateArray(),
             p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header");
+        foreach (var optional in new[] { "/api/v1/stock-counts", "/api/v1/orders/{number}/cancel" })
+        {
+            Assert.Contains(paths.GetProperty(optional).GetProperty("post").GetProperty("parameters").EnumerateArray(),
+                p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header" && !(p.TryGetProperty("required", out var required) && required.GetBoolean()));
+        }
         Assert.Equal("ReceiptRequest", receipt.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
             .GetProperty("schema").GetProperty("$ref").GetString()!.Split('/').Last());
         Assert.True(receipt.GetProperty("responses").TryGetProperty("201", out _));

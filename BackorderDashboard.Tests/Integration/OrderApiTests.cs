@@ -331,6 +331,55 @@ public class OrderApiTests(AppFactory app)
     }
 
     [Fact]
+    public async Task CancelOrder_SentAgainWithItsIdempotencyKey_CancelsOnce_AndAnotherBodyWithTheKeyIs409()
+    {
+        var sku = await app.AddProductAsync(onHand: 0);
+        using var client = await ClientAsync(WriteScope, ReadScope);
+        var number = (await BodyAsync(await PostOrderAsync(client, Guid.NewGuid().ToString(), OrderBody(sku, 3)))).GetProperty("number").GetString()!;
+        var key = Guid.NewGuid().ToString();
+        HttpRequestMessage Cancel(int units) => new(HttpMethod.Post, $"/api/v1/orders/{number}/cancel")
+        {
+            Content = Json($$"""{ "lines": [ { "sku": "{{sku}}", "quantity": {{units}} } ], "reason": "Only wants two" }"""),
+            Headers = { { "Idempotency-Key", key } },
+        };
+
+        var first = await client.SendAsync(Cancel(1));
+        var again = await client.SendAsync(Cancel(1));
+        var other = await client.SendAsync(Cancel(2));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Contains("Idempotency-Key", JsonDocument.Parse(await other.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        var line = (await BodyAsync(await client.GetAsync($"/api/v1/orders/{number}"))).GetProperty("lines")[0];
+        Assert.Equal(1, line.GetProperty("cancelled").GetInt32());
+        Assert.Equal(2, line.GetProperty("waiting").GetInt32());
+    }
+
+    [Fact]
+    public async Task CancelOrder_RefusedWithAKey_FreesTheKey_ForTheCorrectedCall()
+    {
+        var sku = await app.AddProductAsync(onHand: 0);
+        using var client = await ClientAsync(WriteScope);
+        var number = (await BodyAsync(await PostOrderAsync(client, Guid.NewGuid().ToString(), OrderBody(sku, 2)))).GetProperty("number").GetString()!;
+        var key = Guid.NewGuid().ToString();
+        HttpRequestMessage Cancel(int units) => new(HttpMethod.Post, $"/api/v1/orders/{number}/cancel")
+        {
+            Content = Json($$"""{ "lines": [ { "sku": "{{sku}}", "quantity": {{units}} } ], "reason": "Fewer" }"""),
+            Headers = { { "Idempotency-Key", key } },
+        };
+
+        var tooMany = await client.SendAsync(Cancel(5));
+        var corrected = await client.SendAsync(Cancel(1));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMany.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        Assert.Equal(1, (await BodyAsync(corrected)).GetProperty("cancelled")[0].GetProperty("quantity").GetInt32());
+    }
+
+    [Fact]
     public async Task CancelOrder_MoreUnitsThanAreOpen_Is422NamingTheField_AndCancelsNothing()
     {
         var sku = await app.AddProductAsync(onHand: 2);

@@ -60,6 +60,17 @@ public static class ApiDocumentation
             });
             operation.Description = (operation.Description + "\n\n"
                 + (scope is null ? "Needs an API key (any scope)." : $"Needs an API key with scope `{scope}`.")).TrimStart();
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<OptionalIdempotencyKey>().LastOrDefault() is { } optional)
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = ApiIdempotency.Header, In = ParameterLocation.Header, Required = false,
+                    Description = $"Optional: a key made once per {optional.What} and sent again with each retry. The same key with the same body "
+                        + "answers the first answer again and changes nothing more; with another body, or while the first call still runs, 409.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = ApiIdempotency.MaxKeyLength },
+                });
+            }
             operation.Responses ??= new OpenApiResponses();
             foreach (var (status, text) in new[]
                      {

@@ -81,7 +81,8 @@ public static class InventoryApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         api.MapPost("/stock-counts", CountAsync)
-            .WithMetadata(new ApiScope(Access.Scopes.InventoryWrite))
+            .WithMetadata(new ApiScope(Access.Scopes.InventoryWrite), new OptionalIdempotencyKey("stock count"))
+            .AddEndpointFilter<OptionalIdempotencyFilter>()
             .WithName("PostStockCounts")
             .WithSummary("Correct on-hand figures: stocktake counts or changes with a reason (scope inventory:write)")
             .WithDescription("Each row gives `onHand` (the units counted) or `change` (units added, below zero taken away) and a `reason`: "

@@ -99,7 +99,8 @@ public static class OrderApi
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/orders/{number}/cancel", CancelAsync)
-            .WithMetadata(new ApiScope(Access.Scopes.OrdersWrite))
+            .WithMetadata(new ApiScope(Access.Scopes.OrdersWrite), new OptionalIdempotencyKey("cancellation"))
+            .AddEndpointFilter<OptionalIdempotencyFilter>()
             .WithName("CancelOrderLines")
             .WithSummary("Cancel lines or units of an order (none named: everything still open); freed stock goes to the next in line (scope orders:write)")
             .Accepts<CancelOrderRequest>("application/json")
