@@ -237,6 +237,24 @@ public class ProductCatalogueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Update_DetailsChangedSinceTheFormOpened_IsRefused_AndKeepsTheOtherChange()
+    {
+        var opened = await _products.GetEditDetailsAsync("KET");
+        var meanwhile = await _products.UpdateAsync("KET", new ProductInput { Name = "Kettle by someone else", Seen = new(opened!.UpdatedAt) }, TestActors.Merchant);
+
+        var stale = await _products.UpdateAsync("KET", new ProductInput { PriceCents = 4999, Seen = new(opened.UpdatedAt) }, TestActors.Merchant);
+        var reopened = await _products.GetEditDetailsAsync("KET");
+        var fresh = await _products.UpdateAsync("KET", new ProductInput { PriceCents = 4999, Seen = new(reopened!.UpdatedAt) }, TestActors.Merchant);
+
+        Assert.Equal(ProductSaveOutcome.Updated, meanwhile.Outcome);
+        Assert.Equal(ProductSaveOutcome.Refused, stale.Outcome);
+        Assert.Contains("Someone else changed KET", stale.Errors[""]);
+        Assert.Equal(ProductSaveOutcome.Updated, fresh.Outcome);
+        var kettle = await ProductAsync("KET");
+        Assert.Equal(("Kettle by someone else", 4999L), (kettle.Name, kettle.PriceCents));
+    }
+
+    [Fact]
     public async Task Update_NothingDifferent_IsUnchangedAndWritesNothing()
     {
         var result = await _products.UpdateAsync("KET", new ProductInput { Name = "Product KET", Category = "kitchen", PriceCents = 1000 },

@@ -54,7 +54,16 @@ public sealed class ProductInput
     /// then means "none" (the store's or the supplier's value), and an empty name, category or supplier is refused.
     /// </summary>
     public bool EmptyClears { get; set; }
+
+    /// <summary>
+    /// Set by the edit form: when the product's details were last changed as the form opened them (null: never). A
+    /// save over details someone else changed since then is refused, so their change is not overwritten unseen.
+    /// </summary>
+    public ProductDetailsSeen? Seen { get; set; }
 }
+
+/// <summary>The product's <see cref="Product.UpdatedAt"/> as a form read it.</summary>
+public sealed record ProductDetailsSeen(DateTime? UpdatedAt);
 
 public enum ProductSaveOutcome
 {
@@ -76,7 +85,7 @@ public sealed record ProductSaveResult(ProductSaveOutcome Outcome, Product? Prod
 /// <summary>A product's details as the edit form opens them.</summary>
 public sealed record ProductEditDetails(string Sku, string Name, string Category, string Supplier, long PriceCents, BackorderPolicy Policy,
     int? BackorderCap, int? LowStockThreshold, int? HandlingDays, int? LeadTimeDays, DateOnly? PreorderReleaseDate, bool Discontinued,
-    DateTime? ArchivedAt, int Version);
+    DateTime? ArchivedAt, int Version, DateTime? UpdatedAt = null);
 
 /// <summary>Creating, editing, archiving and restoring products.</summary>
 public sealed partial class ProductService
@@ -183,6 +192,11 @@ public sealed partial class ProductService
         if (product?.ArchivedAt is not null)
         {
             return ProductSaveResult.Refused(nameof(ProductInput.Sku), $"{product.Sku} is archived: restore it before changing it.");
+        }
+        if (product is not null && input.Seen is { } seen && product.UpdatedAt != seen.UpdatedAt)
+        {
+            return ProductSaveResult.Refused("", $"Someone else changed {product.Sku}'s details after you opened this form. "
+                + "Reload the page to see their change, then make yours again.");
         }
 
         var isNew = product is null;
@@ -365,7 +379,7 @@ public sealed partial class ProductService
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Products.AsNoTracking().Where(p => p.Sku == sku)
             .Select(p => new ProductEditDetails(p.Sku, p.Name, p.Category.Name, p.Supplier.Name, p.PriceCents, p.BackorderPolicy, p.BackorderCap,
-                p.LowStockThreshold, p.HandlingDays, p.LeadTimeDays, p.PreorderReleaseDate, p.Discontinued, p.ArchivedAt, p.Version))
+                p.LowStockThreshold, p.HandlingDays, p.LeadTimeDays, p.PreorderReleaseDate, p.Discontinued, p.ArchivedAt, p.Version, p.UpdatedAt))
             .SingleOrDefaultAsync(ct);
     }
 
