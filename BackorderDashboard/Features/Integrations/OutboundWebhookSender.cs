@@ -194,6 +194,11 @@ public sealed class OutboundWebhookSender(
         // Recorded even when the app is stopping: a receiver that has the event must not get it again needlessly.
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         await using var tx = await db.BeginWriteAsync(CancellationToken.None);
+        if (!await db.WebhookDeliveries.AnyAsync(d => d.Id == delivery.Id, CancellationToken.None))
+        {
+            // Its subscription was deleted while it was on its way: there is nothing left to log it on.
+            return;
+        }
         db.WebhookAttempts.Add(new WebhookAttempt { DeliveryId = delivery.Id, At = at, StatusCode = status, Error = truncated, DurationMs = duration });
         await db.SaveChangesAsync(CancellationToken.None);
         await db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.ClaimedBy == _me).ExecuteUpdateAsync(s => s
