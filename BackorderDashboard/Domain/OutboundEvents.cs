@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using BackorderDashboard.Data;
@@ -41,7 +42,8 @@ public static class OutboundEvents
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static readonly StoreVersionedCache<string, IReadOnlySet<string>> Listened = new(capacity: 64);
+    // One memory per database: a cache generation holds one write number, and each database has its own.
+    private static readonly ConcurrentDictionary<string, StoreVersionedCache<string, IReadOnlySet<string>>> Listened = new(StringComparer.Ordinal);
 
     /// <summary>A new event id: "evt_" and 32 hex digits.</summary>
     public static string NewEventId() => "evt_" + Guid.NewGuid().ToString("N");
@@ -58,11 +60,12 @@ public static class OutboundEvents
     {
         var key = db.Database.GetConnectionString() ?? "";
         var version = StoreWrites.VersionOf(db);
-        if (!Listened.TryGet(version, default, key, out var types))
+        var listened = Listened.GetOrAdd(key, _ => new StoreVersionedCache<string, IReadOnlySet<string>>(capacity: 1));
+        if (!listened.TryGet(version, default, key, out var types))
         {
             var rows = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Active).Select(s => s.Events).ToListAsync(ct);
             types = rows.SelectMany(e => e.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
-            Listened.Set(version, default, key, types);
+            listened.Set(version, default, key, types);
         }
         return types.Contains(type);
     }

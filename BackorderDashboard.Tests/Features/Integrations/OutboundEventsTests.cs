@@ -6,7 +6,10 @@ using BackorderDashboard.Features.Integrations;
 using BackorderDashboard.Features.Restock;
 using BackorderDashboard.Features.Shipping;
 using BackorderDashboard.Tests.TestSupport;
+using System.Collections.Concurrent;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BackorderDashboard.Tests.Features.Integrations;
 
@@ -155,6 +158,41 @@ public class OutboundEventsTests : IAsyncLifetime
         Assert.Empty(await DeliveriesAsync());
         await using var db = _db.CreateDbContext();
         Assert.Equal(2, await db.OrderEvents.CountAsync(e => e.Kind == OrderEventKind.Allocated));
+    }
+
+    /// <summary>Every statement the app sends, as text.</summary>
+    private sealed class Statements : DbCommandInterceptor
+    {
+        public ConcurrentQueue<string> Texts { get; } = new();
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Texts.Enqueue(command.CommandText);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Texts.Enqueue(command.CommandText);
+            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Receipt_WithNoSubscription_AsksWhoListensOnceAndWritesNothingMore()
+    {
+        var statements = new Statements();
+        await using var counted = TestServices.Create(_db.WithInterceptors(statements), new FixedTimeProvider(Now), configure: s => s.AddOutboundWebhooks());
+
+        var outcome = await counted.Get<ReceivingService>().CommitAsync(Receipt(_po1, 4), TestActors.Merchant);
+
+        Assert.True(outcome.Succeeded, string.Join(" ", outcome.Errors));
+        // Allocation, re-dating and the badges of two products all ask; the store's write number keeps the first answer.
+        Assert.Single(statements.Texts, t => t.Contains("WebhookSubscriptions", StringComparison.Ordinal));
+        Assert.DoesNotContain(statements.Texts, t => t.Contains("WebhookDeliveries", StringComparison.Ordinal));
+        Assert.DoesNotContain(statements.Texts, t => t.Contains("AnnouncedAvailability", StringComparison.Ordinal) && t.StartsWith("UPDATE", StringComparison.Ordinal));
     }
 
     [Fact]
