@@ -34,6 +34,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
     public DbSet<ApiIdempotencyRecord> ApiIdempotency => Set<ApiIdempotencyRecord>();
 
     /// <summary>
@@ -220,6 +223,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             a.HasIndex(x => x.At);
             a.HasIndex(x => new { x.Kind, x.Id });
         });
+
+        builder.ConfigureOutboundWebhooks();
     }
 }
 

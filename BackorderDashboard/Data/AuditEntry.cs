@@ -35,6 +35,15 @@ public enum AuditKind
 
     /// <summary>An API key revoked.</summary>
     ApiKeyRevoked = 23,
+
+    /// <summary>A webhook subscription added (its URL and events; never the secret).</summary>
+    WebhookSubscriptionCreated = 40,
+
+    /// <summary>A webhook subscription's URL, events, secret or state changed.</summary>
+    WebhookSubscriptionChanged = 41,
+
+    /// <summary>A webhook subscription removed with its deliveries.</summary>
+    WebhookSubscriptionDeleted = 42,
 }
 
 /// <summary>

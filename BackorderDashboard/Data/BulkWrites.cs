@@ -38,7 +38,9 @@ public static class BulkWrites
             return;
         }
         var json = Json(allocations.Select(a => new object[] { a.LineId, a.OrderId, a.ProductId, a.Qty, a.EventDetail }));
-        await ExecAsync(db, """
+        // Subscribers hear of each line in the same statement batch; nothing is added when nobody listens.
+        var announce = await db.AnyoneListensAsync(WebhookEvents.LineAllocated, ct) ? OutboundEvents.AllocatedSql : "";
+        await ExecAsync(db, $$"""
             CREATE TEMP TABLE IF NOT EXISTS bulk_allocation (LineId INTEGER PRIMARY KEY, OrderId INTEGER, ProductId INTEGER, Qty INTEGER, Detail TEXT);
             DELETE FROM bulk_allocation;
             INSERT INTO bulk_allocation SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
@@ -53,11 +55,12 @@ public static class BulkWrites
             SELECT ProductId, 0, Qty, $reason, $reference, LineId, $user, $channel, $now FROM bulk_allocation ORDER BY rowid;
             INSERT INTO OrderEvents (OrderId, OrderLineId, Kind, Detail, UserName, Channel, At)
             SELECT OrderId, LineId, $kind, Detail, $user, $channel, $now FROM bulk_allocation ORDER BY rowid;
+            {{announce}}
             DELETE FROM bulk_allocation;
             """, ct,
-            ("$json", json), ("$reason", (int)StockReason.Allocation), ("$reference", reference), ("$user", actor.DisplayName),
+            [("$json", json), ("$reason", (int)StockReason.Allocation), ("$reference", reference), ("$user", actor.DisplayName),
             ("$channel", (int)actor.Channel), ("$now", Stamp(now)),
-            ("$kind", (int)OrderEventKind.Allocated));
+            ("$kind", (int)OrderEventKind.Allocated), .. WebhookParams(announce, WebhookEvents.LineAllocated, now)]);
         await ReloadTrackedAsync(db, allocations.Select(a => a.LineId).ToHashSet(), allocations.Select(a => a.ProductId).ToHashSet(), ct);
     }
 
@@ -69,11 +72,15 @@ public static class BulkWrites
             return;
         }
         var json = Json(etas.Select(e => new object?[] { e.LineId, e.OrderId, e.Eta is { } d ? Day(d) : null, e.SetPromise ? 1 : 0, e.EventDetail }));
-        await ExecAsync(db, """
+        // Read before the update, so each event carries the line's old date beside its new one.
+        var announce = etas.Any(e => e.EventDetail is not null) && await db.AnyoneListensAsync(WebhookEvents.LineEtaChanged, ct)
+            ? OutboundEvents.EtaChangedSql : "";
+        await ExecAsync(db, $$"""
             CREATE TEMP TABLE IF NOT EXISTS bulk_eta (LineId INTEGER PRIMARY KEY, OrderId INTEGER, Eta TEXT, SetPromise INTEGER, Detail TEXT);
             DELETE FROM bulk_eta;
             INSERT INTO bulk_eta SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
                    json_extract(value, '$[3]'), json_extract(value, '$[4]') FROM json_each($json);
+            {{announce}}
             UPDATE OrderLines SET
                    CurrentEta = (SELECT e.Eta FROM bulk_eta e WHERE e.LineId = OrderLines.Id),
                    PromisedShipDate = CASE WHEN (SELECT e.SetPromise FROM bulk_eta e WHERE e.LineId = OrderLines.Id) = 1
@@ -83,8 +90,8 @@ public static class BulkWrites
             INSERT INTO OrderEvents (OrderId, OrderLineId, Kind, Detail, UserName, Channel, At)
             SELECT OrderId, LineId, $kind, Detail, $user, $channel, $now FROM bulk_eta WHERE Detail IS NOT NULL ORDER BY rowid;
             DELETE FROM bulk_eta;
-            """, ct, ("$json", json), ("$kind", (int)OrderEventKind.EtaChanged), ("$user", actor.DisplayName),
-            ("$channel", (int)actor.Channel), ("$now", Stamp(now)));
+            """, ct, [("$json", json), ("$kind", (int)OrderEventKind.EtaChanged), ("$user", actor.DisplayName),
+            ("$channel", (int)actor.Channel), ("$now", Stamp(now)), .. WebhookParams(announce, WebhookEvents.LineEtaChanged, now)]);
         await ReloadTrackedAsync(db, etas.Select(e => e.LineId).ToHashSet(), [], ct);
     }
 
@@ -216,6 +223,10 @@ public static class BulkWrites
               FROM json_each($json) ORDER BY key;
             """, ct, ("$json", ledger));
     }
+
+    /// <summary>The parameters of an event statement, or none when the batch has no such statement.</summary>
+    private static (string Name, object? Value)[] WebhookParams(string announce, string type, DateTime now) => announce.Length == 0 ? [] :
+        [("$type", type), ("$iso", OutboundEvents.Iso(now)), ("$batch", OutboundEvents.NewBatch())];
 
     private static string Json<T>(IEnumerable<T> rows) => JsonSerializer.Serialize(rows);
 

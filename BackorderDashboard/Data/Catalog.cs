@@ -93,4 +93,11 @@ public class Product
     /// <summary>Bumped by every write that reads then changes stock, so two writers cannot both win.</summary>
     [ConcurrencyCheck]
     public int Version { get; set; }
+
+    /// <summary>
+    /// The status and badge last announced to webhook subscribers ("in-stock|In stock"), so a write that changes the
+    /// badge tells them in its own transaction; null until one was announced.
+    /// </summary>
+    [MaxLength(400)]
+    public string? AnnouncedAvailability { get; set; }
 }

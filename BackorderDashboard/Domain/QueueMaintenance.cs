@@ -114,7 +114,8 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
         await SaveAsync(db, ct);
         context ??= await availability.GetContextAsync(ct);
         var row = await availability.Rows(db, context).Where(r => r.ProductId == productId).ForRule().SingleAsync(ct);
-        var (facts, _) = (await availability.EvaluateAsync(db, [row], context, ct))[productId];
+        var (facts, badge) = (await availability.EvaluateAsync(db, [row], context, ct))[productId];
+        await db.AnnounceAvailabilityAsync(productId, badge, time.GetUtcNow().UtcDateTime, ct);
         var queue = await WaitingLinesAsync(db, productId, ct);
         var etas = AvailabilityRule.QueueEtas(facts, queue.Select(l => l.Unfilled).ToList(), context.Today, context.Settings.DailyFulfilmentCapacity);
         var moved = Enumerable.Range(0, queue.Count).Where(i => queue[i].Eta != etas[i]).ToList();
@@ -160,6 +161,27 @@ public sealed class QueueMaintenance(AvailabilityService availability, TimeProvi
             }).ToList(), ct);
         }
         return changes;
+    }
+
+    /// <summary>
+    /// Tells webhook subscribers of the products whose badge changed without their queue being walked (an order
+    /// taking stock off the shelf). Costs nothing while nobody listens to availability.changed.
+    /// </summary>
+    public async Task AnnounceAvailabilityAsync(AppDbContext db, IEnumerable<int> productIds, CancellationToken ct, AvailabilityService.Context? context = null)
+    {
+        var ids = productIds.Distinct().Order().ToList();
+        if (ids.Count == 0 || !await db.AnyoneListensAsync(WebhookEvents.AvailabilityChanged, ct))
+        {
+            return;
+        }
+        await SaveAsync(db, ct);
+        context ??= await availability.GetContextAsync(ct);
+        var rows = await availability.Rows(db, context).Where(r => ids.Contains(r.ProductId)).ForRule().ToListAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var (productId, (_, badge)) in await availability.EvaluateAsync(db, rows, context, ct))
+        {
+            await db.AnnounceAvailabilityAsync(productId, badge, now, ct);
+        }
     }
 
     /// <summary>

@@ -43,6 +43,9 @@ public static class AuditText
         AuditKind.WaitlistEntryRemoved => "Removed from a waitlist",
         AuditKind.ApiKeyCreated => "API key created",
         AuditKind.ApiKeyRevoked => "API key revoked",
+        AuditKind.WebhookSubscriptionCreated => "Webhook subscription added",
+        AuditKind.WebhookSubscriptionChanged => "Webhook subscription changed",
+        AuditKind.WebhookSubscriptionDeleted => "Webhook subscription deleted",
         _ => kind.ToString(),
     };
 }

@@ -128,6 +128,18 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
             });
         }
         db.Record(line.OrderId, OrderEventKind.Cancelled, $"{cancelled} × {line.Product.Name} cancelled: {reason.Trim()}", actor, now, line.Id);
+        await db.AnnounceAsync(WebhookEvents.OrderCancelled, new
+        {
+            orderNumber = line.Order.Number,
+            externalNumber = line.Order.ExternalNumber,
+            lineId = line.Id,
+            sku = line.Product.Sku,
+            quantity = cancelled,
+            reason = reason.Trim(),
+            byCustomer = actor.Kind == ActorKind.Customer,
+            remaining = open - cancelled,
+            lineStatus = open - cancelled > 0 ? "open" : line.QtyShipped > 0 ? "closed" : "cancelled",
+        }, now, ct);
         audit.Add(db, AuditKind.Cancellation, actor, line.Order.Number,
             $"{Words.Count(cancelled, "unit")} of {line.Product.Sku} ({line.Product.Name}) cancelled"
             + $"{(actor.Kind == ActorKind.Customer ? " by the customer" : "")}{(freed > 0 ? $", {freed} set aside freed" : "")}: {reason.Trim()}");

@@ -323,6 +323,7 @@ public sealed class OrderIntakeService(IDbContextFactory<AppDbContext> dbFactory
         {
             await queue.RecomputeEtasAsync(db, productId, $"new order {order.Number}", actor, ct, context);
         }
+        await queue.AnnounceAvailabilityAsync(db, order.Lines.Select(l => l.ProductId).Except(waiting), ct, context);
         var dates = order.Lines.ToDictionary(l => l.Id, l => (l.CurrentEta, l.PromisedShipDate));
         Journal(db, pending, dates, context, actor, now);
         await db.SaveChangesAsync(ct);

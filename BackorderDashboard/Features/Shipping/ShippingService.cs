@@ -248,6 +248,16 @@ public sealed class ShippingService(IDbContextFactory<AppDbContext> dbFactory, T
         db.Record(order.Id, OrderEventKind.Shipped,
             $"Shipped {items}{(string.IsNullOrWhiteSpace(trackingNumber) ? "" : $" ({carrier} {trackingNumber})")}.", actor, now);
         db.Tell(order, MessageTemplates.Shipped(order.Number, toShip.Select(x => (x.Line.Product.Name, x.Qty)).ToList(), carrier, trackingNumber), actor, now);
+        await db.AnnounceAsync(WebhookEvents.OrderShipped, new
+        {
+            orderNumber = order.Number,
+            externalNumber = order.ExternalNumber,
+            status = order.Lines.All(l => l.QtyAllocated == 0 && l.QtyUnfilled == 0) ? "shipped" : "partially-shipped",
+            carrier = carrier?.Trim(),
+            trackingNumber = trackingNumber?.Trim(),
+            shippedOn = (await settings.GetClockAsync(ct)).DayOf(now),
+            lines = toShip.Select(x => new { lineId = x.Line.Id, sku = x.Line.Product.Sku, quantity = x.Qty }).ToList(),
+        }, now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return ActionResult.Ok($"{order.Number} shipped: {items}.");
