@@ -43,6 +43,7 @@ public class AccessTests
         [Operation.CancelDelayedLine] = [],
         [Operation.ReadAuditLog] = [Roles.Admin],
         [Operation.ManageApiKeys] = [Roles.Admin],
+        [Operation.ManageIntegrations] = [Roles.Admin, Roles.Merchant],
     };
 
     public static TheoryData<Operation> Operations() => new(Enum.GetValues<Operation>());

@@ -35,6 +35,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<ApiIdempotencyRecord> ApiIdempotency => Set<ApiIdempotencyRecord>();
+    public DbSet<WebhookInboxDelivery> WebhookInbox => Set<WebhookInboxDelivery>();
+    public DbSet<StoreOrderState> StoreOrderStates => Set<StoreOrderState>();
+    public DbSet<StoreConnection> StoreConnections => Set<StoreConnection>();
 
     /// <summary>
     /// Identity's table layout (version 3 has passkeys). Identity reads it from IdentityOptions, so anything that
@@ -220,6 +223,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             a.HasIndex(x => x.At);
             a.HasIndex(x => new { x.Kind, x.Id });
         });
+
+        StoreWebhookModel.Configure(builder);
     }
 }
 

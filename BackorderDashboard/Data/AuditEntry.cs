@@ -35,6 +35,9 @@ public enum AuditKind
 
     /// <summary>An API key revoked.</summary>
     ApiKeyRevoked = 23,
+
+    /// <summary>A shop's webhook secret set or cleared, or its failed deliveries replayed (never the secret itself).</summary>
+    StoreIntegrationChanged = 30,
 }
 
 /// <summary>

@@ -105,6 +105,7 @@ public enum Operation
     CancelDelayedLine,
     ReadAuditLog,
     ManageApiKeys,
+    ManageIntegrations,
 }
 
 /// <summary>
@@ -179,6 +180,8 @@ public static class Access
         new(Operation.ReadAuditLog, "read the audit log", Policies.Admin, AdminOnly, []),
         // The system, for the command line's `api-key create` in scripted set-ups.
         new(Operation.ManageApiKeys, "manage API keys", Policies.Admin, AdminOnly, [ActorKind.System]),
+        // The shops' webhook secrets and replaying their failed deliveries: the Integrations page's operations.
+        new(Operation.ManageIntegrations, "manage store integrations", Policies.Operations, Operations, []),
     }.ToDictionary(p => p.Operation);
 
     /// <summary>Whether the actor may do the action at all (a customer still only on its own order).</summary>

@@ -43,6 +43,7 @@ public static class AuditText
         AuditKind.WaitlistEntryRemoved => "Removed from a waitlist",
         AuditKind.ApiKeyCreated => "API key created",
         AuditKind.ApiKeyRevoked => "API key revoked",
+        AuditKind.StoreIntegrationChanged => "Store integration changed",
         _ => kind.ToString(),
     };
 }
