@@ -3,6 +3,7 @@ using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Features.Orders;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace BackorderDashboard.Features.Integrations;
 
@@ -92,63 +93,17 @@ public sealed class StoreWebhookProcessor(IDbContextFactory<AppDbContext> dbFact
     /// <summary>What the delivery did and the order it placed or changed; null when it was no longer pending.</summary>
     private async Task<(string Message, string? OrderNumber)?> ApplyAsync(int id, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        string? existing;
-        StoreOrder order;
-        StorePlatform platform;
-        Actor actor;
-        await using (var tx = await db.BeginWriteAsync(ct))
+        var decided = await DecideAsync(id, ct);
+        if (decided is not { Existing: { } existing } change)
         {
-            var delivery = await db.WebhookInbox.SingleOrDefaultAsync(d => d.Id == id, ct);
-            if (delivery is not { State: DeliveryState.Received })
-            {
-                return null;
-            }
-            platform = delivery.Platform;
-            actor = Actor.Webhook(StoreOrderPayload.Name(platform));
-            var (read, problem) = StoreOrderPayload.Read(platform, delivery.Body, delivery.Topic);
-            if (read is null)
-            {
-                throw new DeliveryRefusedException(problem!);
-            }
-            order = read;
-            var state = await db.StoreOrderStates.SingleOrDefaultAsync(s => s.Platform == platform && s.StoreOrderId == order.StoreOrderId, ct);
-            var channel = StoreOrderPayload.Channel(platform);
-            existing = state?.OrderNumber
-                ?? await db.Orders.Where(o => o.Channel == channel && o.ExternalNumber == order.Name).Select(o => o.Number).FirstOrDefaultAsync(ct);
-            if (state is { Cancelled: true })
-            {
-                return ($"{order.Name} was cancelled already: nothing changed.", existing);
-            }
-            if (state?.LastAppliedAt is { } last && order.ChangedAt is { } changed && changed < last)
-            {
-                return ($"Out of date: a later change of {order.Name} (of {last:u}) was applied already; nothing changed.", existing);
-            }
-            if (existing is null)
-            {
-                var now = time.GetUtcNow().UtcDateTime;
-                state ??= db.StoreOrderStates.Add(new StoreOrderState { Platform = platform, StoreOrderId = order.StoreOrderId }).Entity;
-                state.LastAppliedAt = order.ChangedAt ?? order.PlacedAt ?? now;
-                state.UpdatedAt = now;
-                if (order.Cancelled)
-                {
-                    state.Cancelled = true;
-                    await db.SaveChangesAsync(ct);
-                    await tx.CommitAsync(ct);
-                    return ($"{order.Name} was cancelled in {actor.Name} before it reached the dashboard: no order placed.", null);
-                }
-                var number = await PlaceAsync(db, platform, order, actor, now, ct);
-                state.OrderNumber = number;
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-                return ($"Placed as {number}.", number);
-            }
+            return decided?.Done;
         }
         // An order already taken: its changes go through the cancellation the pages use, each in its own transaction,
         // and are worked out from the order as it stands, so running them again after an error does nothing twice.
-        var applied = await ChangeAsync(existing, platform, order, actor, ct);
+        var (order, platform, actor) = (change.Order!, change.Platform, change.Actor!);
+        var applied = await ChangeAsync(existing, order, actor, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var write = await db.BeginWriteAsync(ct);
-        db.ChangeTracker.Clear();
         var after = await db.StoreOrderStates.SingleOrDefaultAsync(s => s.Platform == platform && s.StoreOrderId == order.StoreOrderId, ct)
             ?? db.StoreOrderStates.Add(new StoreOrderState { Platform = platform, StoreOrderId = order.StoreOrderId }).Entity;
         after.OrderNumber = existing;
@@ -158,6 +113,76 @@ public sealed class StoreWebhookProcessor(IDbContextFactory<AppDbContext> dbFact
         await db.SaveChangesAsync(ct);
         await write.CommitAsync(ct);
         return (applied, existing);
+    }
+
+    private sealed record Decision((string Message, string? OrderNumber)? Done, string? Existing = null, StoreOrder? Order = null,
+        StorePlatform Platform = default, Actor? Actor = null);
+
+    /// <summary>
+    /// Under the write lock: a new store order is placed (or its early cancellation recorded) and committed with what
+    /// was applied; an out-of-date or repeated one is done with; a change to an order already taken is handed back,
+    /// with the lock released, for <see cref="ChangeAsync"/>.
+    /// </summary>
+    private async Task<Decision?> DecideAsync(int id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
+        try
+        {
+            var delivery = await db.WebhookInbox.SingleOrDefaultAsync(d => d.Id == id, ct);
+            if (delivery is not { State: DeliveryState.Received })
+            {
+                return null;
+            }
+            var platform = delivery.Platform;
+            var actor = Actor.Webhook(StoreOrderPayload.Name(platform));
+            var (order, problem) = StoreOrderPayload.Read(platform, delivery.Body, delivery.Topic);
+            if (order is null)
+            {
+                throw new DeliveryRefusedException(problem!);
+            }
+            var state = await db.StoreOrderStates.SingleOrDefaultAsync(s => s.Platform == platform && s.StoreOrderId == order.StoreOrderId, ct);
+            var channel = StoreOrderPayload.Channel(platform);
+            var existing = state?.OrderNumber
+                ?? await db.Orders.Where(o => o.Channel == channel && o.ExternalNumber == order.Name).Select(o => o.Number).FirstOrDefaultAsync(ct);
+            if (state is { Cancelled: true })
+            {
+                return new Decision(($"{order.Name} was cancelled already: nothing changed.", existing));
+            }
+            if (state?.LastAppliedAt is { } last && order.ChangedAt is { } changed && changed < last)
+            {
+                return new Decision(($"Out of date: a later change of {order.Name} (of {last:u}) was applied already; nothing changed.", existing));
+            }
+            if (existing is not null)
+            {
+                return new Decision(null, existing, order, platform, actor);
+            }
+            var now = time.GetUtcNow().UtcDateTime;
+            state ??= db.StoreOrderStates.Add(new StoreOrderState { Platform = platform, StoreOrderId = order.StoreOrderId }).Entity;
+            state.LastAppliedAt = order.ChangedAt ?? order.PlacedAt ?? now;
+            state.UpdatedAt = now;
+            if (order.Cancelled)
+            {
+                state.Cancelled = true;
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return new Decision(($"{order.Name} was cancelled in {actor.Name} before it reached the dashboard: no order placed.", null));
+            }
+            var number = await PlaceAsync(db, platform, order, actor, now, ct);
+            state.OrderNumber = number;
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return new Decision(($"Placed as {number}.", number));
+        }
+        finally
+        {
+            // The write transaction is the connection's own (BEGIN IMMEDIATE): whatever was not committed ends here,
+            // before any other write of this delivery needs the lock.
+            if (tx.GetDbTransaction().Connection is not null)
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+            }
+        }
     }
 
     private async Task<string> PlaceAsync(AppDbContext db, StorePlatform platform, StoreOrder order, Actor actor, DateTime now, CancellationToken ct)
@@ -195,7 +220,7 @@ public sealed class StoreWebhookProcessor(IDbContextFactory<AppDbContext> dbFact
     }
 
     /// <summary>Cancels what the shop cancelled or took off the order; refuses what it added after the order was taken.</summary>
-    private async Task<string> ChangeAsync(string number, StorePlatform platform, StoreOrder order, Actor actor, CancellationToken ct)
+    private async Task<string> ChangeAsync(string number, StoreOrder order, Actor actor, CancellationToken ct)
     {
         var shop = actor.Name;
         var lines = await LinesAsync(number, ct);
