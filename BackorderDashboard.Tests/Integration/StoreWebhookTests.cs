@@ -16,8 +16,6 @@ namespace BackorderDashboard.Tests.Integration;
 [Collection(ApiAppCollection.Name)]
 public class StoreWebhookTests(AppFactory app)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
-
     [Fact]
     public async Task ShopifyCreate_Signed_BecomesOneOrderInTheQueue_WithThePromisedDateOfAPageOrder()
     {
@@ -290,43 +288,18 @@ public class StoreWebhookTests(AppFactory app)
 
     private DateTimeOffset Ago(int minutes) => app.Clock.GetUtcNow().AddMinutes(-minutes).ToOffset(TimeSpan.FromHours(-5));
 
-    private Task<HttpResponseMessage> PostShopifyAsync(string topic, string body, string? eventId = null) =>
-        PostAsync("/webhooks/shopify", body, ShopifyHeaders(topic, body, eventId));
+    private Task<HttpResponseMessage> PostShopifyAsync(string topic, string body, string? eventId = null) => app.PostShopifyAsync(topic, body, eventId);
 
-    private Task<HttpResponseMessage> PostWooAsync(string topic, string body) => PostAsync("/webhooks/woocommerce", body, WooHeaders(topic, body));
+    private Task<HttpResponseMessage> PostWooAsync(string topic, string body) => app.PostWooAsync(topic, body);
 
-    private async Task<HttpResponseMessage> PostAsync(string path, string body, IReadOnlyDictionary<string, string> headers)
-    {
-        using var client = app.CreateHttpClient();
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        foreach (var (name, value) in headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-        return await client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostAsync(string path, string body, IReadOnlyDictionary<string, string> headers) => app.PostWebhookAsync(path, body, headers);
 
     private async Task<AppDbContext> DbAsync() => await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
 
     /// <summary>The store order's first delivery once the worker has finished it.</summary>
     private async Task<WebhookInboxDelivery> ProcessedAsync(StorePlatform platform, string storeOrderId) => (await AllDoneAsync(platform, storeOrderId))[0];
 
-    /// <summary>Every delivery of the store order, oldest first, once none is waiting any more.</summary>
-    private async Task<List<WebhookInboxDelivery>> AllDoneAsync(StorePlatform platform, string storeOrderId)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            await using var db = await DbAsync();
-            var rows = await db.WebhookInbox.AsNoTracking().Where(d => d.Platform == platform && d.StoreOrderId == storeOrderId).OrderBy(d => d.Id).ToListAsync();
-            if (rows.Count > 0 && rows.All(d => d.State != DeliveryState.Received))
-            {
-                return rows;
-            }
-            Assert.True(watch.Elapsed < Patience, $"Deliveries of {storeOrderId} still waiting: {string.Join(", ", rows.Select(r => $"{r.Topic} {r.State} {r.LastError}"))}");
-            await Task.Delay(100);
-        }
-    }
+    private Task<List<WebhookInboxDelivery>> AllDoneAsync(StorePlatform platform, string storeOrderId) => app.DeliveriesDoneAsync(platform, storeOrderId);
 
     private async Task CreateProductAsync(string sku)
     {
