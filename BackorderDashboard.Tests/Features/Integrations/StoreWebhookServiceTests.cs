@@ -77,6 +77,12 @@ public sealed class StoreWebhookServiceTests : IAsyncLifetime
         Assert.Equal(Now.AddMinutes(-5).UtcDateTime, order.PlacedAt);
         Assert.All(await after.WebhookInbox.ToListAsync(), d => Assert.Equal((DeliveryState.Processed, order.Number), (d.State, d.OrderNumber)));
         Assert.Equal(2, await after.Products.Where(p => p.Sku == "KET-100").Select(p => p.Allocated).SingleAsync());
+        // The support search finds it by the shop's order name, whole, without its #, or in part.
+        var home = _services.Get<BackorderDashboard.Features.Home.HomeService>();
+        foreach (var text in new[] { "#1002", "1002", "#100" })
+        {
+            Assert.Equal(order.Number, Assert.Single(await home.FindOrdersAsync(text)).Number);
+        }
     }
 
     [Fact]
