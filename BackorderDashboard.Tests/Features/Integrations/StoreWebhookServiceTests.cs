@@ -175,6 +175,51 @@ public sealed class StoreWebhookServiceTests : IAsyncLifetime
         Assert.Contains("has no SKU", problem);
     }
 
+    [Fact]
+    public async Task Process_PassingDatabaseError_IsRetriedAfterABackOff_AndThenPlacesTheOrderOnce()
+    {
+        var failOnce = new FailFirstOrderInsert();
+        var time = new FixedTimeProvider(Now);
+        await using var services = TestServices.Create(_db.WithInterceptors(failOnce), time,
+            new Dictionary<string, string?> { ["Connectors:Shopify:WebhookSecret"] = ShopifySecret });
+        var body = Shopify(6001, 1006, Now.AddMinutes(-1), Now.AddMinutes(-1), [new Line("KET-100", 1)]);
+        await services.Get<StoreWebhookReceiver>().ReceiveAsync(Delivery(StorePlatform.Shopify, body, ShopifyHeaders("orders/create", body)));
+        var processor = services.Get<StoreWebhookProcessor>();
+
+        var first = await processor.ProcessDueAsync();
+        var tooEarly = await processor.ProcessDueAsync();
+        await using (var db = _db.CreateDbContext())
+        {
+            var waiting = await db.WebhookInbox.SingleAsync();
+            Assert.Equal((DeliveryState.Received, 1, Now.UtcDateTime + StoreWebhookProcessor.Backoff(1)), (waiting.State, waiting.Attempts, waiting.NextAttemptAt));
+            Assert.Contains("database is locked", waiting.LastError);
+            Assert.False(await db.Orders.AnyAsync());
+        }
+        time.Now = Now + StoreWebhookProcessor.Backoff(1);
+        var second = await processor.ProcessDueAsync();
+
+        Assert.Equal((0, 0, 1), (first, tooEarly, second));
+        await using var after = _db.CreateDbContext();
+        Assert.Equal(1, await after.Orders.CountAsync());
+        Assert.Equal((DeliveryState.Processed, 2), await after.WebhookInbox.Select(d => ValueTuple.Create(d.State, d.Attempts)).SingleAsync());
+    }
+
+    /// <summary>The database busy once, when the first order is written: what a passing error looks like to the worker.</summary>
+    private sealed class FailFirstOrderInsert : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        private int _failed;
+
+        public override ValueTask<System.Data.Common.DbDataReader> ReaderExecutedAsync(System.Data.Common.DbCommand command,
+            Microsoft.EntityFrameworkCore.Diagnostics.CommandExecutedEventData eventData, System.Data.Common.DbDataReader result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("INSERT INTO \"Orders\"", StringComparison.Ordinal) && Interlocked.Exchange(ref _failed, 1) == 0)
+            {
+                throw new Microsoft.Data.Sqlite.SqliteException("SQLite Error 5: 'database is locked'.", 5);
+            }
+            return base.ReaderExecutedAsync(command, eventData, result, cancellationToken);
+        }
+    }
+
     private const string OpenSslSignature = "A971iWIMgT8Zj9A9eWfikrFj7wQ16/Qwcc4OlRl2PLc=";
 
     private static InboundDelivery Delivery(StorePlatform platform, string body, Dictionary<string, string> headers) =>

@@ -85,7 +85,8 @@ public sealed class StoreWebhookProcessor(IDbContextFactory<AppDbContext> dbFact
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             logger.LogWarning(e, "Store webhook delivery {Id} failed; it is tried again later.", id);
-            await RetryLaterAsync(id, e.Message, ct);
+            // The innermost error says what went wrong ("database is locked"), not the wrapper around it.
+            await RetryLaterAsync(id, e.GetBaseException().Message, ct);
             return false;
         }
     }
