@@ -241,6 +241,11 @@ public class StoreWebhookTests(AppFactory app)
         {
             Assert.Equal(DeliveryState.Received, await db.WebhookInbox.Where(d => d.StoreOrderId == id.ToString()).OrderBy(d => d.Id).Select(d => d.State).LastAsync());
         }
+        using (var scope = app.Services.CreateScope())
+        {
+            var rows = (await scope.ServiceProvider.GetRequiredService<StoreWebhookService>().GetDeliveriesAsync(false)).Rows.Where(r => r.StoreOrderId == id.ToString());
+            Assert.Equal([(DeliveryState.Received, true), (DeliveryState.Failed, false)], rows.Select(r => (r.State, r.WaitsForEarlier)));
+        }
 
         await CreateProductAsync(sku);
         using (var scope = app.Services.CreateScope())

@@ -13,7 +13,8 @@ public sealed record StoreConnectionView(StorePlatform Platform, string Name, st
     string? MaskedSecret, int Received, int Processed, int Failed, int Waiting, int Ignored, DateTime? LastReceivedAt);
 
 public sealed record DeliveryRow(int Id, StorePlatform Platform, string Topic, string? StoreOrderId, string? StoreOrderName, DateTime ReceivedAt,
-    DeliveryState State, int Attempts, DateTime? NextAttemptAt, string? LastError, string? Outcome, DateTime? ProcessedAt, string? OrderNumber);
+    DeliveryState State, int Attempts, DateTime? NextAttemptAt, string? LastError, string? Outcome, DateTime? ProcessedAt, string? OrderNumber,
+    bool WaitsForEarlier = false);
 
 public sealed record DeliveryPage(IReadOnlyList<DeliveryRow> Rows, int Total);
 
@@ -62,7 +63,9 @@ public sealed class StoreWebhookService(IDbContextFactory<AppDbContext> dbFactor
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(d => d.Id).Skip(Math.Max(0, page) * PageSize).Take(PageSize)
             .Select(d => new DeliveryRow(d.Id, d.Platform, d.Topic, d.StoreOrderId, d.StoreOrderName, d.ReceivedAt, d.State, d.Attempts, d.NextAttemptAt,
-                d.LastError, d.Outcome, d.ProcessedAt, d.OrderNumber))
+                d.LastError, d.Outcome, d.ProcessedAt, d.OrderNumber,
+                d.State == DeliveryState.Received && d.StoreOrderId != null && db.WebhookInbox.Any(e => e.Platform == d.Platform
+                    && e.StoreOrderId == d.StoreOrderId && e.Id < d.Id && (e.State == DeliveryState.Received || e.State == DeliveryState.Failed))))
             .ToListAsync(ct);
         return new DeliveryPage(rows, total);
     }
