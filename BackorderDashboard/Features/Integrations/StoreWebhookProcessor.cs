@@ -86,7 +86,7 @@ public sealed class StoreWebhookProcessor(IDbContextFactory<AppDbContext> dbFact
         {
             logger.LogWarning(e, "Store webhook delivery {Id} failed; it is tried again later.", id);
             // The innermost error says what went wrong ("database is locked"), not the wrapper around it.
-            await RetryLaterAsync(id, e.GetBaseException().Message, ct);
+            await RetryLaterAsync(id, e.GetBaseException().Message);
             return false;
         }
     }
@@ -304,7 +304,8 @@ public sealed class StoreWebhookProcessor(IDbContextFactory<AppDbContext> dbFact
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task RetryLaterAsync(int id, string error, CancellationToken ct)
+    /// <summary>Counts the try and sets the next one; written even while the app stops, so the try is not lost.</summary>
+    private async Task RetryLaterAsync(int id, string error)
     {
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var delivery = await db.WebhookInbox.SingleOrDefaultAsync(d => d.Id == id, CancellationToken.None);
@@ -326,7 +327,6 @@ public sealed class StoreWebhookProcessor(IDbContextFactory<AppDbContext> dbFact
         }
         delivery.Version++;
         await db.SaveChangesAsync(CancellationToken.None);
-        _ = ct;
     }
 
     public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(3600, 5 * Math.Pow(2, Math.Clamp(attempts, 1, 12))));
