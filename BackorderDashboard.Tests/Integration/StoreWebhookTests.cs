@@ -106,6 +106,20 @@ public class StoreWebhookTests(AppFactory app)
     }
 
     [Fact]
+    public async Task Webhook_BodyOverOneMegabyte_Is413_AndNothingIsStored()
+    {
+        var body = "{\"id\": 1, \"note\": \"" + new string('x', 1024 * 1024) + "\"}";
+        await using var before = await DbAsync();
+        var count = await before.WebhookInbox.CountAsync();
+
+        var response = await PostShopifyAsync("orders/create", body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        await using var db = await DbAsync();
+        Assert.Equal(count, await db.WebhookInbox.CountAsync());
+    }
+
+    [Fact]
     public async Task WooPing_WhenTheWebhookIsCreated_Is200_AndStoresNothing()
     {
         await using var before = await DbAsync();
