@@ -202,6 +202,8 @@ public class LayoutBrowserTests(AppFactory app, BrowserFixture browser)
                 break;
             case "integrations":
                 expected.Add(("store webhooks", "[data-testid=store-webhooks]"));
+                expected.Add(("Shopify webhook address", "[data-testid=store-shopify-url]"));
+                expected.Add(("WooCommerce webhook address", "[data-testid=store-woocommerce-url]"));
                 expected.Add(("outbound webhooks", "[data-testid=outbound-webhooks]"));
                 break;
             case "account":
@@ -309,7 +311,7 @@ public class LayoutBrowserTests(AppFactory app, BrowserFixture browser)
     /// cell whose text runs out of it. Form fields (which scroll their own text) and text ending in an ellipsis on
     /// purpose are not counted.
     /// </summary>
-    private const string ClippedBoxesScript = """
+    internal const string ClippedBoxesScript = """
         () => {
             const root = document.querySelector('.mud-main-content') ?? document.querySelector('main') ?? document.body;
             const describe = el => {

@@ -44,6 +44,7 @@ public class AccessTests
         [Operation.ReadAuditLog] = [Roles.Admin],
         [Operation.ManageApiKeys] = [Roles.Admin],
         [Operation.ManageWebhookSubscriptions] = [Roles.Admin, Roles.Merchant],
+        [Operation.ManageIntegrations] = [Roles.Admin, Roles.Merchant],
     };
 
     public static TheoryData<Operation> Operations() => new(Enum.GetValues<Operation>());

@@ -6,6 +6,7 @@ using BackorderDashboard.Features.Audit;
 using BackorderDashboard.Features.Backorders;
 using BackorderDashboard.Features.Customers;
 using BackorderDashboard.Features.Import;
+using BackorderDashboard.Features.Integrations;
 using BackorderDashboard.Features.Messages;
 using BackorderDashboard.Features.Orders;
 using BackorderDashboard.Features.Products;
@@ -48,6 +49,7 @@ public class ActingPartyTests : IAsyncLifetime
     {
         public StockCorrectionService StockCorrections { get; init; } = null!;
         public ApiKeyService ApiKeys { get; init; } = null!;
+        public StoreWebhookService StoreWebhooks { get; init; } = null!;
         public int ApiKeyId { get; init; }
     }
 
@@ -189,6 +191,8 @@ public class ActingPartyTests : IAsyncLifetime
             var refusal = await s.ApiKeys.RevokeAsync(s.ApiKeyId, a);
             return (refusal is null, refusal ?? "");
         }),
+        ["StoreWebhookService.SetSecretAsync"] = (Operation.ManageIntegrations, async (s, a) =>
+            Of(await s.StoreWebhooks.SetSecretAsync(StorePlatform.Shopify, "shpss_acting_party_secret", a))),
         ["UserAdminService.CreateAsync"] = (Operation.CreateUser, async (s, a) =>
         {
             var result = await s.Users.CreateAsync(new NewUserInput { Email = "new@example.com", Password = "long enough passphrase" }, a);
@@ -509,6 +513,7 @@ public class ActingPartyTests : IAsyncLifetime
         {
             StockCorrections = _app.Get<StockCorrectionService>(),
             ApiKeys = _app.Get<ApiKeyService>(),
+            StoreWebhooks = _app.Get<StoreWebhookService>(),
             ApiKeyId = apiKey.Id,
         };
     }

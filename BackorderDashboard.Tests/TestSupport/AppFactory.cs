@@ -72,6 +72,11 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:ApiPerKeyPerMinute", "1000000");
         builder.UseSetting("RateLimits:ApiRefusedKeysPerAddressPerMinute", "1000000");
         builder.UseSetting("RateLimits:EmbedPerAddressPerMinute", "1000000");
+        builder.UseSetting("RateLimits:StoreWebhooksPerAddressPerMinute", "1000000");
+        // The shops' signing secrets as configured; the store webhook tests sign their deliveries with them.
+        builder.UseSetting("Connectors:Shopify:WebhookSecret", BackorderDashboard.Tests.Features.Integrations.StoreWebhookFixtures.ShopifySecret);
+        builder.UseSetting("Connectors:WooCommerce:WebhookSecret", BackorderDashboard.Tests.Features.Integrations.StoreWebhookFixtures.WooSecret);
+        builder.UseSetting("Connectors:PollSeconds", "0.3");
         builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 

@@ -38,6 +38,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
     public DbSet<ApiIdempotencyRecord> ApiIdempotency => Set<ApiIdempotencyRecord>();
+    public DbSet<WebhookInboxDelivery> WebhookInbox => Set<WebhookInboxDelivery>();
+    public DbSet<StoreOrderState> StoreOrderStates => Set<StoreOrderState>();
+    public DbSet<StoreConnection> StoreConnections => Set<StoreConnection>();
 
     /// <summary>
     /// Identity's table layout (version 3 has passkeys). Identity reads it from IdentityOptions, so anything that
@@ -225,6 +228,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         });
 
         builder.ConfigureOutboundWebhooks();
+        StoreWebhookModel.Configure(builder);
     }
 }
 

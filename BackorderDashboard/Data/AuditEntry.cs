@@ -44,6 +44,9 @@ public enum AuditKind
 
     /// <summary>A webhook subscription removed with its deliveries.</summary>
     WebhookSubscriptionDeleted = 42,
+
+    /// <summary>A shop's webhook secret set or cleared, or its failed deliveries replayed (never the secret itself).</summary>
+    StoreIntegrationChanged = 30,
 }
 
 /// <summary>

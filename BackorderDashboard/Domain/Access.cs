@@ -106,6 +106,7 @@ public enum Operation
     ReadAuditLog,
     ManageApiKeys,
     ManageWebhookSubscriptions,
+    ManageIntegrations,
 }
 
 /// <summary>
@@ -182,6 +183,8 @@ public static class Access
         new(Operation.ManageApiKeys, "manage API keys", Policies.Admin, AdminOnly, [ActorKind.System]),
         // The Integrations page: where other systems hear of changes, and with which secret.
         new(Operation.ManageWebhookSubscriptions, "manage webhook subscriptions", Policies.Operations, Operations, []),
+        // The shops' webhook secrets and replaying their failed deliveries: the Integrations page's operations.
+        new(Operation.ManageIntegrations, "manage store integrations", Policies.Operations, Operations, []),
     }.ToDictionary(p => p.Operation);
 
     /// <summary>Whether the actor may do the action at all (a customer still only on its own order).</summary>

@@ -29,7 +29,7 @@ public static class CustomerSearch
     }
 }
 
-/// <summary>The orders the support search finds for a text: those of the customers it matches, and those whose number holds it.</summary>
+/// <summary>The orders the support search finds for a text: those of the customers it matches, and those whose number (ours or the shop's) holds it.</summary>
 public static class OrderSearchRule
 {
     /// <summary>Order numbers have digits and never an @ or a space: other texts are only looked for in customers.</summary>
@@ -47,7 +47,9 @@ public static class OrderSearchRule
         if (CouldBeOrderNumber(q))
         {
             var pattern = CustomerSearch.Pattern(q);
-            ids = ids.Union(db.Orders.Where(o => EF.Functions.Like(o.Number, pattern, "\\")).Select(o => o.Id));
+            ids = ids.Union(db.Orders.Where(o => EF.Functions.Like(o.Number, pattern, "\\")).Select(o => o.Id))
+                // The shop's own order name ("#1001"), for orders that came from Shopify, WooCommerce or a spreadsheet.
+                .Union(db.Orders.Where(o => o.ExternalNumber != null && EF.Functions.Like(o.ExternalNumber, pattern, "\\")).Select(o => o.Id));
         }
         return db.Orders.Where(o => ids.Contains(o.Id));
     }

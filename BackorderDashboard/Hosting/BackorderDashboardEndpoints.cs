@@ -1,6 +1,7 @@
 using BackorderDashboard.Features.Api;
 using BackorderDashboard.Components;
 using BackorderDashboard.Features.Import;
+using BackorderDashboard.Features.Integrations;
 using BackorderDashboard.Features.Kpi;
 
 namespace BackorderDashboard.Hosting;
@@ -48,6 +49,7 @@ public static class BackorderDashboardEndpoints
         app.MapBackorderApi();
         app.MapBackorderApiDocument();
         app.MapBackorderEmbed();
+        app.MapStoreWebhooks();
         return app;
     }
 }

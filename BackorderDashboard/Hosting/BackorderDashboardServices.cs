@@ -10,6 +10,7 @@ using BackorderDashboard.Features.Backup;
 using BackorderDashboard.Features.Customers;
 using BackorderDashboard.Features.Home;
 using BackorderDashboard.Features.Import;
+using BackorderDashboard.Features.Integrations;
 using BackorderDashboard.Features.Kpi;
 using BackorderDashboard.Features.Messages;
 using BackorderDashboard.Features.Orders;
@@ -182,6 +183,7 @@ public static class BackorderDashboardServices
         services.AddScoped<ApiIdempotency>();
         services.AddBackorderApiDocument();
         services.AddBackorderEmbed(configuration);
+        services.AddStoreWebhooks(configuration);
         return services;
     }
 

@@ -46,6 +46,7 @@ public static class AuditText
         AuditKind.WebhookSubscriptionCreated => "Webhook subscription added",
         AuditKind.WebhookSubscriptionChanged => "Webhook subscription changed",
         AuditKind.WebhookSubscriptionDeleted => "Webhook subscription deleted",
+        AuditKind.StoreIntegrationChanged => "Store integration changed",
         _ => kind.ToString(),
     };
 }

@@ -55,7 +55,7 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
     }
 
     /// <summary>
-    /// Orders whose number, customer e-mail, name or phone contains the text (any case), newest first. A text that
+    /// Orders whose number (ours or the shop's), customer e-mail, name or phone contains the text (any case), newest first. A text that
     /// looks like a phone number also matches however the number was written ("555 0199" finds "+1 555-0199").
     /// </summary>
     public async Task<IReadOnlyList<OrderHit>> FindOrdersAsync(string? text, int take = 10, int skip = 0, CancellationToken ct = default)
@@ -79,13 +79,20 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
         // A whole order number typed or pasted is found by the index; only a fragment needs reading every number.
         var exact = numberPossible ? await db.Orders.AsNoTracking().Where(o => o.Number == q.ToUpperInvariant())
             .Select(o => new { o.Id, o.PlacedAt }).SingleOrDefaultAsync(ct) : null;
+        // The shop's own order name ("#1001" from Shopify, "4750" from WooCommerce), whole or in part, by its index first.
+        var external = numberPossible ? await db.Orders.AsNoTracking().Where(o => o.ExternalNumber == q || o.ExternalNumber == "#" + q)
+            .OrderByDescending(o => o.PlacedAt).Take(wanted).Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct) : [];
+        found.AddRange(external);
         if (exact is not null)
         {
             found.Add(exact);
         }
-        else if (numberPossible)
+        else if (numberPossible && external.Count == 0)
         {
             found.AddRange(await db.Orders.AsNoTracking().Where(o => EF.Functions.Like(o.Number, pattern, "\\"))
+                .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(wanted)
+                .Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct));
+            found.AddRange(await db.Orders.AsNoTracking().Where(o => o.ExternalNumber != null && EF.Functions.Like(o.ExternalNumber, pattern, "\\"))
                 .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(wanted)
                 .Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct));
         }
