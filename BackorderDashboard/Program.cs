@@ -1,6 +1,5 @@
 using BackorderDashboard.Benchmarks;
 using BackorderDashboard.Data;
-using BackorderDashboard.Features.Integrations;
 using BackorderDashboard.Hosting;
 
 if (Commands.IsCommand(args))
@@ -17,7 +16,6 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         && named != Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ? named : null,
 });
 builder.Services.AddBackorderDashboard(builder.Configuration, builder.Environment);
-builder.Services.AddOutboundWebhooks();
 
 var app = builder.Build();
 app.MapBackorderDashboard();

@@ -50,6 +50,7 @@ public class ActingPartyTests : IAsyncLifetime
         public StockCorrectionService StockCorrections { get; init; } = null!;
         public ApiKeyService ApiKeys { get; init; } = null!;
         public StoreWebhookService StoreWebhooks { get; init; } = null!;
+        public OutboundWebhookService OutboundWebhooks { get; init; } = null!;
         public int ApiKeyId { get; init; }
     }
 
@@ -191,6 +192,8 @@ public class ActingPartyTests : IAsyncLifetime
             var refusal = await s.ApiKeys.RevokeAsync(s.ApiKeyId, a);
             return (refusal is null, refusal ?? "");
         }),
+        ["OutboundWebhookService.CreateAsync"] = (Operation.ManageWebhookSubscriptions, async (s, a) =>
+            Of((await s.OutboundWebhooks.CreateAsync(new WebhookSubscriptionInput("https://erp.example.com/hooks/backorders", ["line.allocated"]), a)).Errors)),
         ["StoreWebhookService.SetSecretAsync"] = (Operation.ManageIntegrations, async (s, a) =>
             Of(await s.StoreWebhooks.SetSecretAsync(StorePlatform.Shopify, "shpss_acting_party_secret", a))),
         ["UserAdminService.CreateAsync"] = (Operation.CreateUser, async (s, a) =>
@@ -514,6 +517,7 @@ public class ActingPartyTests : IAsyncLifetime
             StockCorrections = _app.Get<StockCorrectionService>(),
             ApiKeys = _app.Get<ApiKeyService>(),
             StoreWebhooks = _app.Get<StoreWebhookService>(),
+            OutboundWebhooks = _app.Get<OutboundWebhookService>(),
             ApiKeyId = apiKey.Id,
         };
     }

@@ -91,7 +91,7 @@ public class CompositionTests : IAsyncLifetime
         Assert.Same(_db, services.Get<IDbContextFactory<AppDbContext>>());
         Assert.Same(time, services.Get<TimeProvider>());
         Assert.Empty(services.Services.GetServices<IHostedService>());
-        Assert.Equal(["BackorderValueRecorder", "DailyBackup", "KpiRollupRefresher", "OutboxDispatcher", "StoreWebhookWorker"],
+        Assert.Equal(["BackorderValueRecorder", "DailyBackup", "KpiRollupRefresher", "OutboundWebhookDispatcher", "OutboxDispatcher", "StoreWebhookWorker"],
             withBackground.Services.GetServices<IHostedService>().Select(s => s.GetType())
                 .Where(t => t.Assembly == typeof(BackorderDashboardServices).Assembly).Select(t => t.Name).Order());
     }

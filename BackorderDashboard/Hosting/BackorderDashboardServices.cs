@@ -184,6 +184,7 @@ public static class BackorderDashboardServices
         services.AddBackorderApiDocument();
         services.AddBackorderEmbed(configuration);
         services.AddStoreWebhooks(configuration);
+        services.AddOutboundWebhooks();
         return services;
     }
 

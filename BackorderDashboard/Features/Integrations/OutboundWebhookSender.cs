@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BackorderDashboard.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace BackorderDashboard.Features.Integrations;
@@ -270,10 +271,11 @@ public static class OutboundWebhooksRegistration
                 // A redirect is an answer that is not 2xx: the receiver's address is what the merchant entered.
                 AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(10),
             });
-        services.AddSingleton<OutboundWebhookSignal>();
-        services.AddSingleton<OutboundWebhookSender>();
+        // Safe to call again (a test adding the dispatcher back after taking hosted services out).
+        services.TryAddSingleton<OutboundWebhookSignal>();
+        services.TryAddSingleton<OutboundWebhookSender>();
         services.AddHostedService<OutboundWebhookDispatcher>();
-        services.AddScoped<OutboundWebhookService>();
+        services.TryAddScoped<OutboundWebhookService>();
         return services;
     }
 }
