@@ -57,7 +57,7 @@ public class QueryParametersTests
         Assert.Null(address.Enum<OrderChannel>("channel", "fax", "channel", "counting every channel"));
         Assert.Null(address.Enum<OrderChannel>("channel", "3", "channel", "counting every channel"));
 
-        Assert.Equal("The channel ‘fax’ is not one of web, phone, email, api, import; counting every channel.", address.Problems[0].Message);
+        Assert.Equal("The channel ‘fax’ is not one of web, phone, email, api, import, shopify, woocommerce; counting every channel.", address.Problems[0].Message);
         Assert.Equal(2, address.Problems.Count);
     }
 
