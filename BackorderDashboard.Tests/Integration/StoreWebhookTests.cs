@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using BackorderDashboard.Data;
@@ -134,19 +133,17 @@ public class StoreWebhookTests(AppFactory app)
     }
 
     [Fact]
-    public async Task Webhook_AnswersWellWithinASecond_BeforeTheOrderIsTaken()
+    public async Task Webhook_IsAnsweredFromTheInbox_AndTheWorkerTakesTheOrderAfterwards()
     {
         var sku = await app.AddProductAsync(onHand: 1);
         var id = Random.Shared.Next(100_000, int.MaxValue);
         var body = Woo(id, Ago(2).UtcDateTime, Ago(2).UtcDateTime, [new Line(sku, 1, "12.50")]);
         await PostWooAsync("order.created", Woo(Random.Shared.Next(100_000, int.MaxValue), Ago(2).UtcDateTime, Ago(2).UtcDateTime, [new Line(sku, 1)]));
 
-        var watch = Stopwatch.StartNew();
+        // How fast the answer comes under load is measured by the benchmark (benchmark --only api), not timed here.
         var response = await PostWooAsync("order.created", body);
-        watch.Stop();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"Answered after {watch.Elapsed.TotalMilliseconds:0} ms.");
         var delivery = await ProcessedAsync(StorePlatform.WooCommerce, id.ToString());
         Assert.True(delivery.ProcessedAt >= delivery.ReceivedAt);
         await using var db = await DbAsync();

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using BackorderDashboard.Data;
 using BackorderDashboard.Domain;
 using BackorderDashboard.Features.Api;
+using BackorderDashboard.Features.Integrations;
 using BackorderDashboard.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -45,6 +46,8 @@ public static class ApiBenchmark
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["RateLimits:ApiPerKeyPerMinute"] = "1000000000",
                 ["RateLimits:EmbedPerAddressPerMinute"] = "1000000000",
+                ["RateLimits:StoreWebhooksPerAddressPerMinute"] = "1000000000",
+                [StoreWebhookSecrets.ConfigurationKey(StorePlatform.Shopify)] = WebhookSecret,
             });
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Services.AddBackorderDashboard(builder.Configuration, builder.Environment);
@@ -56,12 +59,17 @@ public static class ApiBenchmark
 
             string key;
             List<string> skus;
+            List<string> webhookSkus;
             await using (var scope = app.Services.CreateAsyncScope())
             {
                 key = (await scope.ServiceProvider.GetRequiredService<ApiKeyService>()
                     .CreateAsync("Benchmark", Access.Scopes.All, Actor.SystemVia(ActorChannel.CommandLine), ct)).Key;
                 await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(ct);
                 skus = await db.Products.OrderBy(p => p.Id).Select(p => p.Sku).Take(50).ToListAsync(ct);
+                // The shop's orders are for products that can be sold out of stock, so each one can be taken.
+                webhookSkus = await db.Products.Where(p => p.BackorderPolicy != BackorderPolicy.NotAllowed && !p.Discontinued && p.ArchivedAt == null
+                        && p.PreorderReleaseDate == null && p.BackorderCap == null)
+                    .OrderBy(p => p.Id).Select(p => p.Sku).Take(5).ToListAsync(ct);
             }
             var auth = $"Authorization: Bearer {key}";
             var one = $"{baseUrl}/api/v1/availability?sku={Uri.EscapeDataString(skus[0])}";
@@ -86,7 +94,10 @@ public static class ApiBenchmark
             }
             var (orders, orderLoad) = await OrderLoadAsync(app.Services, baseUrl, key, skus.Take(5).ToList(), folder, seconds, ct);
             results.Add(orderLoad);
+            var (webhookLoad, webhookLine) = await ShopifyLoadAsync(app.Services, baseUrl, webhookSkus, folder, seconds, ct);
+            results.Add(webhookLoad);
             Print(results, output);
+            await output.WriteLineAsync(webhookLine);
             var problems = await InvariantProblemsAsync(app.Services, ct);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"\nOrders placed under load: {orderLoad.Requests:N0} posts, {orders:N0} orders stored; the store's invariants: {(problems.Count == 0 ? "all kept" : string.Join(" ", problems.Take(5)))}"));
@@ -151,6 +162,73 @@ public static class ApiBenchmark
         await using (var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(ct))
         {
             return (await db.Orders.CountAsync(ct) - before, load);
+        }
+    }
+
+    private const string WebhookSecret = "benchmark-shopify-signing-secret";
+
+    /// <summary>
+    /// Shopify's <c>orders/create</c> deliveries at 50 connections, each signed as Shopify signs them and each a new
+    /// order of its own (5,000 distinct bodies, then the same ones again under new event ids, which become nothing
+    /// more). The shop needs its answer within 5 s; the answer comes from the inbox, and the line after the table says
+    /// how long the worker took to take the orders after the load.
+    /// </summary>
+    private static async Task<(HttpLoadResult Load, string Summary)> ShopifyLoadAsync(IServiceProvider services, string baseUrl, List<string> skus,
+        string folder, int seconds, CancellationToken ct)
+    {
+        const int Bodies = 5000;
+        var script = Path.Combine(folder, "shopify.lua");
+        var lua = new System.Text.StringBuilder("local bodies = {\n");
+        var created = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
+        for (var i = 0; i < Bodies; i++)
+        {
+            var id = 7_000_000_000L + i;
+            var body = $$"""{"id":{{id}},"name":"#B{{i}}","order_number":{{i}},"email":"shop{{i}}@example.com","created_at":"{{created}}","updated_at":"{{created}}","customer":{"first_name":"Shop","last_name":"Buyer {{i}}"},"line_items":[{"sku":"{{skus[i % skus.Count]}}","quantity":{{i % 3 + 1}},"price":"19.90"}]}""";
+            var signature = StoreWebhookReceiver.Sign(WebhookSecret, System.Text.Encoding.UTF8.GetBytes(body));
+            lua.Append("  { [==[").Append(body).Append("]==], \"").Append(signature).Append("\" },\n");
+        }
+        lua.Append("}\n");
+        lua.Append("""
+            local threads = 0
+            function setup(thread)
+              threads = threads + 1
+              thread:set("id", threads)
+            end
+            local counter = 0
+            function request()
+              counter = counter + 1
+              local item = bodies[((counter * 2 + id) % #bodies) + 1]
+              return wrk.format("POST", "/webhooks/shopify", {
+                ["Content-Type"] = "application/json",
+                ["X-Shopify-Topic"] = "orders/create",
+                ["X-Shopify-Event-Id"] = "bench-" .. id .. "-" .. counter,
+                ["X-Shopify-Hmac-SHA256"] = item[2],
+              }, item[1])
+            end
+            """);
+        await File.WriteAllTextAsync(script, lua.ToString(), ct);
+        var load = await WrkAsync("Shopify orders/create deliveries (answered from the inbox)", $"{baseUrl}/webhooks/shopify", null, seconds, ct, script: script);
+
+        var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        var drain = Stopwatch.StartNew();
+        int waiting;
+        do
+        {
+            await Task.Delay(200, ct);
+            await using var db = await factory.CreateDbContextAsync(ct);
+            waiting = await db.WebhookInbox.CountAsync(d => d.Platform == StorePlatform.Shopify && d.State == DeliveryState.Received, ct);
+        }
+        while (waiting > 0 && drain.Elapsed < TimeSpan.FromMinutes(10));
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            var stored = await db.WebhookInbox.CountAsync(d => d.Platform == StorePlatform.Shopify, ct);
+            var failed = await db.WebhookInbox.CountAsync(d => d.Platform == StorePlatform.Shopify && d.State == DeliveryState.Failed, ct);
+            var orders = await db.Orders.CountAsync(o => o.Channel == OrderChannel.Shopify, ct);
+            // wrk counts the answers that came within its time; the ones still on their way then are stored too.
+            var distinct = Math.Min(stored, Bodies);
+            return (load, string.Create(CultureInfo.InvariantCulture,
+                $"\nShopify deliveries: {load.Requests:N0} answered in the timed run (p99 {load.P99Ms:0.0} ms; Shopify waits 5,000 ms), {stored:N0} stored in all, {orders:N0} orders taken for {distinct:N0} distinct store orders, {failed} failed; "
+                + $"the worker had taken every one {drain.Elapsed.TotalSeconds:0.0} s after the load ended{(waiting > 0 ? $" (still {waiting} waiting)" : "")}."));
         }
     }
 
