@@ -10,7 +10,8 @@ namespace BackorderDashboard.Benchmarks;
 /// <c>api-key create --name NAME --scope SCOPE [--scope ...]</c> makes a REST API key and prints it alone on the last line;
 /// <c>backup --to FILE</c> copies the database while the app runs (<see cref="BackupCommand"/>);
 /// <c>generate-large [--path FILE] [--products N] [--lines N] [--open N] [--pos N]</c> builds the large store;
-/// <c>benchmark [--path FILE] [--runs N] [--only FAMILY]</c> times the app's queries on it (building it first when missing), and imports into a new store.
+/// <c>benchmark [--path FILE] [--runs N] [--only FAMILY] [--lines N]</c> times the app's queries on it (building it first when missing), and imports into a new store;
+/// with <c>--lines</c> past the default it times a proportionately larger store and the default one, and prints the growth ratios.
 /// </summary>
 public static class Commands
 {
@@ -43,9 +44,15 @@ public static class Commands
 
     private static async Task<int> RunBenchmarkAsync(string[] args)
     {
-        var path = Option(args, "--path") ?? DefaultPath;
+        var standard = new LargeDatabaseSize();
+        // --lines N alone scales products, open lines and purchase orders with it (customers follow the lines).
+        var factor = (Int(args, "--lines") ?? standard.OrderLines) / (double)standard.OrderLines;
+        int Scaled(int value) => Math.Max(1, (int)Math.Round(value * factor));
         var size = new LargeDatabaseSize(
-            Int(args, "--products") ?? 50_000, Int(args, "--lines") ?? 1_000_000, Int(args, "--open") ?? 100_000, Int(args, "--pos") ?? 5_000);
+            Int(args, "--products") ?? Scaled(standard.Products), Int(args, "--lines") ?? standard.OrderLines,
+            Int(args, "--open") ?? Scaled(standard.OpenBackorderLines), Int(args, "--pos") ?? Scaled(standard.PurchaseOrders));
+        var isStandard = size == standard;
+        var path = Option(args, "--path") ?? (isStandard ? DefaultPath : $"Data/large-{size.OrderLines}.db");
         // --only products|queue|receiving|support|kpi|import|api runs one family of scenarios; import and api need no large store.
         var only = Option(args, "--only");
         bool Wanted(string family) => only is null || only.Equals(family, StringComparison.OrdinalIgnoreCase);
@@ -58,49 +65,72 @@ public static class Commands
         {
             await LargeDatabase.CreateAsync(path, size, Console.Out);
         }
-        if (args[0] == "benchmark")
+        if (args[0] != "benchmark")
         {
-            var connection = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path }.ToString();
-            // A store built by an older version gets the tables added since.
-            if (!importOnly)
-            {
-                await using var services = BenchmarkServices.Create(connection);
-                await using var db = await services.Factory.CreateDbContextAsync();
-                await db.Database.MigrateAsync();
-            }
-            var runs = Int(args, "--runs") ?? 50;
-            var results = new List<BenchmarkResult>();
-            if (Wanted("products"))
-            {
-                results.AddRange(await ProductsBenchmark.RunAsync(connection, runs));
-            }
-            if (Wanted("queue"))
-            {
-                results.AddRange(await QueueBenchmark.RunAsync(connection, runs));
-            }
-            if (Wanted("receiving"))
-            {
-                results.AddRange(await ReceivingBenchmark.RunAsync(connection, runs));
-            }
-            if (Wanted("support"))
-            {
-                results.AddRange(await SupportSearchBenchmark.RunAsync(connection, runs));
-            }
-            if (Wanted("kpi"))
-            {
-                results.AddRange(await KpiBenchmark.RunAsync(connection, runs, Console.Out));
-            }
+            return 0;
+        }
+        var runs = Int(args, "--runs") ?? 50;
+        if (!importOnly)
+        {
+            var results = await RunFamiliesAsync(path, runs, Wanted);
             if (results.Count > 0)
             {
                 Benchmark.Print(results, Console.Out);
             }
-            if (Wanted("import"))
+            // A larger store is compared with the default one, scenario by scenario, in the same run.
+            if (!isStandard && Option(args, "--path") is null && results.Count > 0)
             {
-                ImportBenchmark.Print(await ImportBenchmark.RunAsync(Int(args, "--import-products") ?? 100_000, Int(args, "--import-orders") ?? 10_000, Console.Out),
-                    Console.Out);
+                if (!File.Exists(DefaultPath))
+                {
+                    await LargeDatabase.CreateAsync(DefaultPath, standard, Console.Out);
+                }
+                Console.WriteLine();
+                Console.WriteLine($"The default store ({standard.OrderLines:N0} lines), for the growth ratios:");
+                var small = await RunFamiliesAsync(DefaultPath, runs, Wanted);
+                Benchmark.Print(small, Console.Out);
+                Benchmark.PrintGrowth(small, results, factor, Console.Out);
             }
         }
+        if (Wanted("import"))
+        {
+            ImportBenchmark.Print(await ImportBenchmark.RunAsync(Int(args, "--import-products") ?? 100_000, Int(args, "--import-orders") ?? 10_000, Console.Out),
+                Console.Out);
+        }
         return 0;
+    }
+
+    /// <summary>Every wanted family of scenarios on the store at <paramref name="path"/>, migrated first.</summary>
+    private static async Task<List<BenchmarkResult>> RunFamiliesAsync(string path, int runs, Func<string, bool> wanted)
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path }.ToString();
+        // A store built by an older version gets the tables added since.
+        await using (var services = BenchmarkServices.Create(connection))
+        await using (var db = await services.Factory.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+        }
+        var results = new List<BenchmarkResult>();
+        if (wanted("products"))
+        {
+            results.AddRange(await ProductsBenchmark.RunAsync(connection, runs));
+        }
+        if (wanted("queue"))
+        {
+            results.AddRange(await QueueBenchmark.RunAsync(connection, runs));
+        }
+        if (wanted("receiving"))
+        {
+            results.AddRange(await ReceivingBenchmark.RunAsync(connection, runs));
+        }
+        if (wanted("support"))
+        {
+            results.AddRange(await SupportSearchBenchmark.RunAsync(connection, runs));
+        }
+        if (wanted("kpi"))
+        {
+            results.AddRange(await KpiBenchmark.RunAsync(connection, runs, Console.Out));
+        }
+        return results;
     }
 
     private static string? Option(string[] args, string name)
