@@ -5,6 +5,7 @@ using BackorderDashboard.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace BackorderDashboard.Tests.Browser;
 
@@ -59,6 +60,60 @@ public class BackorderQueueBrowserTests(AppFactory app, BrowserFixture browser)
             {
                 await UnexpediteAsync(order, sku);
             }
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Paging_NextPreviousAndTheAddress_ShowTheQueueInOrderWithPlacesThatFollowOn()
+    {
+        // 30 customers wait for one new product, in the order they ordered.
+        var sku = await app.AddProductAsync();
+        var orders = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            orders.Add(await app.PlaceOrderAsync($"Pager Customer {i:00}", $"pager.{i}.{Guid.NewGuid():N}@example.com", sku));
+        }
+        var page = await browser.SignedInPageAsync(app.BaseUrl, "merchant@example.com");
+        try
+        {
+            await page.GotoAsync($"/backorders?product={sku}");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            var rows = page.Locator("[data-testid=queue-table] tbody tr");
+            await Expect(rows).ToHaveCountAsync(30);
+            await Expect(page.Locator("[data-testid=queue-pager-summary]")).ToHaveTextAsync("Lines 1–30 of 30");
+            await Expect(page.Locator("[data-testid=queue-pager-next]")).ToBeDisabledAsync();
+
+            await page.Locator("[data-testid=queue-pager-size]").ClickAsync();
+            await page.GetByRole(AriaRole.Option, new() { Name = "25", Exact = true }).ClickAsync();
+            await Expect(rows).ToHaveCountAsync(25);
+            await Expect(page.Locator("[data-testid=queue-pager-previous]")).ToBeDisabledAsync();
+            await Expect(rows.Last.Locator("[data-testid=queue-order]")).ToContainTextAsync(orders[24]);
+
+            await page.ClickAsync("[data-testid=queue-pager-next]");
+            await Expect(rows).ToHaveCountAsync(5);
+            await Expect(page.Locator("[data-testid=queue-pager-summary]")).ToHaveTextAsync("Lines 26–30 of 30");
+            // Places in line go on from the first page: the 26th customer is 26th in line, 25 units ahead.
+            await Expect(rows.First.Locator("[data-testid=queue-position]")).ToHaveTextAsync("26");
+            await Expect(rows.First.Locator("[data-testid=queue-order]")).ToContainTextAsync(orders[25]);
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("[?&]after=\\d+"));
+            await BrowserFixture.ScreenshotAsync(page, "queue-second-page");
+
+            // The address brings back the same place in the queue.
+            await page.ReloadAsync();
+            await BrowserFixture.WaitForCircuitAsync(page);
+            await Expect(rows).ToHaveCountAsync(5);
+            await Expect(rows.First.Locator("[data-testid=queue-position]")).ToHaveTextAsync("26");
+
+            await page.ClickAsync("[data-testid=queue-pager-previous]");
+            await Expect(rows).ToHaveCountAsync(25);
+            await Expect(rows.First.Locator("[data-testid=queue-position]")).ToHaveTextAsync("1");
+            await Expect(rows.First.Locator("[data-testid=queue-order]")).ToContainTextAsync(orders[0]);
+            await Expect(page.Locator("[data-testid=queue-pager-previous]")).ToBeDisabledAsync();
+            await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+        }
+        finally
+        {
             await page.Context.CloseAsync();
         }
     }

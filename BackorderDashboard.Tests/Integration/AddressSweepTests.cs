@@ -73,6 +73,9 @@ public class AddressSweepTests(AppFactory app, ITestOutputHelper output)
         ["open"] = new("true", Reading.Typed),
         ["ship"] = new("complete", Reading.Typed),
         ["reauth"] = new("true", Reading.Typed),
+        // Keyset paging: the row a list shows the rows after or before (any row id; a row that is gone starts the list again).
+        ["after"] = new("1", Reading.Typed),
+        ["before"] = new("1", Reading.Typed),
         // The storefront badge preview: a SKU as a shop page would write it; an unknown one shows its notice.
         ["sku"] = new("{sku}", Reading.AsGiven),
         // The sign-in pages' own parameters.

@@ -30,19 +30,38 @@ public static class QueueBenchmark
         var context = await availability.GetContextAsync(ct);
         await using var raw = await Benchmark.OpenRawAsync(connectionString, ct);
 
+        // A page deep in the longest queue: after its 2,000th line (or its middle line when shorter).
+        int deepCursor, deepQueue;
+        string deepSku;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            var longest = await db.OrderLines.Where(l => l.QtyUnfilled > 0).GroupBy(l => l.ProductId)
+                .Select(g => new { ProductId = g.Key, Lines = g.Count() }).OrderByDescending(g => g.Lines).ThenBy(g => g.ProductId).FirstAsync(ct);
+            deepQueue = longest.Lines;
+            deepSku = await db.Products.Where(p => p.Id == longest.ProductId).Select(p => p.Sku).SingleAsync(ct);
+            deepCursor = await db.OrderLines.Where(l => l.ProductId == longest.ProductId && l.QtyUnfilled > 0).InQueueOrder()
+                .Skip(Math.Min(2_000, deepQueue / 2)).Select(l => l.Id).FirstAsync(ct);
+        }
         var all = new QueueQuery(PageSize: 50);
         var late = new QueueQuery(LateOnly: true, PageSize: 50);
-        foreach (var query in new[] { all, late })
+        var deep = new QueueQuery(PageSize: 50, After: deepCursor);
+        foreach (var query in new[] { all, late, deep })
         {
             var app = await backorders.GetQueueAsync(query, ct);
-            var hand = await RawQueuePageAsync(raw, query.LateOnly, ct);
+            var hand = await RawQueuePageAsync(raw, query.LateOnly, query.After, ct);
             if (app.Total != hand.Total || !app.Rows.Select(r => (r.LineId, r.Position, r.UnitsAhead)).SequenceEqual(hand.Rows))
             {
                 throw new InvalidOperationException("The raw SQL queue page differs from the app's: the comparison would be meaningless.");
             }
+            var floor = await FloorQueuePageAsync(raw, query.LateOnly, query.After, ct);
+            if (!floor.SequenceEqual(hand.Rows.Select(r => r.Item1)))
+            {
+                throw new InvalidOperationException("The floor reads other rows than the page shows.");
+            }
         }
-        var allTotal = (await backorders.GetQueueAsync(all, ct)).Total;
-        var lateTotal = (await backorders.GetQueueAsync(late, ct)).Total;
+        string Total(QueuePage page) => page.TotalIsMore ? $"more than {page.Total:N0}" : $"{page.Total:N0}";
+        var allTotal = Total(await backorders.GetQueueAsync(all, ct));
+        var lateTotal = Total(await backorders.GetQueueAsync(late, ct));
 
         var productId = await EnsureQueueAsync(factory, queue, ct);
         var front = 0;
@@ -58,10 +77,12 @@ public static class QueueBenchmark
 
         return
         [
-            await Benchmark.MeasureAsync($"Queue page: all queues, 50 rows with place in line ({allTotal:N0} lines)", runs, counter,
-                () => backorders.GetQueueAsync(all, ct), () => RawQueuePageAsync(raw, false, ct)),
-            await Benchmark.MeasureAsync($"Queue page: late lines only, 50 rows ({lateTotal:N0} late)", runs, counter,
-                () => backorders.GetQueueAsync(late, ct), () => RawQueuePageAsync(raw, true, ct)),
+            await Benchmark.MeasureAsync($"Queue page: all queues, first 50 rows with place in line ({allTotal} lines)", runs, counter,
+                () => backorders.GetQueueAsync(all, ct), () => RawQueuePageAsync(raw, false, null, ct), floor: () => FloorQueuePageAsync(raw, false, null, ct)),
+            await Benchmark.MeasureAsync($"Queue page: late lines only, first 50 rows ({lateTotal} late)", runs, counter,
+                () => backorders.GetQueueAsync(late, ct), () => RawQueuePageAsync(raw, true, null, ct), floor: () => FloorQueuePageAsync(raw, true, null, ct)),
+            await Benchmark.MeasureAsync($"Queue page: 50 rows after line {Math.Min(2_000, deepQueue / 2):N0} of the longest queue ({deepSku}, {deepQueue:N0} lines)", runs, counter,
+                () => backorders.GetQueueAsync(deep, ct), () => RawQueuePageAsync(raw, false, deepCursor, ct), floor: () => FloorQueuePageAsync(raw, false, deepCursor, ct)),
             await Benchmark.MeasureAsync($"Cancel a set-aside unit, reallocate to a {QueueLength:N0}-line queue, recompute its ETAs", runs, counter,
                 () => AppCancelAsync(backorders, front, ct), () => RawCancelAsync(raw, context, productId, front, time, ct), PrepareAsync),
         ];
@@ -167,35 +188,68 @@ public static class QueueBenchmark
 
     private sealed record Count(int Total);
 
-    /// <summary>A row of the queue page, every column the page shows, read as the app reads it.</summary>
-    private sealed record QueuePageRow(int Id, int Version, string Sku, string ProductName, string Number, string Customer, CustomerTier Tier,
-        int QtyUnfilled, DateOnly? PromisedShipDate, DateOnly? CurrentEta, DateTime? QueuedAt, ShipPolicy ShipPolicy,
-        DateTime PaymentAuthorizationExpiresAt, QueuePriority Priority, int LinesAhead, int UnitsAhead);
+    private sealed record Place(int Id, int LinesAhead, int UnitsAhead);
 
-    /// <summary>The queue page by hand: the count, then 50 rows with the lines and units ahead of each.</summary>
-    private static async Task<(int Total, List<(int, int, int)> Rows)> RawQueuePageAsync(SqliteConnection connection, bool lateOnly, CancellationToken ct)
+    /// <summary>The page's lines in page order: products by SKU, each product's waiting lines in queue order, after a line or from the start.</summary>
+    private static string PageSql(string columns, bool lateOnly, int? after, int limit) => $"""
+        SELECT {columns}
+        FROM {(after is null ? "" : "(SELECT x.Priority, x.QueuedAt, x.Id, xp.Sku FROM OrderLines x JOIN Products xp ON xp.Id = x.ProductId WHERE x.Id = $after) k CROSS JOIN")}
+        Products p CROSS JOIN OrderLines l ON l.ProductId = p.Id
+        JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId
+        WHERE l.QtyUnfilled > 0{(lateOnly ? " AND l.CurrentEta > l.PromisedShipDate" : "")}
+        {(after is null ? "" : $"AND p.Sku >= k.Sku AND (p.Sku > k.Sku OR {QueueOrder.IsAheadSql("k", "l")})")}
+        ORDER BY p.Sku, {QueueOrder.OrderBySql("l")}
+        LIMIT {limit}
+        """;
+
+    /// <summary>
+    /// The queue page by hand: the matching lines counted up to the page's cap, the 50 rows after the cursor in page
+    /// order, then the place in line of those 50 only: each product's queue index read from its head to the page's
+    /// last line of it, with a running count and sum.
+    /// </summary>
+    private static async Task<(int Total, List<(int, int, int)> Rows)> RawQueuePageAsync(SqliteConnection connection, bool lateOnly, int? after, CancellationToken ct)
     {
         var where = "l.QtyUnfilled > 0" + (lateOnly ? " AND l.CurrentEta > l.PromisedShipDate" : "");
-        var ahead = $"a.ProductId = l.ProductId AND a.QtyUnfilled > 0 AND {QueueOrder.IsAheadSql("a", "l")}";
-        var total = (await connection.Command($"SELECT COUNT(*) AS Total FROM OrderLines l WHERE {where}").SingleAsync<Count>(ct)).Total;
-
-        // The 50 lines first (queue order per product, products by SKU), then the place in line of those 50 only.
-        var page = await connection.Command($"""
-            SELECT l.Id, l.Version, l.Sku, l.ProductName, o.Number, c.Name AS Customer, c.Tier, l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta,
-                   l.QueuedAt, o.ShipPolicy, o.PaymentAuthorizationExpiresAt, l.Priority,
-                   (SELECT COUNT(*) FROM OrderLines a WHERE {ahead}) AS LinesAhead,
-                   (SELECT COALESCE(SUM(a.QtyUnfilled), 0) FROM OrderLines a WHERE {ahead}) AS UnitsAhead
-            FROM (SELECT l.Id, l.Version, l.ProductId, l.OrderId, l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta, l.QueuedAt, l.Priority,
-                         p.Sku, p.Name AS ProductName
-                  FROM OrderLines l JOIN Products p ON p.Id = l.ProductId
-                  WHERE {where}
-                  ORDER BY p.Sku, {QueueOrder.OrderBySql("l")}
-                  LIMIT 50) l
-            JOIN Orders o ON o.Id = l.OrderId JOIN Customers c ON c.Id = o.CustomerId
-            ORDER BY l.Sku, {QueueOrder.OrderBySql("l")}
-            """).ListAsync<QueuePageRow>(ct);
-        return (total, page.Select(r => (r.Id, r.LinesAhead + 1, r.UnitsAhead)).ToList());
+        var total = (await connection.Command($"SELECT COUNT(*) AS Total FROM (SELECT 1 FROM OrderLines l WHERE {where} LIMIT {BackorderService.TotalCap + 1})")
+            .SingleAsync<Count>(ct)).Total;
+        var page = await connection.Command(PageSql("""
+            l.Id, l.Version, p.Sku, p.Name AS ProductName, o.Number, c.Name AS Customer, c.Tier, l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta,
+            l.QueuedAt, o.ShipPolicy, o.PaymentAuthorizationExpiresAt, l.Priority, o.CustomerId, l.ProductId
+            """, lateOnly, after, 51), ("$after", after)).ListAsync<RawQueueRow>(ct);
+        var shown = page.Take(50).ToList();
+        // The place-in-line statement is hand-written already (QueuePlaces.Sql); the raw side sends the same text, for
+        // each product's first line on the page when the page shows every waiting line, and follows on from it.
+        var everyLine = !lateOnly;
+        var counted = everyLine ? shown.GroupBy(r => r.ProductId).Select(g => g.First()).ToList() : shown;
+        var places = (await connection.Command(QueuePlaces.Sql, ("$ids", $"[{string.Join(",", counted.Select(r => r.Id))}]")).ListAsync<Place>(ct))
+            .ToDictionary(p => p.Id);
+        if (everyLine)
+        {
+            foreach (var (previous, line) in shown.Zip(shown.Skip(1)))
+            {
+                if (line.ProductId == previous.ProductId)
+                {
+                    places[line.Id] = new Place(line.Id, places[previous.Id].LinesAhead + 1, places[previous.Id].UnitsAhead + previous.QtyUnfilled);
+                }
+            }
+        }
+        return (Math.Min(total, BackorderService.TotalCap), shown.Select(r => (r.Id, places[r.Id].LinesAhead + 1, places[r.Id].UnitsAhead)).ToList());
     }
+
+    /// <summary>The floor: the 50 rows the page shows, every column it shows, read after the cursor from the same indexes, and nothing else.</summary>
+    private static async Task<List<int>> FloorQueuePageAsync(SqliteConnection connection, bool lateOnly, int? after, CancellationToken ct)
+    {
+        var page = await connection.Command(PageSql("""
+            l.Id, l.Version, p.Sku, p.Name AS ProductName, o.Number, c.Name AS Customer, c.Tier, l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta,
+            l.QueuedAt, o.ShipPolicy, o.PaymentAuthorizationExpiresAt, l.Priority, o.CustomerId, l.ProductId
+            """, lateOnly, after, 50), ("$after", after)).ListAsync<RawQueueRow>(ct);
+        return page.Select(r => r.Id).ToList();
+    }
+
+    /// <summary>A row of the queue page, every column the page shows, read as the app reads it.</summary>
+    private sealed record RawQueueRow(int Id, int Version, string Sku, string ProductName, string Number, string Customer, CustomerTier Tier,
+        int QtyUnfilled, DateOnly? PromisedShipDate, DateOnly? CurrentEta, DateTime? QueuedAt, ShipPolicy ShipPolicy,
+        DateTime PaymentAuthorizationExpiresAt, QueuePriority Priority, int CustomerId, int ProductId);
 
     private sealed record RawLine(int Id, int OrderId, int Unfilled, ShipPolicy ShipPolicy, DateOnly? Eta, DateOnly? Promised, string Number, string Customer, string Email)
     {

@@ -331,8 +331,11 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
     }
 
     /// <summary>
-    /// Every waiting line across products, each product's lines in queue order, with its place in that queue and
-    /// the units ahead of it (counted in SQL for the page's rows only).
+    /// A page of waiting lines across products, products by SKU and each product's lines in queue order, read by
+    /// keyset after or before a line (<see cref="QueueQuery.After"/>, <see cref="QueueQuery.Before"/>), with each
+    /// row's place in its queue and the units ahead of it counted for the page's rows only (<see cref="QueuePlaces"/>),
+    /// and the matching lines counted up to <see cref="TotalCap"/>: three round trips (four with a cursor) whose cost
+    /// depends on the page, not on how many lines wait in the store.
     /// </summary>
     public async Task<QueuePage> GetQueueAsync(QueueQuery query, CancellationToken ct = default)
     {
@@ -378,27 +381,73 @@ public sealed class BackorderService(IDbContextFactory<AppDbContext> dbFactory, 
         }
         lines = lines.WhereAge(query.Age, clock);
 
-        var total = await lines.CountAsync(ct);
-        var page = await lines
-            .OrderBy(l => l.Product.Sku).ThenInQueueOrder()
-            .Skip(Math.Max(0, query.Page) * query.PageSize).Take(query.PageSize)
-            .Select(l => new
+        // Keyset paging: the lines after (or before) a line of the page, by product SKU then queue order, read from the
+        // products' SKU index and each product's queue index, so a page costs the same on any page of any store.
+        var size = Math.Clamp(query.PageSize, 1, 1_000);
+        var cursorId = query.After ?? query.Before;
+        var cursor = cursorId is { } id
+            ? await db.OrderLines.AsNoTracking().Where(l => l.Id == id).Select(l => new { l.Product.Sku, l.Priority, l.QueuedAt, l.Id }).FirstOrDefaultAsync(ct)
+            : null;
+        var backwards = cursor is not null && query.Before is not null;
+        // Products by SKU as the outer loop (CROSS JOIN keeps SQLite from reordering it), each product's waiting lines
+        // from its queue index: the first rows come out in page order without sorting every waiting line.
+        var pairs = from p in db.Products
+                    from l in lines
+                    where l.ProductId == p.Id
+                    select new { p.Sku, l };
+        if (cursor is not null)
+        {
+            var (sku, priority, queuedAt, lineId) = (cursor.Sku, cursor.Priority, cursor.QueuedAt, cursor.Id);
+            // Within the cursor's product, "before" is ahead in its queue; the SKU bound first lets the products' index start there.
+            pairs = backwards
+                ? pairs.Where(x => string.Compare(x.Sku, sku) <= 0
+                    && (string.Compare(x.Sku, sku) < 0
+                        || x.l.Priority > priority
+                        || (x.l.Priority == priority
+                            && ((x.l.QueuedAt == null && queuedAt != null) || x.l.QueuedAt < queuedAt || (x.l.QueuedAt == queuedAt && x.l.Id < lineId)))))
+                : pairs.Where(x => string.Compare(x.Sku, sku) >= 0
+                    && (string.Compare(x.Sku, sku) > 0
+                        || x.l.Priority < priority
+                        || (x.l.Priority == priority
+                            && ((queuedAt == null && x.l.QueuedAt != null) || queuedAt < x.l.QueuedAt || (x.l.QueuedAt == queuedAt && x.l.Id > lineId)))));
+        }
+        var ordered = backwards
+            ? pairs.OrderByDescending(x => x.Sku).ThenBy(x => x.l.Priority).ThenByDescending(x => x.l.QueuedAt).ThenByDescending(x => x.l.Id)
+            : pairs.OrderBy(x => x.Sku).ThenByDescending(x => x.l.Priority).ThenBy(x => x.l.QueuedAt).ThenBy(x => x.l.Id);
+        var skip = cursor is null ? Math.Max(0, query.Page) * size : 0;
+        var rowsQuery = ordered.Skip(skip).Take(size + 1)
+            .Select(x => new
             {
-                l.Id, l.Version, l.Product.Sku, ProductName = l.Product.Name, l.Order.Number, Customer = l.Order.Customer.Name,
-                l.Order.Customer.Tier, l.QtyUnfilled, l.PromisedShipDate, l.CurrentEta, l.QueuedAt, l.Order.ShipPolicy,
-                l.Order.PaymentAuthorizationExpiresAt, l.Priority, l.Order.CustomerId,
-                AheadLines = db.OrderLines.LinesAhead(l).Count(),
-                AheadUnits = db.OrderLines.LinesAhead(l).Sum(o => o.QtyUnfilled),
-            })
-            .WithRules()
-            .ToListAsync(ct);
+                x.l.Id, x.l.Version, x.l.ProductId, x.Sku, ProductName = x.l.Product.Name, x.l.Order.Number, Customer = x.l.Order.Customer.Name,
+                x.l.Order.Customer.Tier, x.l.QtyUnfilled, x.l.PromisedShipDate, x.l.CurrentEta, x.l.QueuedAt, x.l.Order.ShipPolicy,
+                x.l.Order.PaymentAuthorizationExpiresAt, x.l.Priority, x.l.Order.CustomerId,
+            });
+        var read = await rowsQuery.ToListAsync(ct);
+        var more = read.Count > size;
+        var page = read.Take(size).ToList();
+        if (backwards)
+        {
+            page.Reverse();
+        }
+        var total = await lines.Take(TotalCap + 1).CountAsync(ct);
+        // Filters on the products keep each product's waiting lines together; filters on the lines leave gaps between them.
+        var everyLine = !query.LateOnly && query.Tier is null && query.ShipPolicy is null && !query.AuthorizationExpiresBeforeEta && query.Age == AgeBucket.Any;
+        var places = await QueuePlaces.OfAsync(db, page.Select(r => new QueuePlaces.Line(r.Id, r.ProductId, r.Priority, r.QueuedAt, r.QtyUnfilled)).ToList(),
+            everyLine, ct);
+
         return new QueuePage(page.Select(r => new QueueRow(
             r.Id, r.Version, r.Sku, r.ProductName, r.Number, r.Customer, r.Tier, r.QtyUnfilled,
-            r.AheadLines + 1, r.AheadUnits, r.PromisedShipDate, r.CurrentEta, r.CurrentEta > r.PromisedShipDate,
+            places[r.Id].LinesAhead + 1, places[r.Id].UnitsAhead, r.PromisedShipDate, r.CurrentEta, r.CurrentEta > r.PromisedShipDate,
             QueueAges.DaysWaiting(clock, r.QueuedAt),
             r.ShipPolicy, r.CurrentEta is { } eta && clock.DayOf(r.PaymentAuthorizationExpiresAt) < eta,
-            r.Priority >= QueuePriority.Expedited, r.CustomerId, r.QueuedAt)).ToList(), total);
+            r.Priority >= QueuePriority.Expedited, r.CustomerId, r.QueuedAt)).ToList(),
+            Math.Min(total, TotalCap), total > TotalCap,
+            HasBefore: backwards ? more : cursor is not null || skip > 0,
+            HasAfter: backwards || more);
     }
+
+    /// <summary>The queue page counts matching lines up to this many; past it the page says "more than".</summary>
+    public const int TotalCap = 1_000;
 
     private static ActionResult? Check(OrderLine? line, int expectedVersion) =>
         line is null ? ActionResult.Fail("That order line no longer exists.")

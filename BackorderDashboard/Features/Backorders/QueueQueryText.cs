@@ -28,6 +28,14 @@ public static class QueueQueryText
         ShipPolicy: address.Choice("ship", ship, "shipping", ShipPolicies, "showing every way of shipping"),
         AuthorizationExpiresBeforeEta: address.Flag("reauth", reauth, "card authorization expires before ETA"));
 
+    /// <summary>The page's own address: the filters and where in the queue it is (the line it shows the lines after or before).</summary>
+    public static string PageUrl(string path, QueueQuery query)
+    {
+        var url = Url(path, query);
+        var cursor = query.After is { } after ? ("after", after) : query.Before is { } before ? ("before", before) : default((string, int)?);
+        return cursor is { } c ? QueryHelpers.AddQueryString(url, c.Item1, c.Item2.ToString(System.Globalization.CultureInfo.InvariantCulture)) : url;
+    }
+
     public static string Url(string path, QueueQuery query)
     {
         var parameters = new Dictionary<string, string?>();
