@@ -75,7 +75,16 @@ public static class BackorderDashboardServices
     public static IServiceCollection AddBackorderDashboard(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddRazorComponents()
-            .AddInteractiveServerComponents();
+            .AddInteractiveServerComponents(options =>
+            {
+                // A closed tab lets its circuit go at once (the browser's disconnect beacon); these bound the ones that
+                // vanish without it (a network drop, a sleeping laptop), each keeping its page's memory (a few MB:
+                // MemoryPerPageBenchmark) until it is evicted. Every page comes back from its address, so a page whose
+                // circuit is gone reloads where it was: two minutes covers a blip, fifty at most keeps the worst at a
+                // few hundred MB rather than the default hundred.
+                options.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(2);
+                options.DisconnectedCircuitMaxRetained = 50;
+            });
         services.AddMudServices(options =>
         {
             // Bottom right keeps confirmations clear of the page's own buttons in the top bar.
