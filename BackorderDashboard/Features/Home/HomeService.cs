@@ -18,6 +18,9 @@ public sealed record OrderHit(string Number, string CustomerName, string Custome
 /// <summary>The figures on each role's home page, all aggregated in SQL.</summary>
 public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings)
 {
+    /// <summary>Beyond this many matching customers, their orders are found by walking the newest orders instead.</summary>
+    private const int ManyCustomers = 200;
+
     public async Task<QueueSummary> GetQueueSummaryAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -69,19 +72,25 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
         var numberPossible = OrderSearchRule.CouldBeOrderNumber(q);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
 
-        // Customers first (a small table, read once), then their orders by the customer index; order numbers apart.
-        // One OR across both would make SQLite read every order for a rare match (seconds on a large store).
-        var customers = db.Customers.Matching(q).Select(c => c.Id);
+        // The customers first, through the trigram index; then their orders newest first. A few customers: each one's
+        // orders from the (customer, placed) index. Many (a common fragment like "example"): the newest orders in turn,
+        // each tested against its customer, stop as soon as a page is found. One OR across customers and numbers
+        // would make SQLite read every order for a rare match.
         var wanted = skip + take;
-        var found = await db.Orders.AsNoTracking().Where(o => customers.Contains(o.CustomerId))
-            .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(wanted)
-            .Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct);
+        var customers = await db.Customers.AsNoTracking().Matching(db, q).Select(c => c.Id).Take(ManyCustomers + 1).ToListAsync(ct);
+        List<OrderKey> found = customers.Count == 0 ? [] : customers.Count <= ManyCustomers
+            ? await db.Orders.AsNoTracking().Where(o => customers.Contains(o.CustomerId))
+                .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(wanted)
+                .Select(o => new OrderKey(o.Id, o.PlacedAt)).ToListAsync(ct)
+            : await db.Orders.AsNoTracking().Where(o => db.Customers.Matching(q).Any(c => c.Id == o.CustomerId))
+                .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(wanted)
+                .Select(o => new OrderKey(o.Id, o.PlacedAt)).ToListAsync(ct);
         // A whole order number typed or pasted is found by the index; only a fragment needs reading every number.
         var exact = numberPossible ? await db.Orders.AsNoTracking().Where(o => o.Number == q.ToUpperInvariant())
-            .Select(o => new { o.Id, o.PlacedAt }).SingleOrDefaultAsync(ct) : null;
+            .Select(o => new OrderKey(o.Id, o.PlacedAt)).SingleOrDefaultAsync(ct) : null;
         // The shop's own order name ("#1001" from Shopify, "4750" from WooCommerce), whole or in part, by its index first.
         var external = numberPossible ? await db.Orders.AsNoTracking().Where(o => o.ExternalNumber == q || o.ExternalNumber == "#" + q)
-            .OrderByDescending(o => o.PlacedAt).Take(wanted).Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct) : [];
+            .OrderByDescending(o => o.PlacedAt).Take(wanted).Select(o => new OrderKey(o.Id, o.PlacedAt)).ToListAsync(ct) : [];
         found.AddRange(external);
         if (exact is not null)
         {
@@ -91,10 +100,10 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
         {
             found.AddRange(await db.Orders.AsNoTracking().Where(o => EF.Functions.Like(o.Number, pattern, "\\"))
                 .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(wanted)
-                .Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct));
+                .Select(o => new OrderKey(o.Id, o.PlacedAt)).ToListAsync(ct));
             found.AddRange(await db.Orders.AsNoTracking().Where(o => o.ExternalNumber != null && EF.Functions.Like(o.ExternalNumber, pattern, "\\"))
                 .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(wanted)
-                .Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct));
+                .Select(o => new OrderKey(o.Id, o.PlacedAt)).ToListAsync(ct));
         }
         var page = found.DistinctBy(o => o.Id).OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id)
             .Skip(skip).Take(take).Select(o => o.Id).ToList();
@@ -114,4 +123,6 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
             .ToDictionaryAsync(x => x.Id, x => x.Hit, ct);
         return page.Select(id => hits[id]).ToList();
     }
+
+    private sealed record OrderKey(int Id, DateTime PlacedAt);
 }
