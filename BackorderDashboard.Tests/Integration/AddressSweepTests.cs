@@ -63,6 +63,11 @@ public class AddressSweepTests(AppFactory app, ITestOutputHelper output)
         ["policy"] = new("complete", Reading.Typed),
         ["orders"] = new("{order}", Reading.Text),
         ["message"] = new("1", Reading.Typed),
+        // Where a list paged by its key starts: the id of the row it follows or precedes.
+        ["after"] = new("1", Reading.Typed),
+        ["before"] = new("1", Reading.Typed),
+        ["state"] = new("failed", Reading.Typed),
+        ["kind"] = new("shipped", Reading.Typed),
         ["po"] = new("{po}", Reading.Typed),
         ["range"] = new("custom", Reading.Typed),
         ["from"] = new("{from}", Reading.Typed),
