@@ -97,7 +97,7 @@ public sealed class OutboxService(
         }
         var search = query.Search?.Trim() is { Length: > 0 } text ? text : null;
         var (rows, total, searchedUntil) = search is null
-            ? (await Ordered(from, backwards).Take(size + 1).Select(Row).ToListAsync(ct), ListCount.Of(await messages.Take(ListCount.Cap + 1).CountAsync(ct)), null)
+            ? (await Ordered(from, backwards).Take(size + 1).Select(Row).ToListAsync(ct), await CountAsync(messages, query, counts, ct), null)
             : await SearchAsync(from, backwards, search, size, ct);
         var more = rows.Count > size;
         rows = rows.Take(size).ToList();
@@ -112,6 +112,18 @@ public sealed class OutboxService(
         }
         rows.Reverse();
         return new OutboxListing(rows, total, counts, true, true);
+    }
+
+    /// <summary>The messages the filters match: the state counts already say it unless a kind is chosen.</summary>
+    private static async Task<ListCount> CountAsync(IQueryable<OutboxMessage> messages, OutboxQuery query, IReadOnlyDictionary<MessageState, ListCount> counts,
+        CancellationToken ct)
+    {
+        if (query.Kind is not null)
+        {
+            return ListCount.Of(await messages.Take(ListCount.Cap + 1).CountAsync(ct));
+        }
+        var counted = query.State is { } state ? [counts.GetValueOrDefault(state)] : counts.Values;
+        return counted.Any(c => c.More) ? ListCount.Of(ListCount.Cap + 1) : ListCount.Of(counted.Sum(c => c.Count));
     }
 
     /// <summary>
