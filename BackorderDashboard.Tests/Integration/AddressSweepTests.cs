@@ -68,6 +68,7 @@ public class AddressSweepTests(AppFactory app, ITestOutputHelper output)
         ["before"] = new("1", Reading.Typed),
         ["state"] = new("failed", Reading.Typed),
         ["kind"] = new("shipped", Reading.Typed),
+        ["overdue"] = new("true", Reading.Typed),
         ["po"] = new("{po}", Reading.Typed),
         ["range"] = new("custom", Reading.Typed),
         ["from"] = new("{from}", Reading.Typed),

@@ -15,7 +15,9 @@ public static class OutboxQueryText
             Kind: address.Enum<MessageKind>("kind", kind, "kind", "showing every kind"),
             Search: address.Text("q", search, "search", "showing every message"),
             After: address.LongId("after", after, "message to start after", "showing the newest messages"));
-        return query.After is null ? query with { Before = address.LongId("before", before, "message to end before", "showing the newest messages") } : query;
+        // Both read, so a bad one is noted; after wins when both are given.
+        var ending = address.LongId("before", before, "message to end before", "showing the newest messages");
+        return query.After is null ? query with { Before = ending } : query;
     }
 
     public static string Url(string path, OutboxQuery query)

@@ -19,7 +19,9 @@ public static class PurchaseOrderQueryText
             OverdueOnly: address.Flag("overdue", overdue, "overdue only"),
             Search: address.Text("q", search, "search", "showing every purchase order"),
             After: address.Id("after", after, "purchase order to start after", "showing the first page"));
-        return query.After is null ? query with { Before = address.Id("before", before, "purchase order to end before", "showing the first page") } : query;
+        // Both read, so a bad one is noted; after wins when both are given.
+        var ending = address.Id("before", before, "purchase order to end before", "showing the first page");
+        return query.After is null ? query with { Before = ending } : query;
     }
 
     public static string Url(string path, PurchaseOrderQuery query)
