@@ -27,10 +27,11 @@ public class BenchmarkTests
             var results = (await ProductsBenchmark.RunAsync(connection, runs: 3)).Concat(await QueueBenchmark.RunAsync(connection, runs: 3))
                 .Concat(await ReceivingBenchmark.RunAsync(connection, runs: 2, queueLength: 500))
                 .Concat(await SupportSearchBenchmark.RunAsync(connection, runs: 3))
+                .Concat(await ListPagesBenchmark.RunAsync(connection, runs: 3))
                 .Concat(await KpiBenchmark.RunAsync(connection, runs: 3, output)).ToList();
             Benchmark.Print(results, output);
 
-            Assert.Equal(12, results.Count);
+            Assert.Equal(16, results.Count);
             Assert.All(results.Take(4), r => Assert.True(r.RoundTrips <= 3, $"{r.Scenario}: {r.RoundTrips} round trips"));
             Assert.Contains("| Products page: backordered", output.ToString());
             Assert.Contains("| Cancel a set-aside unit", output.ToString());
@@ -40,6 +41,13 @@ public class BenchmarkTests
             Assert.Contains("Built the KPI rollups from every order", output.ToString());
             Assert.Contains("| Support search: a whole order number", output.ToString());
             Assert.Contains("| Receive 1,000 units on a purchase order over a 500-line queue", output.ToString());
+            Assert.Contains("| Purchase orders page: 50 rows, first page", output.ToString());
+            Assert.Contains("| Purchase orders page: 50 rows, a page half way down", output.ToString());
+            Assert.Contains("| Outbox page: 50 rows, first page", output.ToString());
+            Assert.Contains("| Outbox page: 50 rows, a page half way down", output.ToString());
+            // Every list page and support search is measured against its floor.
+            Assert.All(results.Where(r => r.Scenario.StartsWith("Purchase orders page") || r.Scenario.StartsWith("Outbox page")
+                || r.Scenario.StartsWith("Support search")), r => Assert.True(r.HasFloor, $"{r.Scenario} has no floor"));
 
             // Every timed cancellation (app and raw) left the ledger and the product in step, and the queue 5,000 long.
             await using var services = BenchmarkServices.Create(connection);

@@ -55,6 +55,26 @@ public class OutboxPageTests : BunitTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public void OutboxPage_AfterAMessageInTheAddress_ShowsTheOlderOnesWithLinksBothWays()
+    {
+        long second;
+        using (var db = _db.CreateDbContext())
+        {
+            second = db.Outbox.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Skip(1).Select(m => m.Id).First();
+        }
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"/outbox?state=pending&after={second}");
+
+        var page = Render<OutboxPage>();
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=outbox-table] tbody tr")));
+        Assert.Contains("Message 2", page.Find("[data-testid=outbox-table] tbody").TextContent);
+        Assert.Equal("3 messages", page.Find("[data-testid=outbox-pager-count]").TextContent.Trim());
+        Assert.Contains($"before=", page.Find("a[data-testid=outbox-pager-previous]").GetAttribute("href"));
+        Assert.Contains("state=pending", page.Find("a[data-testid=outbox-pager-previous]").GetAttribute("href"));
+        Assert.Null(page.Find("[data-testid=outbox-pager-next]").GetAttribute("href"));
+    }
+
+    [Fact]
     public void OutboxPage_NoMailServer_SaysSoInPlainWords_WithoutConfigurationKeys()
     {
         var page = Render<OutboxPage>();

@@ -63,6 +63,12 @@ public class AddressSweepTests(AppFactory app, ITestOutputHelper output)
         ["policy"] = new("complete", Reading.Typed),
         ["orders"] = new("{order}", Reading.Text),
         ["message"] = new("1", Reading.Typed),
+        // Where a list paged by its key starts: the id of the row it follows or precedes.
+        ["after"] = new("1", Reading.Typed),
+        ["before"] = new("1", Reading.Typed),
+        ["state"] = new("failed", Reading.Typed),
+        ["kind"] = new("shipped", Reading.Typed),
+        ["overdue"] = new("true", Reading.Typed),
         ["po"] = new("{po}", Reading.Typed),
         ["range"] = new("custom", Reading.Typed),
         ["from"] = new("{from}", Reading.Typed),
@@ -73,9 +79,6 @@ public class AddressSweepTests(AppFactory app, ITestOutputHelper output)
         ["open"] = new("true", Reading.Typed),
         ["ship"] = new("complete", Reading.Typed),
         ["reauth"] = new("true", Reading.Typed),
-        // Keyset paging: the row a list shows the rows after or before (any row id; a row that is gone starts the list again).
-        ["after"] = new("1", Reading.Typed),
-        ["before"] = new("1", Reading.Typed),
         // The storefront badge preview: a SKU as a shop page would write it; an unknown one shows its notice.
         ["sku"] = new("{sku}", Reading.AsGiven),
         // The sign-in pages' own parameters.

@@ -53,7 +53,7 @@ public static class Commands
             Int(args, "--open") ?? Scaled(standard.OpenBackorderLines), Int(args, "--pos") ?? Scaled(standard.PurchaseOrders));
         var isStandard = size == standard;
         var path = Option(args, "--path") ?? (isStandard ? DefaultPath : $"Data/large-{size.OrderLines}.db");
-        // --only products|queue|receiving|support|kpi|import|api runs one family of scenarios; import and api need no large store.
+        // --only products|queue|receiving|support|lists|kpi|import|api runs one family of scenarios; import and api need no large store.
         var only = Option(args, "--only");
         bool Wanted(string family) => only is null || only.Equals(family, StringComparison.OrdinalIgnoreCase);
         if (args[0] == "benchmark" && only?.Equals("api", StringComparison.OrdinalIgnoreCase) == true)
@@ -125,6 +125,10 @@ public static class Commands
         if (wanted("support"))
         {
             results.AddRange(await SupportSearchBenchmark.RunAsync(connection, runs));
+        }
+        if (wanted("lists"))
+        {
+            results.AddRange(await ListPagesBenchmark.RunAsync(connection, runs));
         }
         if (wanted("kpi"))
         {

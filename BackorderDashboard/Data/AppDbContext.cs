@@ -80,7 +80,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         builder.Entity<PurchaseOrder>(po =>
         {
             po.HasIndex(x => x.Number).IsUnique();
+            // The list walks each status by expected date (open ones first): these serve it, with a supplier or without.
             po.HasIndex(x => new { x.Status, x.ExpectedDate });
+            po.HasIndex(x => new { x.SupplierId, x.Status, x.ExpectedDate });
             po.HasOne(x => x.Supplier).WithMany().OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -120,7 +122,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             o.HasIndex(x => x.Number).IsUnique();
             o.HasIndex(x => x.TrackingToken).IsUnique();
             o.HasIndex(x => x.PlacedAt);
-            o.HasIndex(x => x.CustomerId);
+            // A customer's orders newest first (the support search, the customer page) read from the index alone.
+            o.HasIndex(x => new { x.CustomerId, x.PlacedAt });
             o.HasIndex(x => new { x.Channel, x.ExternalNumber }).IsUnique().HasFilter("ExternalNumber IS NOT NULL");
             o.HasIndex(x => x.ExternalNumber);
             o.HasOne(x => x.Customer).WithMany().OnDelete(DeleteBehavior.Restrict);
@@ -161,7 +164,10 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         {
             m.HasIndex(x => new { x.State, x.CreatedAt });
             m.HasIndex(x => new { x.State, x.NextAttemptAt });
+            // The outbox page newest first: all messages, by state, by kind, by both.
             m.HasIndex(x => x.CreatedAt);
+            m.HasIndex(x => new { x.Kind, x.CreatedAt });
+            m.HasIndex(x => new { x.State, x.Kind, x.CreatedAt });
             m.HasIndex(x => x.OrderId);
             m.HasIndex(x => x.OrderLineId);
             m.HasOne(x => x.Order).WithMany().OnDelete(DeleteBehavior.Restrict);

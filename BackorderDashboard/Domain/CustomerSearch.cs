@@ -10,15 +10,28 @@ namespace BackorderDashboard.Domain;
 /// </summary>
 public static class CustomerSearch
 {
+    /// <summary>
+    /// The trigram index over the customers' e-mail, name, phone and phone digits (an FTS5 table kept by triggers on
+    /// Customers), which finds the customers holding a text of three characters or more without reading them all.
+    /// </summary>
+    public const string IndexTable = "CustomerSearch";
+
+    /// <summary>Fills the index again from the customers (after a bulk fill that ran without the triggers).</summary>
+    public const string RebuildSql = $"INSERT INTO {IndexTable}({IndexTable}) VALUES('rebuild')";
+
+    /// <summary>The shortest text the index can look up: a trigram.</summary>
+    public const int MinIndexedLength = 3;
+
     /// <summary>The LIKE pattern of a text, its wildcards escaped with a backslash.</summary>
     public static string Pattern(string text) => $"%{text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
 
+    /// <summary>The customers the text matches (the rule itself, read by scanning every customer).</summary>
     public static IQueryable<Customer> Matching(this IQueryable<Customer> customers, string text)
     {
         var q = text.Trim();
         var pattern = Pattern(q);
-        var digits = new string(q.Where(char.IsAsciiDigit).ToArray());
-        var phoneLike = digits.Length >= 3 && q.All(c => char.IsAsciiDigit(c) || c is ' ' or '-' or '(' or ')' or '+' or '.' or '/');
+        var digits = Digits(q);
+        var phoneLike = digits is not null;
         var digitsPattern = $"%{digits}%";
         return customers.Where(c => EF.Functions.Like(c.Email, pattern, "\\")
             || EF.Functions.Like(c.Name, pattern, "\\")
@@ -27,6 +40,46 @@ public static class CustomerSearch
                 c.Phone.Replace(" ", "").Replace("-", "").Replace("(", "").Replace(")", "").Replace("+", "").Replace(".", "").Replace("/", ""),
                 digitsPattern)));
     }
+
+    /// <summary>
+    /// The same customers as <see cref="Matching"/>, found through the trigram index when the text is long enough:
+    /// the index names the candidates (it folds case more widely than LIKE does), and the rule keeps those it matches,
+    /// so the answer is the rule's to the row.
+    /// </summary>
+    public static IQueryable<Customer> Matching(this IQueryable<Customer> customers, AppDbContext db, string text)
+    {
+        var q = text.Trim();
+        if (IndexQuery(q) is not { } match)
+        {
+            return customers.Matching(q);
+        }
+        var candidates = db.Database.SqlQuery<int>($"SELECT rowid AS \"Value\" FROM CustomerSearch WHERE CustomerSearch MATCH {match}");
+        return customers.Where(c => candidates.Contains(c.Id)).Matching(q);
+    }
+
+    /// <summary>
+    /// The FTS5 query that finds every customer the text can match (the text as one phrase in the e-mail, name or
+    /// phone; its digits in the phone's digits), or null when the text is too short for trigrams.
+    /// </summary>
+    public static string? IndexQuery(string text)
+    {
+        var q = text.Trim();
+        if (q.EnumerateRunes().Count() < MinIndexedLength)
+        {
+            return null;
+        }
+        var query = $"{{Email Name Phone}} : {Phrase(q)}";
+        return Digits(q) is { } digits ? $"{query} OR PhoneDigits : {Phrase(digits)}" : query;
+    }
+
+    /// <summary>The digits of a text that looks like a phone number (three digits or more, only phone punctuation besides), else null.</summary>
+    private static string? Digits(string q)
+    {
+        var digits = new string(q.Where(char.IsAsciiDigit).ToArray());
+        return digits.Length >= 3 && q.All(c => char.IsAsciiDigit(c) || c is ' ' or '-' or '(' or ')' or '+' or '.' or '/') ? digits : null;
+    }
+
+    private static string Phrase(string text) => $"\"{text.Replace("\"", "\"\"")}\"";
 }
 
 /// <summary>The orders the support search finds for a text: those of the customers it matches, and those whose number (ours or the shop's) holds it.</summary>
@@ -42,7 +95,7 @@ public static class OrderSearchRule
     public static IQueryable<Order> Matching(AppDbContext db, string text)
     {
         var q = text.Trim();
-        var customers = db.Customers.Matching(q).Select(c => c.Id);
+        var customers = db.Customers.Matching(db, q).Select(c => c.Id);
         var ids = db.Orders.Where(o => customers.Contains(o.CustomerId)).Select(o => o.Id);
         if (CouldBeOrderNumber(q))
         {

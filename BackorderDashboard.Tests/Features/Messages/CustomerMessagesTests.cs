@@ -94,13 +94,18 @@ public class CustomerMessagesTests : IAsyncLifetime
 
         var all = await _outbox.ListAsync(new OutboxQuery());
         Assert.Equal(["Kettle is back in stock", "Your order SO-1 has shipped", "A thank-you for waiting on order SO-1"], all.Rows.Select(r => r.Subject));
-        Assert.Equal((1, 1, 1), (all.Counts[MessageState.Pending], all.Counts[MessageState.Sent], all.Counts[MessageState.Failed]));
+        Assert.Equal((1, 1, 1), (all.Counts[MessageState.Pending].Count, all.Counts[MessageState.Sent].Count, all.Counts[MessageState.Failed].Count));
         var failedRow = Assert.Single((await _outbox.ListAsync(new OutboxQuery(State: MessageState.Failed))).Rows);
         Assert.Contains("550", failedRow.LastError);
         Assert.Equal(["Kettle is back in stock"], (await _outbox.ListAsync(new OutboxQuery(Search: "BO@EXAMPLE"))).Rows.Select(r => r.Subject));
         Assert.Equal(2, (await _outbox.ListAsync(new OutboxQuery(Search: "so-1"))).Total);
         Assert.Equal(["Your order SO-1 has shipped"], (await _outbox.ListAsync(new OutboxQuery(Kind: MessageKind.Shipped))).Rows.Select(r => r.Subject));
-        Assert.Equal(["A thank-you for waiting on order SO-1"], (await _outbox.ListAsync(new OutboxQuery(Page: 1, PageSize: 2))).Rows.Select(r => r.Subject));
+        var first = await _outbox.ListAsync(new OutboxQuery(PageSize: 2));
+        var second = await _outbox.ListAsync(new OutboxQuery(After: first.Rows[^1].Id, PageSize: 2));
+        Assert.Equal(["A thank-you for waiting on order SO-1"], second.Rows.Select(r => r.Subject));
+        Assert.Equal((false, true, true, false), (first.HasPrevious, first.HasNext, second.HasPrevious, second.HasNext));
+        var back = await _outbox.ListAsync(new OutboxQuery(Before: second.Rows[0].Id, PageSize: 2));
+        Assert.Equal(first.Rows.Select(r => r.Id), back.Rows.Select(r => r.Id));
     }
 
     [Fact]

@@ -601,8 +601,6 @@ namespace BackorderDashboard.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId");
-
                     b.HasIndex("ExternalNumber");
 
                     b.HasIndex("Number")
@@ -616,6 +614,8 @@ namespace BackorderDashboard.Data.Migrations
                     b.HasIndex("Channel", "ExternalNumber")
                         .IsUnique()
                         .HasFilter("ExternalNumber IS NOT NULL");
+
+                    b.HasIndex("CustomerId", "PlacedAt");
 
                     b.ToTable("Orders");
                 });
@@ -839,9 +839,13 @@ namespace BackorderDashboard.Data.Migrations
 
                     b.HasIndex("OrderLineId");
 
+                    b.HasIndex("Kind", "CreatedAt");
+
                     b.HasIndex("State", "CreatedAt");
 
                     b.HasIndex("State", "NextAttemptAt");
+
+                    b.HasIndex("State", "Kind", "CreatedAt");
 
                     b.ToTable("Outbox");
                 });
@@ -981,9 +985,9 @@ namespace BackorderDashboard.Data.Migrations
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("SupplierId");
-
                     b.HasIndex("Status", "ExpectedDate");
+
+                    b.HasIndex("SupplierId", "Status", "ExpectedDate");
 
                     b.ToTable("PurchaseOrders");
                 });

@@ -18,6 +18,9 @@ public sealed record OrderHit(string Number, string CustomerName, string Custome
 /// <summary>The figures on each role's home page, all aggregated in SQL.</summary>
 public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, SettingsService settings)
 {
+    /// <summary>Beyond this many matching customers, their orders are found by walking the newest orders instead.</summary>
+    private const int ManyCustomers = 200;
+
     public async Task<QueueSummary> GetQueueSummaryAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -69,49 +72,46 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, Setti
         var numberPossible = OrderSearchRule.CouldBeOrderNumber(q);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
 
-        // Customers first (a small table, read once), then their orders by the customer index; order numbers apart.
-        // One OR across both would make SQLite read every order for a rare match (seconds on a large store).
-        var customers = db.Customers.Matching(q).Select(c => c.Id);
+        // The customers first, through the trigram index; then their orders newest first. A few customers: each one's
+        // orders from the (customer, placed) index. Many (a common fragment like "example"): the newest orders in turn,
+        // each tested against its customer, stop as soon as a page is found. One OR across customers and numbers
+        // would make SQLite read every order for a rare match. Each part reads its page of hits with what they show.
         var wanted = skip + take;
-        var found = await db.Orders.AsNoTracking().Where(o => customers.Contains(o.CustomerId))
-            .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(wanted)
-            .Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct);
-        // A whole order number typed or pasted is found by the index; only a fragment needs reading every number.
-        var exact = numberPossible ? await db.Orders.AsNoTracking().Where(o => o.Number == q.ToUpperInvariant())
-            .Select(o => new { o.Id, o.PlacedAt }).SingleOrDefaultAsync(ct) : null;
-        // The shop's own order name ("#1001" from Shopify, "4750" from WooCommerce), whole or in part, by its index first.
-        var external = numberPossible ? await db.Orders.AsNoTracking().Where(o => o.ExternalNumber == q || o.ExternalNumber == "#" + q)
-            .OrderByDescending(o => o.PlacedAt).Take(wanted).Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct) : [];
-        found.AddRange(external);
-        if (exact is not null)
+        var customers = await db.Customers.AsNoTracking().Matching(db, q).Select(c => c.Id).Take(ManyCustomers + 1).ToListAsync(ct);
+        List<FoundOrder> found = customers.Count == 0 ? []
+            : await Newest(customers.Count <= ManyCustomers
+                ? db.Orders.Where(o => customers.Contains(o.CustomerId))
+                : db.Orders.Where(o => db.Customers.Matching(q).Any(c => c.Id == o.CustomerId)), wanted).ToListAsync(ct);
+        if (numberPossible)
         {
-            found.Add(exact);
-        }
-        else if (numberPossible && external.Count == 0)
-        {
-            found.AddRange(await db.Orders.AsNoTracking().Where(o => EF.Functions.Like(o.Number, pattern, "\\"))
-                .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(wanted)
-                .Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct));
-            found.AddRange(await db.Orders.AsNoTracking().Where(o => o.ExternalNumber != null && EF.Functions.Like(o.ExternalNumber, pattern, "\\"))
-                .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(wanted)
-                .Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct));
-        }
-        var page = found.DistinctBy(o => o.Id).OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id)
-            .Skip(skip).Take(take).Select(o => o.Id).ToList();
-        if (page.Count == 0)
-        {
-            return [];
-        }
-        var hits = await db.Orders.AsNoTracking().Where(o => page.Contains(o.Id))
-            .Select(o => new
+            // A whole order number typed or pasted, or the shop's own order name ("#1001" from Shopify, "4750" from
+            // WooCommerce), each by its index, in one statement; only a fragment needs reading every number.
+            var upper = q.ToUpperInvariant();
+            // No ORDER BY here: it would tempt SQLite to walk every order by date instead of the two lookups. They find a
+            // handful of orders at most (one number, one shop order name per channel), put in order below.
+            var numbers = await db.Orders.AsNoTracking().Where(o => o.Number == upper)
+                .Concat(db.Orders.AsNoTracking().Where(o => o.ExternalNumber == q || o.ExternalNumber == "#" + q))
+                .Select(Hit).ToListAsync(ct);
+            found.AddRange(numbers);
+            if (numbers.Count == 0)
             {
-                o.Id,
-                Hit = new OrderHit(o.Number, o.Customer.Name, o.Customer.Email, o.PlacedAt, o.Lines.Count,
-                    o.Lines.Count(l => l.QtyUnfilled > 0), o.Customer.Phone,
-                    o.Lines.Where(l => l.QtyUnfilled > 0).Max(l => l.CurrentEta),
-                    o.Lines.Any(l => l.QtyUnfilled > 0 && l.CurrentEta > l.PromisedShipDate), o.CustomerId),
-            })
-            .ToDictionaryAsync(x => x.Id, x => x.Hit, ct);
-        return page.Select(id => hits[id]).ToList();
+                found.AddRange(await Newest(db.Orders.Where(o => EF.Functions.Like(o.Number, pattern, "\\")), wanted).ToListAsync(ct));
+                found.AddRange(await Newest(db.Orders.Where(o => o.ExternalNumber != null && EF.Functions.Like(o.ExternalNumber, pattern, "\\")), wanted)
+                    .ToListAsync(ct));
+            }
+        }
+        return found.DistinctBy(o => o.Id).OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id)
+            .Skip(skip).Take(take).Select(o => o.Hit).ToList();
     }
+
+    /// <summary>The newest <paramref name="take"/> of the orders as the search lists them.</summary>
+    private static IQueryable<FoundOrder> Newest(IQueryable<Order> orders, int take) =>
+        orders.AsNoTracking().OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(take).Select(Hit);
+
+    private static readonly System.Linq.Expressions.Expression<Func<Order, FoundOrder>> Hit = o => new FoundOrder(o.Id, o.PlacedAt,
+        new OrderHit(o.Number, o.Customer.Name, o.Customer.Email, o.PlacedAt, o.Lines.Count, o.Lines.Count(l => l.QtyUnfilled > 0), o.Customer.Phone,
+            o.Lines.Where(l => l.QtyUnfilled > 0).Max(l => l.CurrentEta),
+            o.Lines.Any(l => l.QtyUnfilled > 0 && l.CurrentEta > l.PromisedShipDate), o.CustomerId));
+
+    private sealed record FoundOrder(int Id, DateTime PlacedAt, OrderHit Hit);
 }

@@ -6,13 +6,26 @@ using Microsoft.Extensions.Options;
 
 namespace BackorderDashboard.Features.Messages;
 
-public sealed record OutboxQuery(MessageState? State = null, MessageKind? Kind = null, string? Search = null, int Page = 0, int PageSize = 25);
+/// <summary>
+/// The outbox's filters and where the page starts: after the message <paramref name="After"/> (older ones, the next
+/// page) or before <paramref name="Before"/> (newer ones, the previous page); neither is the newest page.
+/// </summary>
+public sealed record OutboxQuery(MessageState? State = null, MessageKind? Kind = null, string? Search = null, long? After = null, long? Before = null,
+    int PageSize = 25);
 
 public sealed record OutboxRow(
     long Id, MessageKind Kind, string? OrderNumber, string ToEmail, string Subject, DateTime CreatedAt, MessageState State,
     int Attempts, DateTime? SentAt, DateTime? NextAttemptAt, string? LastError);
 
-public sealed record OutboxListing(IReadOnlyList<OutboxRow> Rows, int Total, IReadOnlyDictionary<MessageState, int> Counts);
+/// <summary>
+/// One page of messages, how many match and how many are in each state (exact up to a cap), whether there are pages
+/// on either side; for a search, the message it looked back to when it stopped short of a page (null: it read them all).
+/// </summary>
+public sealed record OutboxListing(IReadOnlyList<OutboxRow> Rows, ListCount Matches, IReadOnlyDictionary<MessageState, ListCount> Counts,
+    bool HasPrevious, bool HasNext, long? SearchedUntil = null)
+{
+    public int Total => Matches.Count;
+}
 
 /// <summary>The outbox as support and admins read it: every message, its state, its error, and the e-mail as sent.</summary>
 public sealed class OutboxService(
@@ -26,18 +39,39 @@ public sealed class OutboxService(
 
     public string SmtpServer => $"{smtp.Value.Host}:{smtp.Value.Port}";
 
+    /// <summary>
+    /// A search reads at most this many messages from where the page starts (newest first) and says how far back it
+    /// looked: the text is in no index, so a rare one would otherwise read the whole outbox.
+    /// </summary>
+    public const int SearchWindow = 5_000;
+
     /// <summary>How many messages are in each state, for the state chips (the page shows them before the list has loaded).</summary>
-    public async Task<IReadOnlyDictionary<MessageState, int>> CountsAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyDictionary<MessageState, ListCount>> CountsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await CountsAsync(db, ct);
     }
 
-    private static async Task<IReadOnlyDictionary<MessageState, int>> CountsAsync(AppDbContext db, CancellationToken ct) =>
-        await db.Outbox.GroupBy(m => m.State).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+    /// <summary>Each state counted from its index, no further than the cap, in one statement.</summary>
+    private static async Task<IReadOnlyDictionary<MessageState, ListCount>> CountsAsync(AppDbContext db, CancellationToken ct)
+    {
+        var states = Enum.GetValues<MessageState>();
+        var sql = string.Join(" UNION ALL ", states.Select(s =>
+            $"SELECT {(int)s} AS State, (SELECT COUNT(*) FROM (SELECT 1 FROM Outbox WHERE State = {(int)s} LIMIT {ListCount.Cap + 1})) AS Count"));
+        var counts = await db.Database.SqlQueryRaw<StateCount>(sql).ToListAsync(ct);
+        return counts.ToDictionary(c => (MessageState)c.State, c => ListCount.Of(c.Count));
+    }
 
+    private sealed record StateCount(int State, int Count);
+
+    /// <summary>
+    /// A page of messages newest first (by written time, then id), read from the index that matches the filters
+    /// (written; state and written; kind and written; state, kind and written) from where the page starts, so a page
+    /// costs the same at the top of the outbox as far down it.
+    /// </summary>
     public async Task<OutboxListing> ListAsync(OutboxQuery query, CancellationToken ct = default)
     {
+        var size = Math.Clamp(query.PageSize, 1, 500);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var counts = await CountsAsync(db, ct);
         var messages = db.Outbox.AsNoTracking();
@@ -49,19 +83,75 @@ public sealed class OutboxService(
         {
             messages = messages.Where(m => m.Kind == kind);
         }
-        if (query.Search?.Trim() is { Length: > 0 } text)
+        var anchor = (query.Before ?? query.After) is { } id
+            ? await db.Outbox.AsNoTracking().Where(m => m.Id == id).Select(m => new { m.CreatedAt, m.Id }).SingleOrDefaultAsync(ct)
+            : null;
+        var backwards = query.Before is not null && anchor is not null;
+        var from = messages;
+        if (anchor is not null)
         {
-            var pattern = $"%{text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
-            messages = messages.Where(m => EF.Functions.Like(m.ToEmail, pattern, "\\") || EF.Functions.Like(m.Subject, pattern, "\\")
-                || (m.Order != null && EF.Functions.Like(m.Order.Number, pattern, "\\")));
+            var (at, key) = (anchor.CreatedAt, anchor.Id);
+            from = backwards
+                ? messages.Where(m => m.CreatedAt >= at && (m.CreatedAt > at || m.Id > key))
+                : messages.Where(m => m.CreatedAt <= at && (m.CreatedAt < at || m.Id < key));
         }
-        var total = await messages.CountAsync(ct);
-        var rows = await messages.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Skip(query.Page * query.PageSize).Take(query.PageSize)
-            .Select(m => new OutboxRow(m.Id, m.Kind, m.Order != null ? m.Order.Number : null, m.ToEmail, m.Subject, m.CreatedAt, m.State,
-                m.Attempts, m.SentAt, m.NextAttemptAt, m.LastError))
-            .ToListAsync(ct);
-        return new OutboxListing(rows, total, counts);
+        var search = query.Search?.Trim() is { Length: > 0 } text ? text : null;
+        var (rows, total, searchedUntil) = search is null
+            ? (await Ordered(from, backwards).Take(size + 1).Select(Row).ToListAsync(ct), await CountAsync(messages, query, counts, ct), null)
+            : await SearchAsync(from, backwards, search, size, ct);
+        var more = rows.Count > size;
+        rows = rows.Take(size).ToList();
+        if (!backwards)
+        {
+            return new OutboxListing(rows, total, counts, anchor is not null, more, more ? null : searchedUntil);
+        }
+        if (!more)
+        {
+            // Back at the newest messages: the first page, whole.
+            return await ListAsync(query with { After = null, Before = null }, ct);
+        }
+        rows.Reverse();
+        return new OutboxListing(rows, total, counts, true, true);
     }
+
+    /// <summary>The messages the filters match: the state counts already say it unless a kind is chosen.</summary>
+    private static async Task<ListCount> CountAsync(IQueryable<OutboxMessage> messages, OutboxQuery query, IReadOnlyDictionary<MessageState, ListCount> counts,
+        CancellationToken ct)
+    {
+        if (query.Kind is not null)
+        {
+            return ListCount.Of(await messages.Take(ListCount.Cap + 1).CountAsync(ct));
+        }
+        var counted = query.State is { } state ? [counts.GetValueOrDefault(state)] : counts.Values;
+        return counted.Any(c => c.More) ? ListCount.Of(ListCount.Cap + 1) : ListCount.Of(counted.Sum(c => c.Count));
+    }
+
+    /// <summary>
+    /// The matches among the next <see cref="SearchWindow"/> messages from the start of the page; when they fall short
+    /// of a page and the window was full, the last message read, for the page to offer looking further back.
+    /// </summary>
+    private static async Task<(List<OutboxRow> Rows, ListCount Total, long? SearchedUntil)> SearchAsync(IQueryable<OutboxMessage> from, bool backwards,
+        string text, int size, CancellationToken ct)
+    {
+        var pattern = CustomerSearch.Pattern(text);
+        var window = Ordered(from, backwards).Take(SearchWindow)
+            .Where(m => EF.Functions.Like(m.ToEmail, pattern, "\\") || EF.Functions.Like(m.Subject, pattern, "\\")
+                || (m.Order != null && EF.Functions.Like(m.Order.Number, pattern, "\\")));
+        var rows = await Ordered(window, backwards).Take(size + 1).Select(Row).ToListAsync(ct);
+        if (rows.Count > size)
+        {
+            return (rows, ListCount.Of(await window.Take(ListCount.Cap + 1).CountAsync(ct)), null);
+        }
+        var last = await Ordered(from, backwards).Skip(SearchWindow - 1).Select(m => (long?)m.Id).FirstOrDefaultAsync(ct);
+        return (rows, ListCount.Of(rows.Count), last);
+    }
+
+    private static IOrderedQueryable<OutboxMessage> Ordered(IQueryable<OutboxMessage> messages, bool backwards) => backwards
+        ? messages.OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
+        : messages.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id);
+
+    private static readonly System.Linq.Expressions.Expression<Func<OutboxMessage, OutboxRow>> Row = m => new OutboxRow(m.Id, m.Kind,
+        m.Order != null ? m.Order.Number : null, m.ToEmail, m.Subject, m.CreatedAt, m.State, m.Attempts, m.SentAt, m.NextAttemptAt, m.LastError);
 
     /// <summary>The e-mail exactly as the dispatcher sends it (text and HTML), or null when there is no such message.</summary>
     public async Task<(OutboxRow Row, ComposedMessage Mail)?> GetAsync(long id, CancellationToken ct = default)

@@ -16,8 +16,21 @@ public static class PurchaseOrderText
     };
 }
 
+/// <summary>
+/// The list's filters and where the page starts: after the order <paramref name="After"/> (the next page) or before
+/// <paramref name="Before"/> (the previous one), each an order's id; neither is the first page.
+/// </summary>
 public sealed record PurchaseOrderQuery(int? SupplierId = null, PurchaseOrderStatus? Status = null, bool OverdueOnly = false, string? Search = null,
-    int Page = 0, int PageSize = 25);
+    int? After = null, int? Before = null, int PageSize = 25);
+
+/// <summary>One page of the list, how many orders match (exact up to a cap), and whether there are pages on either side.</summary>
+public sealed record PurchaseOrderList(IReadOnlyList<PurchaseOrderRow> Rows, ListCount Matches, bool HasPrevious, bool HasNext)
+{
+    /// <summary>The orders matching, at most <see cref="ListCount.Cap"/> counted.</summary>
+    public int Total => Matches.Count;
+
+    public void Deconstruct(out IReadOnlyList<PurchaseOrderRow> rows, out int total) => (rows, total) = (Rows, Total);
+}
 
 public sealed record PurchaseOrderRow(int Id, string Number, string Supplier, PurchaseOrderStatus Status, DateTime? OrderedAt, DateOnly ExpectedDate,
     DateOnly? OriginalExpectedDate, int Lines, int UnitsOrdered, int UnitsReceived, bool Overdue);
@@ -68,20 +81,107 @@ public sealed record PoDraftLine(int ProductId, int Qty, long UnitCostCents);
 public sealed class PurchaseOrderService(IDbContextFactory<AppDbContext> dbFactory, QueueMaintenance queue, SettingsService settings,
     StockNotifier notifier, TimeProvider time)
 {
-    public async Task<(IReadOnlyList<PurchaseOrderRow> Rows, int Total)> ListAsync(PurchaseOrderQuery query, CancellationToken ct = default)
+    /// <summary>
+    /// A page of the list in its order (open orders first, then by expected date and id), read from the (status,
+    /// expected date) indexes: each status the filters allow is read from where the page starts, as far as a page
+    /// goes, and the pieces are merged, so a page costs the same at the start of the list as far into it.
+    /// </summary>
+    public async Task<PurchaseOrderList> ListAsync(PurchaseOrderQuery query, CancellationToken ct = default)
     {
         var today = (await settings.GetClockAsync(ct)).Today;
+        var size = Math.Clamp(query.PageSize, 1, 500);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var pos = Filter(db, query, today);
-        var total = await pos.CountAsync(ct);
-        var rows = await InListOrder(pos)
-            .Skip(Math.Max(0, query.Page) * query.PageSize).Take(query.PageSize)
+        var statuses = Statuses(query);
+        var pos = Filter(db, query with { Status = null }, today);
+        var counted = statuses.Count == Enum.GetValues<PurchaseOrderStatus>().Length ? pos : pos.Where(p => statuses.Contains(p.Status));
+        var total = ListCount.Of(await counted.Take(ListCount.Cap + 1).CountAsync(ct));
+
+        var backwards = query.Before is not null;
+        ListKey? anchor = null;
+        if ((query.Before ?? query.After) is { } id)
+        {
+            anchor = await db.PurchaseOrders.AsNoTracking().Where(p => p.Id == id)
+                .Select(p => new ListKey(p.Status == PurchaseOrderStatus.Received || p.Status == PurchaseOrderStatus.Cancelled, p.ExpectedDate, p.Id))
+                .SingleOrDefaultAsync(ct);
+        }
+        if (anchor is null)
+        {
+            backwards = false;
+        }
+        var rows = await PageAsync(pos, statuses, anchor, backwards, size + 1, today, ct);
+        var more = rows.Count > size;
+        rows = rows.Take(size).ToList();
+        if (!backwards)
+        {
+            return new PurchaseOrderList(rows, total, anchor is not null, more);
+        }
+        if (!more)
+        {
+            // Back at the start of the list: the first page, whole.
+            var first = await PageAsync(pos, statuses, null, false, size + 1, today, ct);
+            return new PurchaseOrderList(first.Take(size).ToList(), total, false, first.Count > size);
+        }
+        rows.Reverse();
+        return new PurchaseOrderList(rows, total, true, true);
+    }
+
+    /// <summary>Where a purchase order stands in the list: closed ones (received, cancelled) after the rest, then by expected date and id.</summary>
+    private sealed record ListKey(bool Closed, DateOnly ExpectedDate, int Id);
+
+    private static bool IsClosed(PurchaseOrderStatus status) => status is PurchaseOrderStatus.Received or PurchaseOrderStatus.Cancelled;
+
+    /// <summary>The statuses the filters let through (overdue orders are open ones).</summary>
+    private static IReadOnlyList<PurchaseOrderStatus> Statuses(PurchaseOrderQuery query) =>
+        Enum.GetValues<PurchaseOrderStatus>()
+            .Where(s => query.Status is not { } wanted || s == wanted)
+            .Where(s => !query.OverdueOnly || s.IsOpen())
+            .ToList();
+
+    /// <summary>
+    /// <paramref name="take"/> rows from the anchor on (or back from it), in list order: one index range per status,
+    /// merged. A status in a group the anchor has passed is not read at all.
+    /// </summary>
+    private static async Task<List<PurchaseOrderRow>> PageAsync(IQueryable<PurchaseOrder> pos, IReadOnlyList<PurchaseOrderStatus> statuses,
+        ListKey? anchor, bool backwards, int take, DateOnly today, CancellationToken ct)
+    {
+        IQueryable<PurchaseOrder>? merged = null;
+        foreach (var status in statuses)
+        {
+            var closed = IsClosed(status);
+            var segment = pos.Where(p => p.Status == status);
+            if (anchor is { } a)
+            {
+                if (backwards ? closed && !a.Closed : !closed && a.Closed)
+                {
+                    // This group comes before the anchor (or after it, going back): nothing of it is on the page.
+                    continue;
+                }
+                if (closed == a.Closed)
+                {
+                    var (day, id) = (a.ExpectedDate, a.Id);
+                    segment = backwards
+                        ? segment.Where(p => p.ExpectedDate <= day && (p.ExpectedDate < day || p.Id < id))
+                        : segment.Where(p => p.ExpectedDate >= day && (p.ExpectedDate > day || p.Id > id));
+                }
+            }
+            segment = (backwards ? segment.OrderByDescending(p => p.ExpectedDate).ThenByDescending(p => p.Id)
+                : segment.OrderBy(p => p.ExpectedDate).ThenBy(p => p.Id)).Take(take);
+            merged = merged is null ? segment : merged.Concat(segment);
+        }
+        if (merged is null)
+        {
+            return [];
+        }
+        var ordered = backwards
+            ? merged.OrderByDescending(p => p.Status == PurchaseOrderStatus.Received || p.Status == PurchaseOrderStatus.Cancelled)
+                .ThenByDescending(p => p.ExpectedDate).ThenByDescending(p => p.Id)
+            : InListOrder(merged);
+        return await ordered.Take(take)
             .Select(p => new PurchaseOrderRow(p.Id, p.Number, p.Supplier.Name, p.Status, p.OrderedAt, p.ExpectedDate, p.OriginalExpectedDate,
                 p.Lines.Count, p.Lines.Sum(l => l.QtyOrdered), p.Lines.Sum(l => l.QtyReceived),
                 p.Status.IsOverdue(p.ExpectedDate, today)))
             .WithRules()
             .ToListAsync(ct);
-        return (rows, total);
     }
 
     /// <summary>Every line of the purchase orders the filters match, in the list's order, read as the caller writes them (an export).</summary>
